@@ -1,0 +1,73 @@
+"""Tenancy in one place.
+
+`park_filter(user, prefix)` is the single mapping from a user to the parks it may see:
+park staff their own park, provincial reviewers the parks of their province, national reviewers and
+admins every park. Park-owned querysets expose it as `visible_to(user)`; views reach park data only
+through `PortalAccessMixin`. Outside one's scope an object does not exist (404); inside it, a
+missing right is a 403.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from parks.roles import Level, Perm, has_perm, level_of
+
+NOTHING = Q(pk__in=[])
+
+
+def park_filter(user, prefix: str = "") -> Q:
+    """A Q over Park, reached through `prefix` ("" for Park itself, "park__" for owned models)."""
+    level = level_of(user)
+    if level == Level.NATIONAL:
+        return Q()
+    if level == Level.PROVINCE:
+        return Q(**{f"{prefix}province_id": user.province_id})
+    if level == Level.PARK:
+        return Q(**{f"{prefix}id": user.park_id})
+    return NOTHING
+
+
+def user_filter(user) -> Q:
+    """Which user accounts a user may see: admins all, everyone else only their own."""
+    if has_perm(user, Perm.MANAGE_USERS):
+        return Q()
+    if getattr(user, "is_authenticated", False):
+        return Q(pk=user.pk)
+    return NOTHING
+
+
+class PortalAccessMixin(LoginRequiredMixin):
+    """The one view mixin through which every page reaches park data.
+
+    - `park_kwarg` in the URL: `self.park` is the park, looked up among the parks the user may see
+      (404 otherwise) before any right is checked, so outsiders learn nothing.
+    - `required_perm`: checked after the scope; a missing right answers 403.
+    - `get_queryset()` for single-object views: `model.objects.visible_to(user)`.
+    """
+
+    required_perm: Perm | None = None
+    park_kwarg = "park_pk"
+    park = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.park_kwarg in kwargs:
+            from parks.models import Park
+
+            self.park = get_object_or_404(
+                Park.objects.visible_to(request.user).select_related("province"),
+                pk=kwargs[self.park_kwarg],
+            )
+        if self.required_perm and not has_perm(request.user, self.required_perm):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("park", self.park)
+        return super().get_context_data(**kwargs)

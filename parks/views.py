@@ -1,0 +1,281 @@
+"""Thin views: parse input, call one selector or service, render or redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from parks import selectors, services
+from parks.access import PortalAccessMixin
+from parks.forms import (
+    ParkFilterForm,
+    ParkForm,
+    ParkProfileForm,
+    ProvinceForm,
+    UserFilterForm,
+    UserForm,
+)
+from parks.models import ParkProfile
+from parks.profile import PROFILE_FIELDS, completeness, field_label
+from parks.roles import Perm, has_perm
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ParkListView(PortalAccessMixin, ListView):
+    template_name = "parks/park_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = ParkFilterForm(
+            self.request.GET or None, provinces=selectors.province_list(user=self.request.user)
+        )
+        params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.park_list(user=self.request.user, **params)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["rows"] = [
+            (park, completeness(park.profile) if hasattr(park, "profile") else None)
+            for park in context["object_list"]
+        ]
+        return context
+
+
+class ParkDetailView(PortalAccessMixin, TemplateView):
+    template_name = "parks/park_detail.html"
+
+    def get_context_data(self, **kwargs):
+        profile = services.park_profile_get_or_create(park=self.park)
+        return super().get_context_data(
+            profile=profile, completeness=completeness(profile), **kwargs
+        )
+
+
+class ParkProfileEditView(PortalAccessMixin, FormView):
+    required_perm = Perm.EDIT_PARK_INFO
+    template_name = "parks/profile_form.html"
+    form_class = ParkProfileForm
+
+    @cached_property
+    def profile(self):
+        return services.park_profile_get_or_create(park=self.park)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.profile, "park": self.park}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            profile=self.profile, completeness=completeness(self.profile), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.park_profile_save(
+                park=self.park,
+                actor=self.request.user,
+                data=form.profile_data,
+                expected_revision=form.cleaned_data["revision"],
+                seal=form.cleaned_data.get("seal"),
+            )
+        except services.ConcurrentEditError as conflict:
+            return self.render_conflict(form, conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Park information saved at %(time)s.")
+            % {"time": formats.time_format(timezone.localtime(), "H:i")},
+        )
+        return HttpResponseRedirect(self.request.path)
+
+    def render_conflict(self, form, current: ParkProfile):
+        """Refuse the save, keep every character the user typed, show what differs."""
+        differences = [
+            (field_label(ParkProfile, f), form.cleaned_data.get(f), getattr(current, f))
+            for f in PROFILE_FIELDS
+            if f != "seal" and (form.cleaned_data.get(f) or "") != (getattr(current, f) or "")
+        ]
+        data = form.data.copy()
+        data["revision"] = current.revision
+        form.data = data
+        form.add_error(
+            None,
+            _(
+                "%(name)s saved this information at %(time)s, after you opened the page. "
+                "Your changes have not been saved. Compare them below; saving again keeps "
+                "your version."
+            )
+            % {
+                "name": current.updated_by.display_name if current.updated_by else _("Someone"),
+                "time": formats.date_format(timezone.localtime(current.updated_at), "Y-m-d H:i"),
+            },
+        )
+        self.__dict__["profile"] = current
+        return self.render_to_response(self.get_context_data(form=form, conflict=differences))
+
+
+class SealView(PortalAccessMixin, View):
+    """Serves the seal image from private storage to those who may see the park."""
+
+    def get(self, request, park_pk):
+        profile = services.park_profile_get_or_create(park=self.park)
+        if not profile.seal:
+            raise Http404
+        ext = profile.seal.name.rsplit(".", 1)[-1]
+        response = FileResponse(
+            profile.seal.open("rb"), content_type="image/png" if ext == "png" else "image/jpeg"
+        )
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class ParkAuditView(PortalAccessMixin, ListView):
+    required_perm = Perm.VIEW_AUDIT
+    template_name = "parks/audit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.audit_list(user=self.request.user, park=self.park)
+
+
+class ParkCreateView(PortalAccessMixin, FormView):
+    required_perm = Perm.MANAGE_PARKS
+    template_name = "parks/park_form.html"
+    form_class = ParkForm
+
+    def form_valid(self, form):
+        try:
+            park = services.park_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Park %(name)s created.") % {"name": park.name})
+        return HttpResponseRedirect(reverse("parks:park-detail", args=[park.pk]))
+
+
+class ParkUpdateView(PortalAccessMixin, FormView):
+    required_perm = Perm.MANAGE_PARKS
+    template_name = "parks/park_form.html"
+    form_class = ParkForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.park}
+
+    def form_valid(self, form):
+        try:
+            services.park_update(actor=self.request.user, park=self.park, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Park saved."))
+        return HttpResponseRedirect(reverse("parks:park-detail", args=[self.park.pk]))
+
+
+class ProvinceListView(PortalAccessMixin, ListView):
+    required_perm = Perm.MANAGE_PARKS
+    template_name = "parks/province_list.html"
+
+    def get_queryset(self):
+        return selectors.province_list(user=self.request.user)
+
+
+class ProvinceUpdateView(PortalAccessMixin, FormView):
+    required_perm = Perm.MANAGE_PARKS
+    template_name = "parks/province_form.html"
+    form_class = ProvinceForm
+
+    def get_form_kwargs(self):
+        self.province = selectors.province_get(pk=self.kwargs["pk"])
+        return {**super().get_form_kwargs(), "instance": self.province}
+
+    def form_valid(self, form):
+        services.province_update(
+            actor=self.request.user, province=self.province,
+            reviewing_body=form.cleaned_data["reviewing_body"],
+        )
+        messages.success(self.request, _("Province saved."))
+        return HttpResponseRedirect(reverse("parks:province-list"))
+
+
+class UserListView(PortalAccessMixin, ListView):
+    required_perm = Perm.MANAGE_USERS
+    template_name = "parks/user_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = UserFilterForm(self.request.GET or None)
+        params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.user_list(user=self.request.user, **params)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class UserFormMixin(PortalAccessMixin):
+    required_perm = Perm.MANAGE_USERS
+    template_name = "parks/user_form.html"
+    form_class = UserForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "parks": selectors.park_list(user=self.request.user, active="1")}
+
+    def form_valid(self, form):
+        try:
+            user = self.save(form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("User %(name)s saved.") % {"name": user.display_name})
+        return HttpResponseRedirect(reverse("parks:user-list"))
+
+
+class UserCreateView(UserFormMixin, FormView):
+    def save(self, data):
+        user = services.user_create(actor=self.request.user, **data)
+        messages.info(
+            self.request,
+            _("An invitation to set a password was sent to %(email)s.") % {"email": user.email},
+        )
+        return user
+
+
+class UserUpdateView(UserFormMixin, FormView):
+    def get_form_kwargs(self):
+        self.object = selectors.user_get(user=self.request.user, pk=self.kwargs["pk"])
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def save(self, data):
+        return services.user_update(actor=self.request.user, user=self.object, **data)
+
+
+class UserInviteView(PortalAccessMixin, View):
+    required_perm = Perm.MANAGE_USERS
+
+    def post(self, request, pk):
+        user = selectors.user_get(user=request.user, pk=pk)
+        services.user_invite(user=user)
+        messages.info(
+            request,
+            _("An invitation to set a password was sent to %(email)s.") % {"email": user.email},
+        )
+        return HttpResponseRedirect(reverse("parks:user-list"))
+
+

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose another language with the switcher.
+
+    The browser's Accept-Language is ignored on purpose: a government portal answers in Chinese
+    even on an English-language browser; English is there for whoever asks for it.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,19 @@
+"""Test settings: the same as production settings, only faster. Never a different behaviour."""
+
+import os
+import tempfile
+
+from portal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process during tests, even where REDIS_URL is set; the live-worker tests switch
+# eager mode off for themselves and talk to a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="greenplan-test-media-")
+for _alias in ("default", "private"):
+    STORAGES[_alias] = {  # noqa: F405
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

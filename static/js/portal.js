@@ -1,0 +1,29 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // Warn before leaving a form with unsaved changes.
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+  });
+  // User form: show the park or the province field that the chosen role needs.
+  document.querySelectorAll("form[data-role-form]").forEach(function (form) {
+    var role = form.querySelector("[name=role]");
+    if (!role) { return; }
+    var levels = { park_editor: "park", park_manager: "park", province_reviewer: "province" };
+    function sync() {
+      var need = levels[role.value] || "";
+      ["park", "province"].forEach(function (name) {
+        var wrapper = form.querySelector("#div_id_" + name);
+        if (wrapper) { wrapper.hidden = need !== name; }
+      });
+    }
+    role.addEventListener("change", sync);
+    sync();
+  });
+})();
