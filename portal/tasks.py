@@ -1,7 +1,7 @@
 from celery import shared_task
 
 
-@shared_task(name="portal.ping", time_limit=30)
+@shared_task(name="portal.ping", time_limit=30, soft_time_limit=20)
 def ping() -> str:
     """Answers from whichever process runs it: the live-worker test checks a real worker does."""
     import os

@@ -1,0 +1,26 @@
+# The portal image: the same image runs the web process and the Celery worker.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=portal.settings
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+COPY portal ./portal
+COPY parks ./parks
+COPY plans ./plans
+COPY indicators ./indicators
+COPY review ./review
+RUN pip install .
+COPY . .
+RUN python manage.py compilemessages -v0 \
+ && WHITENOISE_USE_FINDERS=false STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
+    python manage.py collectstatic --noinput -v0 \
+ && useradd --system --home /app portal && mkdir -p /data/private && chown -R portal /data
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

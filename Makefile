@@ -1,0 +1,58 @@
+# Green Plan Portal. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-deps venv messages run test lint check-migrations \
+        pytest worker services bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+system-deps: ## Install the Debian packages (WeasyPrint libraries, CJK fonts, Chromium, gettext)
+	bash .ci/system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+venv: $(BIN)/python ## Create .venv and install the project with its dev tools
+	$(BIN)/pip install -q -e ".[dev]"
+
+messages: venv ## Compile the translations (zh_Hans first, English second)
+	$(MANAGE) compilemessages -v0 --ignore=$(VENV)
+
+setup: system-deps venv messages ## Everything needed to run or test, on a fresh Debian machine
+
+run: setup ## Set up, load the parks and demo users, and serve on port 8000 (SQLite, eager Celery)
+	DEBUG=true $(MANAGE) migrate -v0
+	DEBUG=true $(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver 0.0.0.0:$(PORT)
+
+test: setup lint check-migrations pytest ## Set up and run every check and test (the README's test command)
+
+lint: venv ## ruff (lint and format) and djLint on the templates
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint --quiet
+
+check-migrations: venv ## Fail when a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: venv ## Only the test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+	$(BIN)/pytest -p no:cacheprovider
+
+worker: venv ## A Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A portal worker --loglevel=INFO --concurrency=2
+
+services: ## Start PostgreSQL and Redis on 127.0.0.1 (installs them if missing)
+	bash .ci/services
+
+bench: venv ## Benchmarks: query counts and server times, written to bench/out/
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtual environment, the SQLite database and private files
+	rm -rf $(VENV) db.sqlite3 var staticfiles test-results

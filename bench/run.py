@@ -1,0 +1,101 @@
+"""Benchmarks: query counts and server time per page, on a throw-away test database.
+
+    make bench            (SQLite)
+    DATABASE_URL=postgres://... make bench
+
+Writes bench/out/results.json and prints a table. Numbers, not assertions: read them in review.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+RUNS = 20
+
+
+def measure(client, url):
+    client.get(url)  # warm caches (templates, translations)
+    reset_queries()  # request_started clears the log; start from empty so the count is right
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    count = len(queries)  # read now: the captured list is a view on a log later requests clear
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"queries": count, "median_ms": round(statistics.median(times), 1),
+            "p90_ms": round(sorted(times)[int(RUNS * 0.9) - 1], 1)}
+
+
+def add_synthetic_parks(n):
+    from parks.models import Park, ParkProfile, Province
+
+    province = Province.objects.get(code="320000")
+    parks = Park.objects.bulk_create(
+        Park(name=f"合成园区{i:05d}", province=province, district="合成区") for i in range(n)
+    )
+    ParkProfile.objects.bulk_create(ParkProfile(park=p) for p in parks)
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from parks.demo import DEMO_PARK_A, seed_demo
+        from parks.models import Park, User
+
+        seed_demo()
+        park = Park.objects.get(seed_key=DEMO_PARK_A)
+        results = {"database": connection.vendor, "runs": RUNS, "pages": {}}
+        pages = [
+            ("park editor: park dashboard", "suzhou_editor",
+             reverse("parks:park-detail", args=[park.pk])),
+            ("park editor: information form", "suzhou_editor",
+             reverse("parks:profile-edit", args=[park.pk])),
+            ("park manager: change history", "suzhou_manager",
+             reverse("parks:park-audit", args=[park.pk])),
+            ("national reviewer: park list (174 parks)", "national", reverse("parks:park-list")),
+            ("admin: user list", "admin", reverse("parks:user-list")),
+            ("admin: home", "admin", reverse("home")),
+        ]
+        for label, username, url in pages:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            results["pages"][label] = measure(client, url)
+        add_synthetic_parks(2000)
+        client = Client()
+        client.force_login(User.objects.get(username="national"))
+        results["pages"]["national reviewer: park list (2,174 parks)"] = measure(
+            client, reverse("parks:park-list")
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"database: {results['database']}, {RUNS} runs per page")
+    print(f"{'page':<48} {'queries':>7} {'median ms':>10} {'p90 ms':>8}")
+    for label, row in results["pages"].items():
+        print(f"{label:<48} {row['queries']:>7} {row['median_ms']:>10} {row['p90_ms']:>8}")
+
+
+if __name__ == "__main__":
+    main()

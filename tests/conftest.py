@@ -1,0 +1,73 @@
+"""Standing personas: park A manager and editor, park B editor, park A's provincial reviewer,
+another province's reviewer, a national reviewer and a national admin."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import ParkFactory, ProvinceFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def world(db):
+    province_a = ProvinceFactory(code="320000", name="江苏省", short_name="江苏",
+                                 reviewing_body="江苏省科学技术厅")
+    province_b = ProvinceFactory(code="330000", name="浙江省", short_name="浙江",
+                                 reviewing_body="浙江省科学技术厅")
+    park_a = ParkFactory(name="苏州工业园区", province=province_a, district="虎丘区")
+    park_b = ParkFactory(name="杭州高新技术产业开发区", province=province_b, district="滨江区")
+    return SimpleNamespace(
+        province_a=province_a,
+        province_b=province_b,
+        park_a=park_a,
+        park_b=park_b,
+        manager_a=UserFactory(park_manager=True, park=park_a, username="manager_a"),
+        editor_a=UserFactory(park_editor=True, park=park_a, username="editor_a"),
+        editor_b=UserFactory(park_editor=True, park=park_b, username="editor_b"),
+        reviewer_a=UserFactory(province_reviewer=True, province=province_a,
+                               username="reviewer_a"),
+        reviewer_b=UserFactory(province_reviewer=True, province=province_b,
+                               username="reviewer_b"),
+        national=UserFactory(national_reviewer=True, username="national"),
+        admin=UserFactory(national_admin=True, username="admin"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Playwright with Debian's Chromium (never a downloaded browser) ---------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
