@@ -41,8 +41,11 @@ def measure(client, url):
         start = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    return {"queries": count, "median_ms": round(statistics.median(times), 1),
-            "p90_ms": round(sorted(times)[int(RUNS * 0.9) - 1], 1)}
+    return {
+        "queries": count,
+        "median_ms": round(statistics.median(times), 1),
+        "p90_ms": round(sorted(times)[int(RUNS * 0.9) - 1], 1),
+    }
 
 
 def add_synthetic_parks(n):
@@ -66,12 +69,21 @@ def main():
         park = Park.objects.get(seed_key=DEMO_PARK_A)
         results = {"database": connection.vendor, "runs": RUNS, "pages": {}}
         pages = [
-            ("park editor: park dashboard", "suzhou_editor",
-             reverse("parks:park-detail", args=[park.pk])),
-            ("park editor: information form", "suzhou_editor",
-             reverse("parks:profile-edit", args=[park.pk])),
-            ("park manager: change history", "suzhou_manager",
-             reverse("parks:park-audit", args=[park.pk])),
+            (
+                "park editor: park dashboard",
+                "suzhou_editor",
+                reverse("parks:park-detail", args=[park.pk]),
+            ),
+            (
+                "park editor: information form",
+                "suzhou_editor",
+                reverse("parks:profile-edit", args=[park.pk]),
+            ),
+            (
+                "park manager: change history",
+                "suzhou_manager",
+                reverse("parks:park-audit", args=[park.pk]),
+            ),
             ("national reviewer: park list (174 parks)", "national", reverse("parks:park-list")),
             ("admin: user list", "admin", reverse("parks:user-list")),
             ("admin: home", "admin", reverse("home")),

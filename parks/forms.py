@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkProfile, Province, User
-from parks.profile import PROFILE_GROUPS, PROFILE_FIELDS
+from parks.profile import PROFILE_FIELDS, PROFILE_GROUPS
 from parks.roles import Role
 from parks.validators import normalize_phone
 
@@ -64,16 +64,19 @@ class ParkProfileForm(forms.ModelForm):
             if group.key == "name":
                 yield Fieldset(
                     group.title,
-                    HTML(format_html(
-                        '<p class="mb-2"><span class="text-body-secondary">{}</span> '
-                        '<strong class="fs-5">{}</strong></p>',
-                        _("Park name:"), self.park.name,
-                    )),
+                    HTML(
+                        format_html(
+                            '<p class="mb-2"><span class="text-body-secondary">{}</span> '
+                            '<strong class="fs-5">{}</strong></p>',
+                            _("Park name:"),
+                            self.park.name,
+                        )
+                    ),
                     HTML(
                         '{% load i18n %}{% if profile.seal %}<div class="mb-2 small">'
                         '{% translate "Current seal:" %} <img class="seal-preview align-middle '
                         'ms-2" src="{% url \'parks:seal\' park.pk %}" '
-                        'alt="{% translate \'Official seal\' %}"></div>{% endif %}'
+                        "alt=\"{% translate 'Official seal' %}\"></div>{% endif %}"
                     ),
                     "seal",
                     css_id=f"group-{group.key}",
@@ -82,32 +85,50 @@ class ParkProfileForm(forms.ModelForm):
                 yield Fieldset(
                     group.title,
                     Row(
-                        Column(HTML(format_html(
-                            '<div class="mb-3"><label class="form-label">{}</label>'
-                            '<input class="form-control" value="{}" disabled></div>',
-                            _("Province (autonomous region, municipality)"),
-                            self.park.province.name,
-                        )), css_class="col-md-4"),
+                        Column(
+                            HTML(
+                                format_html(
+                                    '<div class="mb-3"><label class="form-label">{}</label>'
+                                    '<input class="form-control" value="{}" disabled></div>',
+                                    _("Province (autonomous region, municipality)"),
+                                    self.park.province.name,
+                                )
+                            ),
+                            css_class="col-md-4",
+                        ),
                         Column("city", css_class="col-md-4"),
                     ),
                     "address",
-                    Row(Column("postcode", css_class="col-md-4"),
-                        Column("founded_on", css_class="col-md-4")),
+                    Row(
+                        Column("postcode", css_class="col-md-4"),
+                        Column("founded_on", css_class="col-md-4"),
+                    ),
                     css_id=f"group-{group.key}",
                 )
             elif group.key == "filled":
-                yield Fieldset(group.title, Row(Column("filled_on", css_class="col-md-4")),
-                               css_id=f"group-{group.key}")
+                yield Fieldset(
+                    group.title,
+                    Row(Column("filled_on", css_class="col-md-4")),
+                    css_id=f"group-{group.key}",
+                )
             else:
-                people = [f for f in group.fields if not f.endswith(
-                    ("_landline", "_mobile", "_email", "_fax"))]
+                people = [
+                    f
+                    for f in group.fields
+                    if not f.endswith(("_landline", "_mobile", "_email", "_fax"))
+                ]
                 contacts = [f for f in group.fields if f not in people]
                 yield Fieldset(
                     group.title,
                     Row(*(Column(f, css_class="col-md-6") for f in people)),
-                    Div(HTML(format_html('<div class="form-text mb-1">{}</div>',
-                                         _("Contact details"))),
-                        Row(*(Column(f, css_class="col-md-6 col-lg-3") for f in contacts))),
+                    Div(
+                        HTML(
+                            format_html(
+                                '<div class="form-text mb-1">{}</div>', _("Contact details")
+                            )
+                        ),
+                        Row(*(Column(f, css_class="col-md-6 col-lg-3") for f in contacts)),
+                    ),
                     css_id=f"group-{group.key}",
                 )
 
@@ -144,8 +165,16 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "phone", "role", "park", "province",
-                  "is_active"]
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "park",
+            "province",
+            "is_active",
+        ]
 
     def __init__(self, *args, parks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,7 +198,8 @@ class ParkFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
     active = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))],
     )
 
@@ -182,5 +212,6 @@ class ParkFilterForm(forms.Form):
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )

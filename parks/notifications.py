@@ -20,7 +20,9 @@ def invitation_link(user: User) -> str:
 
 
 def invitation_send(*, user_id: int) -> bool:
-    user = User.objects.filter(pk=user_id, is_active=True).select_related("park", "province").first()
+    user = (
+        User.objects.filter(pk=user_id, is_active=True).select_related("park", "province").first()
+    )
     if user is None or not user.email:
         return False
     with translation.override(settings.LANGUAGE_CODE):

@@ -83,7 +83,5 @@ class Completeness:
 
 def completeness(profile) -> Completeness:
     required = [f for g in PROFILE_GROUPS for f in g.required]
-    missing = tuple(
-        (f, field_label(type(profile), f)) for f in required if not getattr(profile, f)
-    )
+    missing = tuple((f, field_label(type(profile), f)) for f in required if not getattr(profile, f))
     return Completeness(len(required) - len(missing), len(required), missing)

@@ -12,8 +12,9 @@ from parks.roles import Role
 def park_list(*, user, q: str = "", province: str = "", active: str = "") -> QuerySet[Park]:
     parks = Park.objects.visible_to(user).select_related("province", "profile")
     if q:
-        parks = parks.filter(Q(name__icontains=q) | Q(short_name__icontains=q)
-                             | Q(district__icontains=q))
+        parks = parks.filter(
+            Q(name__icontains=q) | Q(short_name__icontains=q) | Q(district__icontains=q)
+        )
     if province:
         parks = parks.filter(province__code=province)
     if active in {"1", "0"}:
@@ -40,12 +41,16 @@ def audit_list(*, user, park: Park) -> QuerySet[AuditEntry]:
 
 
 def user_list(*, user, q: str = "", role: str = "") -> QuerySet[User]:
-    users = User.objects.visible_to(user).select_related("park", "province").order_by(
-        "role", "park__name", "username"
+    users = (
+        User.objects.visible_to(user)
+        .select_related("park", "province")
+        .order_by("role", "park__name", "username")
     )
     if q:
         users = users.filter(
-            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q)
+            Q(username__icontains=q)
+            | Q(full_name__icontains=q)
+            | Q(email__icontains=q)
             | Q(park__name__icontains=q)
         )
     if role:
@@ -66,11 +71,10 @@ class AdminOverview:
 
 def admin_overview() -> AdminOverview:
     parks = Park.objects.aggregate(
-        active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
+        active=Count("pk", filter=Q(is_active=True)),
+        inactive=Count("pk", filter=Q(is_active=False)),
     )
-    by_role = dict(
-        User.objects.filter(is_active=True).values_list("role").annotate(n=Count("pk"))
-    )
+    by_role = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("pk")))
     return AdminOverview(
         parks_active=parks["active"],
         parks_inactive=parks["inactive"],

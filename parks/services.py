@@ -109,8 +109,9 @@ def park_create(*, actor: User, **values) -> Park:
         park=park,
         target=park,
         action=AuditEntry.Action.CREATE,
-        changes=field_changes({}, {f: getattr(park, f) for f in PARK_FIELDS},
-                              _model_labels(Park, PARK_FIELDS)),
+        changes=field_changes(
+            {}, {f: getattr(park, f) for f in PARK_FIELDS}, _model_labels(Park, PARK_FIELDS)
+        ),
     )
     return park
 
@@ -143,7 +144,10 @@ def province_update(*, actor: User, province: Province, reviewing_body: str) -> 
     )
     if changes:
         audit_record(
-            actor=actor, park=None, target=province, action=AuditEntry.Action.UPDATE,
+            actor=actor,
+            park=None,
+            target=province,
+            action=AuditEntry.Action.UPDATE,
             changes=changes,
         )
     return province
@@ -203,8 +207,9 @@ def user_create(
         park=user.park,
         target=user,
         action=AuditEntry.Action.CREATE,
-        changes=field_changes({}, {f: getattr(user, f) for f in USER_FIELDS},
-                              _model_labels(User, USER_FIELDS)),
+        changes=field_changes(
+            {}, {f: getattr(user, f) for f in USER_FIELDS}, _model_labels(User, USER_FIELDS)
+        ),
     )
     if invite and email:
         from parks.tasks import send_invitation
@@ -218,8 +223,9 @@ def user_update(*, actor: User, user: User, **values) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     role = values.get("role", user.role)
     values.update(
-        _clean_membership(role, values.get("park", user.park), values.get("province",
-                                                                          user.province))
+        _clean_membership(
+            role, values.get("park", user.park), values.get("province", user.province)
+        )
     )
     before = {f: getattr(user, f) for f in values}
     for field, value in values.items():
@@ -229,7 +235,10 @@ def user_update(*, actor: User, user: User, **values) -> User:
     changes = field_changes(before, values, _model_labels(User, values))
     if changes:
         audit_record(
-            actor=actor, park=user.park, target=user, action=AuditEntry.Action.UPDATE,
+            actor=actor,
+            park=user.park,
+            target=user,
+            action=AuditEntry.Action.UPDATE,
             changes=changes,
         )
     return user

@@ -1,8 +1,14 @@
 from celery import shared_task
 
 
-@shared_task(name="parks.send_invitation", autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5, time_limit=60, soft_time_limit=45)
+@shared_task(
+    name="parks.send_invitation",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=60,
+    soft_time_limit=45,
+)
 def send_invitation(user_id: int) -> bool:
     from parks.notifications import invitation_send
 

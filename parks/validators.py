@@ -34,9 +34,10 @@ def validate_not_future(value):
 
 
 def normalize_phone(value: str) -> str:
-    """Full-width digits and dashes (０１０－１２３) typed with a Chinese IME become ASCII; spaces go."""
+    """Full-width digits and dashes typed with a Chinese IME become ASCII; spaces go."""
     value = unicodedata.normalize("NFKC", value or "")
-    value = value.replace("—", "-").replace("–", "-").replace("－", "-")
+    for dash in ("—", "–", "－"):
+        value = value.replace(dash, "-")
     return re.sub(r"\s+", "", value)
 
 

@@ -21,7 +21,7 @@ from parks.forms import (
 )
 from parks.models import ParkProfile
 from parks.profile import PROFILE_FIELDS, completeness, field_label
-from parks.roles import Perm, has_perm
+from parks.roles import Perm
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -204,7 +204,8 @@ class ProvinceUpdateView(PortalAccessMixin, FormView):
 
     def form_valid(self, form):
         services.province_update(
-            actor=self.request.user, province=self.province,
+            actor=self.request.user,
+            province=self.province,
             reviewing_body=form.cleaned_data["reviewing_body"],
         )
         messages.success(self.request, _("Province saved."))
@@ -231,8 +232,10 @@ class UserFormMixin(PortalAccessMixin):
     form_class = UserForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(),
-                "parks": selectors.park_list(user=self.request.user, active="1")}
+        return {
+            **super().get_form_kwargs(),
+            "parks": selectors.park_list(user=self.request.user, active="1"),
+        }
 
     def form_valid(self, form):
         try:
@@ -277,5 +280,3 @@ class UserInviteView(PortalAccessMixin, View):
             _("An invitation to set a password was sent to %(email)s.") % {"email": user.email},
         )
         return HttpResponseRedirect(reverse("parks:user-list"))
-
-

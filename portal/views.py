@@ -16,9 +16,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         level = level_of(request.user)
         if level == Level.PARK:
-            return HttpResponseRedirect(
-                reverse("parks:park-detail", args=[request.user.park_id])
-            )
+            return HttpResponseRedirect(reverse("parks:park-detail", args=[request.user.park_id]))
         if level != Level.NONE and not has_perm(request.user, Perm.MANAGE_USERS):
             return HttpResponseRedirect(reverse("parks:park-list"))
         return super().get(request, *args, **kwargs)

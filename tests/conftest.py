@@ -15,10 +15,12 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture
 def world(db):
-    province_a = ProvinceFactory(code="320000", name="江苏省", short_name="江苏",
-                                 reviewing_body="江苏省科学技术厅")
-    province_b = ProvinceFactory(code="330000", name="浙江省", short_name="浙江",
-                                 reviewing_body="浙江省科学技术厅")
+    province_a = ProvinceFactory(
+        code="320000", name="江苏省", short_name="江苏", reviewing_body="江苏省科学技术厅"
+    )
+    province_b = ProvinceFactory(
+        code="330000", name="浙江省", short_name="浙江", reviewing_body="浙江省科学技术厅"
+    )
     park_a = ParkFactory(name="苏州工业园区", province=province_a, district="虎丘区")
     park_b = ParkFactory(name="杭州高新技术产业开发区", province=province_b, district="滨江区")
     return SimpleNamespace(
@@ -29,10 +31,8 @@ def world(db):
         manager_a=UserFactory(park_manager=True, park=park_a, username="manager_a"),
         editor_a=UserFactory(park_editor=True, park=park_a, username="editor_a"),
         editor_b=UserFactory(park_editor=True, park=park_b, username="editor_b"),
-        reviewer_a=UserFactory(province_reviewer=True, province=province_a,
-                               username="reviewer_a"),
-        reviewer_b=UserFactory(province_reviewer=True, province=province_b,
-                               username="reviewer_b"),
+        reviewer_a=UserFactory(province_reviewer=True, province=province_a, username="reviewer_a"),
+        reviewer_b=UserFactory(province_reviewer=True, province=province_b, username="reviewer_b"),
         national=UserFactory(national_reviewer=True, username="national"),
         admin=UserFactory(national_admin=True, username="admin"),
     )
@@ -48,6 +48,7 @@ def client_for(client):
 
 
 # --- Playwright with Debian's Chromium (never a downloaded browser) ---------------------------
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

@@ -88,5 +88,4 @@ class UserFactory(DjangoModelFactory):
             role=Role.PROVINCE_REVIEWER, province=factory.SubFactory(ProvinceFactory)
         )
         national_reviewer = factory.Trait(role=Role.NATIONAL_REVIEWER)
-        national_admin = factory.Trait(role=Role.NATIONAL_ADMIN, is_staff=True,
-                                       is_superuser=True)
+        national_admin = factory.Trait(role=Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True)

@@ -28,11 +28,15 @@ def test_every_message_is_translated_into_chinese(tmp_path):
     # when
     untranslated = subprocess.run(
         ["msgattrib", "--untranslated", "--no-obsolete", str(po)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     fuzzy = subprocess.run(
         ["msgattrib", "--only-fuzzy", "--no-obsolete", str(po)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     # then
     missing = [line for line in (untranslated + fuzzy).splitlines() if line.startswith("msgid ")]

@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = seed_demo()
-        self.stdout.write("Demo users (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD})")
         for demo, created in rows:
             scope = demo.park or demo.province or "national"
             state = "created" if created else "exists"
