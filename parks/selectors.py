@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from parks.models import AuditEntry, Park, Province, User
+from parks.models import AuditEntry, NationalBody, Park, Province, User
 from parks.roles import Role
 
 
@@ -30,6 +31,11 @@ def province_list(*, user) -> QuerySet[Province]:
         .annotate(park_count=Count("parks", distinct=True))
         .order_by("code")
     )
+
+
+def national_bodies() -> QuerySet[NationalBody]:
+    """The national reviewing body's names, newest first; the first is the one in force."""
+    return NationalBody.objects.filter(valid_from__lte=timezone.localdate())
 
 
 def province_get(*, pk: int) -> Province:

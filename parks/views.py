@@ -192,6 +192,9 @@ class ProvinceListView(PortalAccessMixin, ListView):
     def get_queryset(self):
         return selectors.province_list(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(national_bodies=selectors.national_bodies(), **kwargs)
+
 
 class ProvinceUpdateView(PortalAccessMixin, FormView):
     required_perm = Perm.MANAGE_PARKS
