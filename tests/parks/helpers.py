@@ -120,9 +120,7 @@ def input_values(html: str) -> dict[str, str]:
 
 def field_error_text(html: str, field: str) -> str:
     """The text of the error block rendered right under the field `id_<field>` ("" if none)."""
-    match = re.search(
-        rf'<div id="id_{re.escape(field)}_error"[^>]*>(.*?)</div>', html, flags=re.S
-    )
+    match = re.search(rf'<div id="id_{re.escape(field)}_error"[^>]*>(.*?)</div>', html, flags=re.S)
     if not match:
         return ""
     return unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip()
