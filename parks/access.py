@@ -44,6 +44,8 @@ class PortalAccessMixin(LoginRequiredMixin):
     - `park_kwarg` in the URL: `self.park` is the park, looked up among the parks the user may see
       (404 otherwise) before any right is checked, so outsiders learn nothing.
     - `required_perm`: checked after the scope; a missing right answers 403.
+    - `resolve_scope(**kwargs)`: a view whose URL names another scoped object (a user account,
+      later a section or a file) looks it up here, also before any right is checked.
     - `get_queryset()` for single-object views: `model.objects.visible_to(user)`.
     """
 
@@ -61,9 +63,13 @@ class PortalAccessMixin(LoginRequiredMixin):
                 Park.objects.visible_to(request.user).select_related("province"),
                 pk=kwargs[self.park_kwarg],
             )
+        self.resolve_scope(**kwargs)
         if self.required_perm and not has_perm(request.user, self.required_perm):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def resolve_scope(self, **kwargs) -> None:
+        """Look up the URL's other objects among those the user may see (404 otherwise)."""
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)

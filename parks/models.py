@@ -174,7 +174,11 @@ class ParkProfileQuerySet(ParkScopedQuerySet):
 
 
 class ParkProfile(models.Model):
-    """Template part 一 (园区基本信息). A draft may be incomplete; completeness is computed."""
+    """Template part 一 (园区基本信息). A draft may be incomplete; completeness is computed.
+
+    Fixed-format fields (postcode, phones) are wider than their format: the format validator
+    alone decides, so a value that is too long gets the format's message, not a length message.
+    """
 
     park = models.OneToOneField(
         Park, on_delete=models.CASCADE, related_name="profile", verbose_name=_("park")
@@ -185,7 +189,7 @@ class ParkProfile(models.Model):
     city = models.CharField(_("City (district)"), max_length=50, blank=True)
     address = models.CharField(_("Mailing address"), max_length=200, blank=True)
     postcode = models.CharField(
-        _("Postcode"), max_length=6, blank=True, validators=[validate_postcode]
+        _("Postcode"), max_length=20, blank=True, validators=[validate_postcode]
     )
     founded_on = models.DateField(
         _("Founding date"), null=True, blank=True, validators=[validate_not_future]
@@ -197,7 +201,7 @@ class ParkProfile(models.Model):
         _("Landline"), max_length=30, blank=True, validators=[validate_landline]
     )
     head_mobile = models.CharField(
-        _("Mobile"), max_length=11, blank=True, validators=[validate_mobile]
+        _("Mobile"), max_length=20, blank=True, validators=[validate_mobile]
     )
     head_email = models.EmailField(_("E-mail"), blank=True)
     head_fax = models.CharField(_("Fax"), max_length=30, blank=True, validators=[validate_landline])
@@ -208,7 +212,7 @@ class ParkProfile(models.Model):
         _("Landline"), max_length=30, blank=True, validators=[validate_landline]
     )
     dept_head_mobile = models.CharField(
-        _("Mobile"), max_length=11, blank=True, validators=[validate_mobile]
+        _("Mobile"), max_length=20, blank=True, validators=[validate_mobile]
     )
     dept_head_email = models.EmailField(_("E-mail"), blank=True)
     dept_head_fax = models.CharField(
@@ -220,7 +224,7 @@ class ParkProfile(models.Model):
         _("Landline"), max_length=30, blank=True, validators=[validate_landline]
     )
     contact_mobile = models.CharField(
-        _("Mobile"), max_length=11, blank=True, validators=[validate_mobile]
+        _("Mobile"), max_length=20, blank=True, validators=[validate_mobile]
     )
     contact_email = models.EmailField(_("E-mail"), blank=True)
     contact_fax = models.CharField(

@@ -54,7 +54,8 @@ def park_profile_save(
     profile = park_profile_get_or_create(park=park)
     if profile.revision != expected_revision:
         raise ConcurrentEditError(profile)
-    before = {f: getattr(profile, f) for f in [*data, "seal"]}
+    before = {f: getattr(profile, f) for f in data}
+    before["seal"] = profile.seal.name or ""
     for field, value in data.items():
         setattr(profile, field, value)
     storage = profile.seal.storage
@@ -291,17 +292,22 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, int]:
         provinces[province.code] = province
         created["provinces"] += was_created
     for row in _read_csv(data_dir / "parks.csv"):
-        park, was_created = Park.objects.get_or_create(
-            seed_key=row["name"],
-            defaults={
-                "name": row["name"],
-                "province": provinces[row["province_code"]],
-                "district": row["district"],
-            },
+        if Park.objects.filter(seed_key=row["name"]).exists():
+            continue
+        # A park an admin already created under this name is adopted, not duplicated.
+        adopted = Park.objects.filter(name=row["name"], seed_key__isnull=True).update(
+            seed_key=row["name"]
         )
-        if was_created:
-            ParkProfile.objects.create(park=park, city=park.district)
-        created["parks"] += was_created
+        if adopted:
+            continue
+        park = Park.objects.create(
+            seed_key=row["name"],
+            name=row["name"],
+            province=provinces[row["province_code"]],
+            district=row["district"],
+        )
+        ParkProfile.objects.create(park=park, city=park.district)
+        created["parks"] += 1
     for valid_from, name in NATIONAL_BODIES:
         _body, was_created = NationalBody.objects.get_or_create(
             valid_from=valid_from, defaults={"name": name}

@@ -261,8 +261,10 @@ class UserCreateView(UserFormMixin, FormView):
 
 
 class UserUpdateView(UserFormMixin, FormView):
+    def resolve_scope(self, pk, **kwargs):
+        self.object = selectors.user_get(user=self.request.user, pk=pk)
+
     def get_form_kwargs(self):
-        self.object = selectors.user_get(user=self.request.user, pk=self.kwargs["pk"])
         return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
@@ -275,8 +277,11 @@ class UserUpdateView(UserFormMixin, FormView):
 class UserInviteView(PortalAccessMixin, View):
     required_perm = Perm.MANAGE_USERS
 
+    def resolve_scope(self, pk, **kwargs):
+        self.account = selectors.user_get(user=self.request.user, pk=pk)
+
     def post(self, request, pk):
-        user = selectors.user_get(user=request.user, pk=pk)
+        user = self.account
         services.user_invite(user=user)
         messages.info(
             request,

@@ -25,6 +25,7 @@ class ProvinceFactory(DjangoModelFactory):
 class ParkFactory(DjangoModelFactory):
     class Meta:
         model = Park
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试高新技术产业开发区{n}")
     province = factory.SubFactory(ProvinceFactory)

@@ -1,4 +1,4 @@
-"""The deployment files describe web, worker, PostgreSQL and Redis, configured as settings expect."""
+"""The deployment files describe web, worker, PostgreSQL and Redis as the settings expect."""
 
 import shutil
 import subprocess

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError
 
 from parks import services
 from parks.demo import DEMO_PASSWORD, DEMO_USERS
@@ -91,15 +90,6 @@ def test_load_parks_keeps_a_reviewing_body_an_admin_edited(db):
     assert Province.objects.get(code="320000").reviewing_body == "江苏省工业和信息化厅"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason=(
-        "parks/services.py reference_data_load finds parks only by seed_key; a park an admin "
-        "created in the portal (seed_key NULL) under a reference name makes get_or_create "
-        "insert a duplicate name: IntegrityError, and the whole load is rolled back"
-    ),
-)
 def test_load_parks_copes_with_a_park_an_admin_created_under_a_reference_name(db):
     # given the provinces loaded and an admin who added a reference park by hand in the portal
     jiangsu = Province.objects.create(code="320000", name="江苏省", reviewing_body="江苏省科技厅")

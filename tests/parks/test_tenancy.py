@@ -34,14 +34,6 @@ NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:province-update": lambda w: {"pk": w.province_b.pk},
 }
 
-USER_PAGES_ANSWER_403 = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "parks/access.py PortalAccessMixin.dispatch checks required_perm (403) before the user "
-        "views look the account up in user_filter's scope, so another park's account answers "
-        "403 instead of 404"
-    ),
-)
 
 # A POST that would change park B's data if any of these views let it through.
 HOSTILE_POST = {
@@ -95,10 +87,7 @@ def test_every_url_with_an_id_is_in_the_map():
 @pytest.mark.parametrize("persona", ["editor_a", "manager_a"])
 @pytest.mark.parametrize(
     "url_name",
-    [
-        pytest.param(name, marks=USER_PAGES_ANSWER_403 if name.startswith("parks:user-") else ())
-        for name in PARK_DATA_URLS
-    ],
+    [pytest.param(name) for name in PARK_DATA_URLS],
 )
 def test_park_a_staff_get_404_on_every_page_of_park_b(
     world, client_for, django_capture_on_commit_callbacks, url_name, persona
