@@ -149,9 +149,15 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_role_matches_level",
                 condition=(
-                    Q(role__in=list(PARK_ROLES), park__isnull=False, province__isnull=True)
+                    # sorted: a frozenset's order changes between processes, and the
+                    # migration must not.
+                    Q(role__in=sorted(PARK_ROLES), park__isnull=False, province__isnull=True)
                     | Q(role=Role.PROVINCE_REVIEWER, park__isnull=True, province__isnull=False)
-                    | Q(role__in=[*NATIONAL_ROLES, ""], park__isnull=True, province__isnull=True)
+                    | Q(
+                        role__in=[*sorted(NATIONAL_ROLES), ""],
+                        park__isnull=True,
+                        province__isnull=True,
+                    )
                 ),
             )
         ]
