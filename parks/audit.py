@@ -9,6 +9,7 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from parks.models import AuditEntry
 
@@ -39,13 +40,47 @@ def field_changes(before: dict, after: dict, labels: dict[str, str]) -> dict:
     return changes
 
 
-def audit_record(*, actor, park, target, action: str, changes: dict | None = None) -> AuditEntry:
+def audit_record(
+    *,
+    actor,
+    park,
+    target,
+    action: str,
+    changes: dict | None = None,
+    coalesce: datetime.timedelta | None = None,
+) -> AuditEntry:
+    """Write an audit row. With `coalesce`, a change by the same person to the same record within
+    that time extends their last row (first old value, latest new value): autosave every few
+    seconds makes one row per editing session, not thousands."""
+    target_type = ContentType.objects.get_for_model(type(target))
+    actor = actor if getattr(actor, "pk", None) else None
+    if coalesce and actor:
+        last = (
+            AuditEntry.objects.filter(
+                target_type=target_type,
+                target_id=str(target.pk),
+                actor=actor,
+                action=action,
+                at__gte=timezone.now() - coalesce,
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        if last is not None:
+            merged = dict(last.changes)
+            for field, change in (changes or {}).items():
+                first_old = merged.get(field, change)["old"]
+                merged[field] = {**change, "old": first_old}
+            last.changes = merged
+            last.at = timezone.now()
+            last.save(update_fields=["changes", "at"])
+            return last
     return AuditEntry.objects.create(
         park=park,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor,
         actor_name=getattr(actor, "display_name", "") or "system",
         action=action,
-        target_type=ContentType.objects.get_for_model(type(target)),
+        target_type=target_type,
         target_id=str(target.pk),
         target_repr=str(target)[:200],
         changes=changes or {},

@@ -85,3 +85,27 @@ def completeness(profile) -> Completeness:
     required = [f for g in PROFILE_GROUPS for f in g.required]
     missing = tuple((f, field_label(type(profile), f)) for f in required if not getattr(profile, f))
     return Completeness(len(required) - len(missing), len(required), missing)
+
+
+def profile_table(profile) -> list[tuple[ProfileGroup, list[tuple[str, object]]]]:
+    """Part 一 as the template's table: each group with its (label, value) pairs, in order.
+    The location group starts with the province, which belongs to the park, not the form."""
+    from parks.models import ParkProfile
+
+    rows = []
+    for group in PROFILE_GROUPS:
+        if group.key in {"name", "filled"}:
+            continue  # on the cover
+        pairs = [
+            (str(ParkProfile._meta.get_field(f).verbose_name), getattr(profile, f))
+            for f in group.fields
+        ]
+        if group.key == "location":
+            from django.utils.translation import gettext
+
+            pairs.insert(
+                0,
+                (gettext("Province (autonomous region, municipality)"), profile.park.province.name),
+            )
+        rows.append((group, pairs))
+    return rows

@@ -58,9 +58,16 @@ class ParkDetailView(PortalAccessMixin, TemplateView):
     template_name = "parks/park_detail.html"
 
     def get_context_data(self, **kwargs):
+        from plans import selectors as plan_selectors
+
         profile = services.park_profile_get_or_create(park=self.park)
+        plan = plan_selectors.current_plan_for_park(user=self.request.user, park=self.park)
         return super().get_context_data(
-            profile=profile, completeness=completeness(profile), **kwargs
+            profile=profile,
+            completeness=completeness(profile),
+            plan=plan,
+            plan_status=plan_selectors.plan_outline_status(plan) if plan else None,
+            **kwargs,
         )
 
 

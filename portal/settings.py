@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_prose_editor",
     "parks",
     "plans",
     "indicators",
@@ -154,6 +155,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploads: the seal is a small image; anything larger is refused before decoding.
 SEAL_MAX_BYTES = 2 * 1024 * 1024
 SEAL_MAX_PIXELS = 4000 * 4000
+# Figures placed in the plan, and supporting files (第六章 (3)-(4)).
+FIGURE_MAX_BYTES = 10 * 1024 * 1024
+FIGURE_MAX_PIXELS = 8000 * 8000
+ATTACHMENT_MAX_BYTES = 30 * 1024 * 1024
+PLAN_ATTACHMENTS_MAX_BYTES = 300 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

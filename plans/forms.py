@@ -1,0 +1,133 @@
+from django import forms
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+
+from plans.models import KeyProject, KeyTask, Plan
+from plans.richtext import EDITOR_CONFIG
+from plans.rows import RowKind
+from portal.formfields import DecimalTextInput, LenientDecimalField
+
+
+class SectionForm(forms.Form):
+    body = ProseEditorFormField(config=EDITOR_CONFIG, required=False, label="")
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    is_done = forms.BooleanField(
+        label=_("This section is complete"),
+        required=False,
+        help_text=_("Mark it when the text is ready for review; you can still change it."),
+    )
+
+
+class RowForm(forms.ModelForm):
+    """Base of the structured tables' row forms; `revision` guards against lost updates."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if not self.is_bound:
+            self.initial["revision"] = self.instance.revision
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 2)
+
+    def _post_clean(self):
+        # Model rules (constraints, validators) run in the service, on the saved row.
+        pass
+
+    @property
+    def row_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.cleaned_data}
+
+
+class KeyTaskForm(RowForm):
+    """4.1: the yearly breakdown has a field for each plan year of the plan's cycle."""
+
+    class Meta:
+        model = KeyTask
+        fields = ["name", "group", "content", "department", "leader"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = self.plan.cycle.plan_years
+        for year in self.years:
+            self.fields[f"year_{year}"] = forms.CharField(
+                label=_("%(year)s target") % {"year": year},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=self.instance.yearly.get(str(year), ""),
+            )
+
+    @property
+    def row_data(self) -> dict:
+        data = super().row_data
+        data["yearly"] = {
+            str(y): self.cleaned_data.get(f"year_{y}", "").strip() for y in self.years
+        }
+        return data
+
+
+class KeyProjectForm(RowForm):
+    class Meta:
+        model = KeyProject
+        fields = [
+            "name",
+            "group",
+            "necessity",
+            "implementer",
+            "content",
+            "start_year",
+            "end_year",
+            "investment",
+            "government_funds",
+            "energy_saved_tce",
+            "co2_reduced_t",
+            "other_benefits",
+            "status",
+        ]
+        field_classes = dict.fromkeys(
+            ["investment", "government_funds", "energy_saved_tce", "co2_reduced_t"],
+            LenientDecimalField,
+        )
+        widgets = dict.fromkeys(
+            ["investment", "government_funds", "energy_saved_tce", "co2_reduced_t"],
+            DecimalTextInput(),
+        )
+
+
+def row_form_class(kind: RowKind) -> type[RowForm]:
+    if kind.model is KeyTask:
+        return KeyTaskForm
+    if kind.model is KeyProject:
+        return KeyProjectForm
+    return modelform_factory(kind.model, form=RowForm, fields=list(kind.fields))
+
+
+class RoadmapForm(forms.Form):
+    carbon_peak_year = forms.IntegerField(
+        label=_("Expected carbon peak year"), required=False, min_value=2000, max_value=2060
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FigureUploadForm(forms.Form):
+    image = forms.FileField(
+        label=_("Image (PNG or JPEG, at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200)
+
+
+class AttachmentUploadForm(forms.Form):
+    category = forms.ChoiceField(label=_("Kind of material"))
+    file = forms.FileField(
+        label=_("File (PDF, DOCX, XLSX, PNG or JPEG, at most 30 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = list(categories)

@@ -1,0 +1,315 @@
+"""A park's plan for a reporting cycle: its sections, structured tables, figures and attachments.
+
+Every editable record carries an integer `revision` (optimistic locking in plans.services).
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import Park, ParkScopedQuerySet, private_storage
+from plans.outline import OUTLINE_VERSION, TASK_GROUPS
+
+
+class Cycle(models.Model):
+    """A reporting cycle. Cycles are data, so the next five-year plan reuses the portal."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    plan_start_year = models.PositiveSmallIntegerField(_("first plan year"))
+    plan_end_year = models.PositiveSmallIntegerField(_("last plan year"))
+    base_year = models.PositiveSmallIntegerField(_("base year"))
+    history_start_year = models.PositiveSmallIntegerField(_("first history year"))
+    history_end_year = models.PositiveSmallIntegerField(_("last history year"))
+    deadline = models.DateField(_("submission deadline"))
+    outline_version = models.CharField(_("outline version"), max_length=20, default=OUTLINE_VERSION)
+    is_current = models.BooleanField(_("current cycle"), default=False)
+
+    class Meta:
+        ordering = ["-plan_start_year"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        constraints = [
+            models.CheckConstraint(
+                name="cycle_years_in_order",
+                condition=Q(plan_start_year__lte=F("plan_end_year"))
+                & Q(history_start_year__lte=F("history_end_year")),
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_cycle"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def plan_years(self) -> list[int]:
+        return list(range(self.plan_start_year, self.plan_end_year + 1))
+
+    @property
+    def history_years(self) -> list[int]:
+        return list(range(self.history_start_year, self.history_end_year + 1))
+
+
+class PlanQuerySet(ParkScopedQuerySet):
+    park_path = "park"
+
+
+class Plan(models.Model):
+    park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="plans", verbose_name=_("park")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="plans", verbose_name=_("reporting cycle")
+    )
+    outline_version = models.CharField(max_length=20, default=OUTLINE_VERSION, editable=False)
+    carbon_peak_year = models.PositiveSmallIntegerField(
+        _("expected carbon peak year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2060)],
+    )
+    roadmap_revision = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [models.UniqueConstraint(fields=["park", "cycle"], name="one_plan_per_cycle")]
+
+    def __str__(self):
+        return f"{self.park} · {self.cycle}"
+
+
+class PlanOwnedQuerySet(ParkScopedQuerySet):
+    park_path = "plan__park"
+
+
+class Section(models.Model):
+    """The text of one outline entry (plans.outline), as sanitized HTML."""
+
+    class State(models.TextChoices):
+        EMPTY = "empty", _("Empty")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETE = "complete", _("Complete")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=20)
+    body = models.TextField(blank=True)
+    text_length = models.PositiveIntegerField(default=0)
+    word_count = models.PositiveIntegerField(default=0)
+    is_done = models.BooleanField(_("marked complete"), default=False)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="one_section_per_key")]
+
+    def __str__(self):
+        return f"{self.plan} · {self.key}"
+
+
+class Row(models.Model):
+    """Common fields of the structured tables' rows."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class KeyTask(Row):
+    """第四章 4.1: a key task, broken down by year and given to a responsible department."""
+
+    name = models.CharField(_("task name"), max_length=200)
+    group = models.CharField(_("task group"), max_length=20, choices=TASK_GROUPS)
+    content = models.TextField(_("task content"), blank=True)
+    # {"2021": "...", ...}: the cycle's plan years are data, so the breakdown is keyed by year.
+    yearly = models.JSONField(_("yearly breakdown"), default=dict, blank=True)
+    department = models.CharField(_("responsible department"), max_length=100)
+    leader = models.CharField(_("leading official"), max_length=50, blank=True)
+
+    class Meta(Row.Meta):
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(Row):
+    """第四章 4.2: a milestone of the carbon peak and neutrality roadmap."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2021), MaxValueValidator(2060)]
+    )
+    target = models.CharField(_("target"), max_length=300)
+    measures = models.TextField(_("measures"), blank=True)
+
+    class Meta(Row.Meta):
+        verbose_name = _("roadmap milestone")
+        verbose_name_plural = _("roadmap milestones")
+
+    def __str__(self):
+        return f"{self.year} {self.target}"
+
+
+class KeyProject(Row):
+    """第四章 4.3: a key construction project."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+        COMPLETED = "completed", _("Completed")
+
+    name = models.CharField(_("project name"), max_length=200)
+    group = models.CharField(_("task group"), max_length=20, choices=TASK_GROUPS)
+    necessity = models.TextField(_("necessity"), blank=True)
+    implementer = models.CharField(_("implementing body"), max_length=200)
+    content = models.TextField(_("construction content"), blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), validators=[MinValueValidator(2016), MaxValueValidator(2035)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), validators=[MinValueValidator(2016), MaxValueValidator(2035)]
+    )
+    investment = models.DecimalField(
+        _("total investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    government_funds = models.DecimalField(
+        _("of which government funds (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    energy_saved_tce = models.DecimalField(
+        _("energy saved (tce/year)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    co2_reduced_t = models.DecimalField(
+        _("CO2 reduced (t/year)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    other_benefits = models.TextField(_("other benefits"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta(Row.Meta):
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+        constraints = [
+            models.CheckConstraint(
+                name="project_years_in_order", condition=Q(start_year__lte=F("end_year"))
+            ),
+            models.CheckConstraint(
+                name="project_funds_within_investment",
+                condition=Q(government_funds__lte=F("investment")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupMember(Row):
+    """第五章: a member of the leading group or of the special office."""
+
+    class Body(models.TextChoices):
+        LEADING_GROUP = "leading_group", _("Leading group for green development")
+        SPECIAL_OFFICE = "special_office", _("Special office for green development")
+
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    name = models.CharField(_("name"), max_length=50)
+    post = models.CharField(_("post"), max_length=100)
+    group_role = models.CharField(_("role in the group"), max_length=50)
+
+    class Meta(Row.Meta):
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+
+    def __str__(self):
+        return self.name
+
+
+def figure_upload_to(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower()
+    return f"figures/{instance.plan_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Figure(Row):
+    """An image placed in a section (e.g. 1.1's maps), numbered automatically per chapter."""
+
+    section_key = models.CharField(max_length=20)
+    image = models.FileField(upload_to=figure_upload_to, storage=private_storage)
+    caption = models.CharField(_("caption"), max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta(Row.Meta):
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+
+    def __str__(self):
+        return self.caption
+
+
+def attachment_upload_to(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower()
+    return f"attachments/{instance.plan_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Attachment(Row):
+    """A supporting file of 第六章 (3)-(4). Its type was checked by content, not by name."""
+
+    section_key = models.CharField(max_length=20)
+    category = models.CharField(_("category"), max_length=30)
+    file = models.FileField(upload_to=attachment_upload_to, storage=private_storage)
+    filename = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta(Row.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename

@@ -1,0 +1,104 @@
+"""The plan's structured tables (第四章 4.1-4.3, 第五章), declared once.
+
+Each RowKind names its model, the outline entry it belongs to and the columns shown in the editor
+and the preview; the generic row views, services and the document walk this registry.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Attachment, Figure, GroupMember, KeyProject, KeyTask, Milestone
+
+
+@dataclass(frozen=True)
+class RowKind:
+    slug: str
+    model: type
+    section_key: str
+    title: str
+    fields: tuple[str, ...]  # editable fields, in column order
+    # rows are ordered within a scope (e.g. leading group vs special office)
+    scope_field: str | None = None
+    # the columns of the editor's table; the edit form and the preview show every field
+    list_fields: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+
+ROW_KINDS: dict[str, RowKind] = {
+    kind.slug: kind
+    for kind in (
+        RowKind(
+            "tasks",
+            KeyTask,
+            "4.1",
+            _("Key tasks"),
+            ("name", "group", "content", "yearly", "department", "leader"),
+            list_fields=("name", "group", "department", "leader"),
+        ),
+        RowKind(
+            "milestones",
+            Milestone,
+            "4.2",
+            _("Roadmap milestones"),
+            ("year", "target", "measures"),
+            list_fields=("year", "target", "measures"),
+        ),
+        RowKind(
+            "projects",
+            KeyProject,
+            "4.3",
+            _("Key projects"),
+            (
+                "name",
+                "group",
+                "necessity",
+                "implementer",
+                "content",
+                "start_year",
+                "end_year",
+                "investment",
+                "government_funds",
+                "energy_saved_tce",
+                "co2_reduced_t",
+                "other_benefits",
+                "status",
+            ),
+            list_fields=("name", "implementer", "start_year", "end_year", "investment", "status"),
+        ),
+        RowKind(
+            "members",
+            GroupMember,
+            "5.1",
+            _("Leading group and special office"),
+            ("body", "name", "post", "group_role"),
+            scope_field="body",
+            list_fields=("body", "name", "post", "group_role"),
+        ),
+    )
+}
+
+
+# Files are rows too once uploaded (caption or description edited, reordered, removed); they are
+# created only through plans.services.figure_add / attachment_add, which check the file.
+FILE_KINDS: dict[str, RowKind] = {
+    "figures": RowKind(
+        "figures", Figure, "", _("Figures"), ("caption",), scope_field="section_key"
+    ),
+    "attachments": RowKind(
+        "attachments",
+        Attachment,
+        "",
+        _("Supporting files"),
+        ("description",),
+        scope_field="section_key",
+    ),
+}
+ALL_KINDS: dict[str, RowKind] = {**ROW_KINDS, **FILE_KINDS}
+
+
+def kinds_for_section(key: str) -> list[RowKind]:
+    return [kind for kind in ROW_KINDS.values() if kind.section_key == key]

@@ -1,0 +1,241 @@
+"""Reads of plans, scoped to the user, with a fixed number of queries per page."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from plans.models import Attachment, Cycle, Figure, Plan, Section
+from plans.outline import TASK_GROUPS, Entry, Outline, outline_for
+from plans.rows import ROW_KINDS
+
+
+def cycle_current() -> Cycle:
+    cycle = Cycle.objects.filter(is_current=True).first()
+    if cycle is None:
+        raise Cycle.DoesNotExist("No current reporting cycle is configured.")
+    return cycle
+
+
+def plan_get(*, user, pk: int) -> Plan:
+    return get_object_or_404(
+        Plan.objects.visible_to(user).select_related("park__province", "cycle"), pk=pk
+    )
+
+
+def plan_list_for_park(*, user, park) -> QuerySet[Plan]:
+    return Plan.objects.visible_to(user).filter(park=park).select_related("cycle")
+
+
+def current_plan_for_park(*, user, park) -> Plan | None:
+    return plan_list_for_park(user=user, park=park).filter(cycle__is_current=True).first()
+
+
+@dataclass(frozen=True)
+class SectionStatus:
+    entry: Entry
+    depth: int
+    section: Section | None
+    state: str
+    items: int  # rows, figures or files that belong to the section
+
+    @property
+    def words(self) -> int:
+        return self.section.word_count if self.section else 0
+
+
+@dataclass(frozen=True)
+class OutlineStatus:
+    outline: Outline
+    items: list[SectionStatus]
+    by_key: dict[str, SectionStatus] = field(default_factory=dict)
+
+    @property
+    def required(self) -> list[SectionStatus]:
+        return [i for i in self.items if i.entry.is_editable and i.entry.required]
+
+    @property
+    def complete_count(self) -> int:
+        return sum(1 for i in self.required if i.state == Section.State.COMPLETE)
+
+    @property
+    def percent(self) -> int:
+        required = self.required
+        return round(100 * self.complete_count / len(required)) if required else 100
+
+    @property
+    def words(self) -> int:
+        return sum(i.words for i in self.items)
+
+
+def _item_counts(plan: Plan) -> dict[str, int]:
+    """How many rows, figures and files each section holds (one query per table)."""
+    counts: dict[str, int] = defaultdict(int)
+    for kind in ROW_KINDS.values():
+        counts[kind.section_key] += kind.model.objects.filter(plan=plan).count()
+    for model in (Figure, Attachment):
+        for key, n in (
+            model.objects.filter(plan=plan).values_list("section_key").annotate(n=Count("pk"))
+        ):
+            counts[key] += n
+    if plan.carbon_peak_year:
+        counts["4.2"] += 1
+    return counts
+
+
+def section_state(entry: Entry, section: Section | None, items: int) -> str:
+    has_content = bool(section and section.text_length) or items > 0
+    if not has_content:
+        return Section.State.EMPTY
+    return Section.State.COMPLETE if section and section.is_done else Section.State.IN_PROGRESS
+
+
+def plan_outline_status(plan: Plan) -> OutlineStatus:
+    outline = outline_for(plan.outline_version)
+    sections = {s.key: s for s in Section.objects.filter(plan=plan).defer("body")}
+    counts = _item_counts(plan)
+    items = []
+    for entry, depth in outline.walk():
+        section = sections.get(entry.key)
+        state = section_state(entry, section, counts[entry.key]) if entry.is_editable else ""
+        items.append(SectionStatus(entry, depth, section, state, counts[entry.key]))
+    return OutlineStatus(outline, items, {i.entry.key: i for i in items})
+
+
+def section_get(*, plan: Plan, key: str) -> tuple[Entry, Section]:
+    entry = outline_for(plan.outline_version).by_key.get(key)
+    if entry is None or not entry.is_editable:
+        from django.http import Http404
+
+        raise Http404
+    section, _created = Section.objects.select_related("updated_by").get_or_create(
+        plan=plan, key=key
+    )
+    return entry, section
+
+
+def outline_entry(plan: Plan, key: str) -> Entry:
+    return outline_for(plan.outline_version).by_key[key]
+
+
+def outline_neighbours(plan: Plan, key: str):
+    return outline_for(plan.outline_version).neighbours(key)
+
+
+def rows_for(*, plan: Plan, kind) -> QuerySet:
+    return kind.model.objects.filter(plan=plan).order_by(
+        *([kind.scope_field] if kind.scope_field else []), "position", "id"
+    )
+
+
+def row_get(*, user, plan: Plan, kind, pk: int):
+    return get_object_or_404(kind.model.objects.visible_to(user).filter(plan=plan), pk=pk)
+
+
+def figure_get(*, user, pk: int) -> Figure:
+    return get_object_or_404(Figure.objects.visible_to(user).select_related("plan"), pk=pk)
+
+
+def attachment_get(*, user, pk: int) -> Attachment:
+    return get_object_or_404(Attachment.objects.visible_to(user).select_related("plan"), pk=pk)
+
+
+# --- the whole document (preview, later the PDF and the frozen versions) ---------------------
+
+
+@dataclass
+class NumberedFigure:
+    figure: Figure
+    label: str  # 图1-1
+
+
+@dataclass
+class ProjectTotals:
+    investment: Decimal
+    government_funds: Decimal
+    energy_saved_tce: Decimal
+    co2_reduced_t: Decimal
+    by_start_year: list[tuple[int, Decimal, int]]
+    by_group: list[tuple[str, Decimal, int]]
+
+
+def project_totals(projects) -> ProjectTotals:
+    def total(attr):
+        return sum((getattr(p, attr) or Decimal(0) for p in projects), Decimal(0))
+
+    years: dict[int, list] = defaultdict(lambda: [Decimal(0), 0])
+    groups: dict[str, list] = defaultdict(lambda: [Decimal(0), 0])
+    for p in projects:
+        years[p.start_year][0] += p.investment
+        years[p.start_year][1] += 1
+        groups[p.group][0] += p.investment
+        groups[p.group][1] += 1
+    labels = dict(TASK_GROUPS)
+    return ProjectTotals(
+        investment=total("investment"),
+        government_funds=total("government_funds"),
+        energy_saved_tce=total("energy_saved_tce"),
+        co2_reduced_t=total("co2_reduced_t"),
+        by_start_year=[(y, v[0], v[1]) for y, v in sorted(years.items())],
+        by_group=[(labels[g], groups[g][0], groups[g][1]) for g, _l in TASK_GROUPS if g in groups],
+    )
+
+
+def numbered_figures(outline: Outline, figures) -> dict[str, list[NumberedFigure]]:
+    """Figures by section, numbered per chapter in document order (图1-1, 图1-2, 图2-1 ...)."""
+    by_section: dict[str, list[Figure]] = defaultdict(list)
+    for figure in figures:
+        by_section[figure.section_key].append(figure)
+    chapters = [e for e in outline.entries if e.key.startswith("ch")]
+    result: dict[str, list[NumberedFigure]] = {}
+    counters: dict[str, int] = defaultdict(int)
+    for section in outline.sections:
+        chapter = outline.chapter_of[section.key]
+        chapter_no = chapters.index(chapter) + 1 if chapter in chapters else 0
+        for figure in sorted(by_section.get(section.key, []), key=lambda f: (f.position, f.pk)):
+            counters[chapter.key] += 1
+            result.setdefault(section.key, []).append(
+                NumberedFigure(figure, f"图{chapter_no}-{counters[chapter.key]}")
+            )
+    return result
+
+
+@dataclass
+class PlanDocument:
+    plan: Plan
+    outline: Outline
+    status: OutlineStatus
+    sections: dict[str, Section]
+    figures: dict[str, list[NumberedFigure]]
+    rows: dict[str, list]
+    tables: dict[str, list[tuple]]  # section key -> [(RowKind, rows)]
+    project_totals: ProjectTotals
+    attachments: dict[str, list[Attachment]]
+    toc: list[tuple[Entry, int]]
+
+
+def plan_document(plan: Plan) -> PlanDocument:
+    outline = outline_for(plan.outline_version)
+    status = plan_outline_status(plan)
+    sections = {s.key: s for s in Section.objects.filter(plan=plan)}
+    rows = {slug: list(rows_for(plan=plan, kind=kind)) for slug, kind in ROW_KINDS.items()}
+    attachments: dict[str, list[Attachment]] = defaultdict(list)
+    for attachment in Attachment.objects.filter(plan=plan).order_by("section_key", "position"):
+        attachments[attachment.category].append(attachment)
+    return PlanDocument(
+        plan=plan,
+        outline=outline,
+        status=status,
+        sections=sections,
+        figures=numbered_figures(outline, Figure.objects.filter(plan=plan)),
+        rows=rows,
+        tables={
+            key: [(kind, rows[kind.slug]) for kind in ROW_KINDS.values() if kind.section_key == key]
+            for key in {kind.section_key for kind in ROW_KINDS.values()}
+        },
+        project_totals=project_totals(rows["projects"]),
+        attachments=dict(attachments),
+        toc=[(e, d) for e, d in outline.walk() if e.in_toc],
+    )

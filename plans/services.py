@@ -1,0 +1,352 @@
+"""Writes to a park's plan: sections, structured rows, the roadmap, figures and attachments.
+
+Invariants:
+- Every editable record carries `revision`. A save names the revision it started from and is
+  applied with `filter(pk, revision=n).update(..., revision=n+1)`; zero rows means someone else
+  saved first: ConcurrentEditError carries what is stored now, and nothing is overwritten.
+- Section bodies are sanitized on the server (plans.richtext) whatever the browser sent.
+- Uploaded files are checked by content (plans.uploads) and stored privately under a random name;
+  files are never deleted here, because submitted versions may still refer to them.
+- Every change writes an audit row; a person's autosaves of one section within ten minutes
+  extend one row.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parks.audit import audit_record, field_changes
+from parks.models import AuditEntry, Park
+from parks.services import ConcurrentEditError
+from plans.models import Attachment, Cycle, Figure, Plan, Section
+from plans.outline import Kind, outline_for
+from plans.richtext import count_words, plain_text, sanitize_html
+from plans.rows import RowKind
+from plans.uploads import attachment_type, check_size, image_type, safe_filename
+
+__all__ = ["ConcurrentEditError"]
+
+AUTOSAVE_AUDIT_WINDOW = datetime.timedelta(minutes=10)
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_get_or_create(*, park: Park, cycle: Cycle) -> Plan:
+    plan, created = Plan.objects.get_or_create(
+        park=park, cycle=cycle, defaults={"outline_version": cycle.outline_version}
+    )
+    if created:
+        outline = outline_for(plan.outline_version)
+        Section.objects.bulk_create(Section(plan=plan, key=entry.key) for entry in outline.sections)
+    return plan
+
+
+def _touch(plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_save(
+    *,
+    plan: Plan,
+    key: str,
+    body: str,
+    expected_revision: int,
+    actor,
+    is_done: bool | None = None,
+) -> Section:
+    entry = outline_for(plan.outline_version).by_key.get(key)
+    if entry is None or not entry.is_editable:
+        raise ValidationError({"body": _("This part of the outline has no text to save.")})
+    section, _created = Section.objects.get_or_create(plan=plan, key=key)
+    if section.revision != expected_revision:
+        raise ConcurrentEditError(section)
+    clean = sanitize_html(body) if Kind.RICH_TEXT in entry.kinds else ""
+    done = section.is_done if is_done is None else is_done
+    if clean == section.body and done == section.is_done:
+        return section
+    text = plain_text(clean)
+    now = timezone.now()
+    updated = Section.objects.filter(pk=section.pk, revision=expected_revision).update(
+        body=clean,
+        text_length=len(text),
+        word_count=count_words(text),
+        is_done=done,
+        revision=F("revision") + 1,
+        updated_at=now,
+        updated_by=actor,
+    )
+    if not updated:
+        raise ConcurrentEditError(Section.objects.get(pk=section.pk))
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=section,
+        action=AuditEntry.Action.UPDATE,
+        changes=field_changes(
+            {"body": section.body, "is_done": section.is_done},
+            {"body": clean, "is_done": done},
+            {"body": entry.heading, "is_done": _("marked complete")},
+        ),
+        coalesce=AUTOSAVE_AUDIT_WINDOW,
+    )
+    _touch(plan)
+    return Section.objects.select_related("updated_by").get(pk=section.pk)
+
+
+# --- structured rows (plans.rows) ------------------------------------------------------------
+
+
+def _row_values(row, fields) -> dict:
+    return {f: getattr(row, f) for f in fields}
+
+
+def _row_labels(kind: RowKind, fields) -> dict:
+    return {f: str(kind.model._meta.get_field(f).verbose_name) for f in fields}
+
+
+def _scope(kind: RowKind, plan: Plan, row=None, data=None):
+    rows = kind.model.objects.filter(plan=plan)
+    if kind.scope_field:
+        value = data[kind.scope_field] if data else getattr(row, kind.scope_field)
+        rows = rows.filter(**{kind.scope_field: value})
+    return rows
+
+
+@transaction.atomic
+def row_create(*, kind: RowKind, plan: Plan, actor, data: dict):
+    position = (_scope(kind, plan, data=data).aggregate(m=Max("position"))["m"] or 0) + 1
+    row = kind.model(plan=plan, position=position, **data)
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=row,
+        action=AuditEntry.Action.CREATE,
+        changes=field_changes({}, _row_values(row, data), _row_labels(kind, data)),
+    )
+    _touch(plan)
+    return row
+
+
+@transaction.atomic
+def row_update(*, kind: RowKind, row, actor, data: dict, expected_revision: int):
+    current = kind.model.objects.select_for_update().get(pk=row.pk)
+    if current.revision != expected_revision:
+        raise ConcurrentEditError(current)
+    before = _row_values(current, data)
+    for field, value in data.items():
+        setattr(current, field, value)
+    current.full_clean()
+    changes = field_changes(before, data, _row_labels(kind, data))
+    if not changes:
+        return current
+    current.revision += 1
+    current.updated_at = timezone.now()
+    current.save(update_fields=[*data, "revision", "updated_at"])
+    audit_record(
+        actor=actor,
+        park=current.plan.park,
+        target=current,
+        action=AuditEntry.Action.UPDATE,
+        changes=changes,
+    )
+    _touch(current.plan)
+    return current
+
+
+@transaction.atomic
+def row_delete(*, kind: RowKind, row, actor, expected_revision: int) -> None:
+    current = kind.model.objects.select_for_update().get(pk=row.pk)
+    if current.revision != expected_revision:
+        raise ConcurrentEditError(current)
+    fields = [f for f in kind.fields if hasattr(current, f)]
+    audit_record(
+        actor=actor,
+        park=current.plan.park,
+        target=current,
+        action=AuditEntry.Action.DELETE,
+        changes=field_changes(
+            _row_values(current, fields), dict.fromkeys(fields), _row_labels(kind, fields)
+        ),
+    )
+    current.delete()
+    _touch(current.plan)
+
+
+@transaction.atomic
+def row_move(*, kind: RowKind, row, actor, offset: int) -> None:
+    """Move a row up (-1) or down (+1) among the rows of its scope; positions stay 1..n."""
+    rows = list(_scope(kind, row.plan, row=row).select_for_update().order_by("position", "id"))
+    index = next(i for i, r in enumerate(rows) if r.pk == row.pk)
+    target = index + offset
+    if not 0 <= target < len(rows):
+        return
+    rows[index], rows[target] = rows[target], rows[index]
+    for position, item in enumerate(rows, start=1):
+        if item.position != position:
+            kind.model.objects.filter(pk=item.pk).update(
+                position=position, revision=F("revision") + 1
+            )
+    audit_record(
+        actor=actor,
+        park=row.plan.park,
+        target=row,
+        action=AuditEntry.Action.UPDATE,
+        changes={"position": {"label": _("order"), "old": index + 1, "new": target + 1}},
+    )
+    _touch(row.plan)
+
+
+@transaction.atomic
+def roadmap_save(*, plan: Plan, actor, carbon_peak_year: int | None, expected_revision: int):
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if current.roadmap_revision != expected_revision:
+        raise ConcurrentEditError(current)
+    before = current.carbon_peak_year
+    current.carbon_peak_year = carbon_peak_year
+    current.full_clean(exclude=["park", "cycle"])
+    current.roadmap_revision += 1
+    current.save(update_fields=["carbon_peak_year", "roadmap_revision"])
+    audit_record(
+        actor=actor,
+        park=current.park,
+        target=current,
+        action=AuditEntry.Action.UPDATE,
+        changes=field_changes(
+            {"carbon_peak_year": before},
+            {"carbon_peak_year": carbon_peak_year},
+            {"carbon_peak_year": str(Plan._meta.get_field("carbon_peak_year").verbose_name)},
+        ),
+    )
+    return current
+
+
+# --- figures and attachments ----------------------------------------------------------------
+
+
+def _entry_with(plan: Plan, key: str, kind: Kind):
+    entry = outline_for(plan.outline_version).by_key.get(key)
+    if entry is None or kind not in entry.kinds:
+        raise ValidationError(_("This part of the outline does not take such files."))
+    return entry
+
+
+@transaction.atomic
+def figure_add(*, plan: Plan, section_key: str, upload, caption: str, actor) -> Figure:
+    _entry_with(plan, section_key, Kind.FIGURES)
+    try:
+        check_size(upload, settings.FIGURE_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
+    checked = image_type(upload)
+    if checked is None:
+        raise ValidationError({"image": _("The figure must be a readable PNG or JPEG image.")})
+    ext, width, height = checked
+    figure = Figure(
+        plan=plan,
+        section_key=section_key,
+        caption=caption,
+        width=width,
+        height=height,
+        position=(
+            Figure.objects.filter(plan=plan, section_key=section_key).aggregate(m=Max("position"))[
+                "m"
+            ]
+            or 0
+        )
+        + 1,
+    )
+    figure.image.save(f"figure.{ext}", upload, save=False)
+    figure.full_clean()
+    figure.save()
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=figure,
+        action=AuditEntry.Action.CREATE,
+        changes=field_changes(
+            {},
+            {"caption": caption, "image": figure.image.name},
+            {"caption": _("caption"), "image": _("figure")},
+        ),
+    )
+    _touch(plan)
+    return figure
+
+
+@transaction.atomic
+def attachment_add(
+    *, plan: Plan, section_key: str, category: str, upload, description: str, actor
+) -> Attachment:
+    entry = _entry_with(plan, section_key, Kind.ATTACHMENTS)
+    if category not in dict(entry.attachment_categories):
+        raise ValidationError({"category": _("Choose one of the listed kinds of material.")})
+    try:
+        check_size(upload, settings.ATTACHMENT_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    # Lock the plan so two uploads cannot both squeeze under the plan's limit.
+    Plan.objects.select_for_update().get(pk=plan.pk)
+    used = Attachment.objects.filter(plan=plan).aggregate(s=Sum("size"))["s"] or 0
+    if used + upload.size > settings.PLAN_ATTACHMENTS_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The plan's supporting files would exceed %(limit)s MB in total "
+                    "(%(used)s MB used). Remove a file or upload a smaller one."
+                )
+                % {
+                    "limit": settings.PLAN_ATTACHMENTS_MAX_BYTES // 1024 // 1024,
+                    "used": f"{used / 1024 / 1024:.1f}",
+                }
+            }
+        )
+    try:
+        file_type = attachment_type(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    attachment = Attachment(
+        plan=plan,
+        section_key=section_key,
+        category=category,
+        filename=safe_filename(upload.name, file_type),
+        file_type=file_type,
+        size=upload.size,
+        description=description,
+        uploaded_by=actor,
+        position=(
+            Attachment.objects.filter(plan=plan, section_key=section_key).aggregate(
+                m=Max("position")
+            )["m"]
+            or 0
+        )
+        + 1,
+    )
+    attachment.file.save(f"file.{file_type}", upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=attachment,
+        action=AuditEntry.Action.CREATE,
+        changes=field_changes(
+            {},
+            {"filename": attachment.filename, "category": category},
+            {"filename": _("file name"), "category": _("category")},
+        ),
+    )
+    _touch(plan)
+    return attachment

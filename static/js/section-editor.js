@@ -1,0 +1,97 @@
+// Section editor: autosave a few seconds after typing stops and when the page is left, show
+// "saved at hh:mm", and show both versions when someone else saved first. The explicit Save
+// button still works without this script.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave-url]");
+  if (!form) { return; }
+  var url = form.getAttribute("data-autosave-url");
+  var textarea = form.querySelector("textarea[name=body]");
+  var revision = form.querySelector("input[name=revision]");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var status = document.getElementById("save-status");
+  var words = document.getElementById("word-count");
+  var conflictBox = document.getElementById("autosave-conflict");
+  var text = JSON.parse(document.getElementById("editor-messages").textContent);
+  var DELAY = 3000;
+  var dirty = false, saving = false, blocked = false, timer = null;
+
+  function show(message, tone) {
+    status.textContent = message;
+    status.className = "small text-" + (tone || "body-secondary");
+  }
+  function payload() {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    data.append("body", textarea.value);
+    data.append("revision", revision.value);
+    return data;
+  }
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(save, DELAY);
+  }
+  function save(keepalive) {
+    if (!dirty || saving || blocked) { return; }
+    saving = true;
+    var sent = textarea.value;
+    show(text.saving);
+    fetch(url, { method: "POST", body: payload(), credentials: "same-origin",
+                 keepalive: keepalive === true, headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        return response.json().then(function (data) { return { status: response.status, data: data }; });
+      })
+      .then(function (result) {
+        saving = false;
+        if (result.status === 200) {
+          revision.value = result.data.revision;
+          dirty = textarea.value !== sent;
+          show(text.saved.replace("%(time)s", result.data.saved_at), dirty ? "warning" : "success");
+          words.textContent = result.data.words;
+          if (dirty) { schedule(); }
+        } else if (result.status === 409) {
+          blocked = true;
+          conflictBox.querySelector("[data-conflict-message]").textContent = result.data.message;
+          // The stored body was sanitized on the server when it was saved.
+          conflictBox.querySelector("[data-conflict-body]").innerHTML = result.data.body;
+          conflictBox.dataset.revision = result.data.revision;
+          conflictBox.classList.remove("d-none");
+          conflictBox.scrollIntoView({ behavior: "smooth", block: "center" });
+          show(text.unsaved, "danger");
+        } else {
+          show(text.failed, "danger");
+          schedule();
+        }
+      })
+      .catch(function () {
+        saving = false;
+        show(text.failed, "danger");
+        schedule();
+      });
+  }
+
+  textarea.addEventListener("input", function () {
+    dirty = true;
+    if (!blocked) { show(text.unsaved, "warning"); schedule(); }
+  });
+  conflictBox.querySelector("[data-conflict-keep-mine]").addEventListener("click", function () {
+    revision.value = conflictBox.dataset.revision;
+    conflictBox.classList.add("d-none");
+    blocked = false;
+    dirty = true;
+    save();
+  });
+  form.addEventListener("submit", function () { dirty = false; clearTimeout(timer); });
+  // Leaving the page (or switching tabs): save now; keepalive lets the request outlive the
+  // page, and if the page stays, the answer updates the revision as usual.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { clearTimeout(timer); save(true); }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+  // htmx requests (row tables, figures) carry the CSRF token too.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrf;
+  });
+})();
