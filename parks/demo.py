@@ -121,8 +121,21 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
                 invite=False,
             )
         result.append((demo, not exists))
-    _seed_profile(Park.objects.get(seed_key=DEMO_PARK_A))
+    park_a = Park.objects.get(seed_key=DEMO_PARK_A)
+    _seed_profile(park_a)
+    _seed_plan(park_a)
     return result
+
+
+def _seed_plan(park: Park) -> None:
+    from plans.demo import seed_demo_plan
+    from plans.selectors import cycle_current
+    from plans.services import plan_get_or_create
+
+    plan = plan_get_or_create(park=park, cycle=cycle_current())
+    if plan.sections.filter(revision__gt=0).exists():
+        return
+    seed_demo_plan(plan, User.objects.get(username="suzhou_editor"))
 
 
 def _seed_profile(park: Park) -> None:

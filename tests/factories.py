@@ -1,5 +1,7 @@
 """factory_boy factories with zh_CN Faker; one trait per role."""
 
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -90,3 +92,133 @@ class UserFactory(DjangoModelFactory):
         )
         national_reviewer = factory.Trait(role=Role.NATIONAL_REVIEWER)
         national_admin = factory.Trait(role=Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True)
+
+
+# --- plans --------------------------------------------------------------------------------------
+
+
+def _current_cycle():
+    from plans.models import Cycle
+
+    return Cycle.objects.get(is_current=True)
+
+
+def _png_bytes(width: int = 40, height: int = 30) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 140, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class PlanFactory(DjangoModelFactory):
+    """A park's plan for the current cycle, started as the portal starts it: one empty section
+    per editable outline entry (plans.services.plan_get_or_create)."""
+
+    class Meta:
+        model = "plans.Plan"
+
+    park = factory.SubFactory(ParkFactory)
+    cycle = factory.LazyFunction(_current_cycle)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from plans.services import plan_get_or_create
+
+        plan = plan_get_or_create(park=kwargs.pop("park"), cycle=kwargs.pop("cycle"))
+        if kwargs:
+            for field, value in kwargs.items():
+                setattr(plan, field, value)
+            plan.save(update_fields=list(kwargs))
+        return plan
+
+
+class KeyTaskFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.KeyTask"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"重点任务{n}")
+    group = "emission"
+    content = "实施重点用能企业节能改造。"
+    yearly = factory.LazyAttribute(
+        lambda o: {str(y): f"{y}年完成{o.name}阶段目标" for y in o.plan.cycle.plan_years}
+    )
+    department = "生态环境局"
+    leader = "张志远"
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Milestone"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    year = 2025
+    target = factory.Sequence(lambda n: f"单位工业增加值能耗下降{n}%")
+    measures = "推进光伏建筑一体化。"
+
+
+class KeyProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.KeyProject"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"绿色建设项目{n}")
+    group = "industry"
+    implementer = "园区建设发展集团"
+    content = "建设分布式光伏电站。"
+    start_year = 2021
+    end_year = 2023
+    investment = Decimal("1000.00")
+    government_funds = Decimal("100.00")
+
+
+class GroupMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.GroupMember"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    body = "leading_group"
+    name = factory.Faker("name")
+    post = "管委会主任"
+    group_role = "组长"
+
+
+class FigureFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Figure"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    section_key = "1.1"
+    image = factory.django.FileField(filename="figure.png", data=_png_bytes())
+    caption = factory.Sequence(lambda n: f"园区区位图{n}")
+    width = 40
+    height = 30
+
+
+class AttachmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Attachment"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    section_key = "6.3"
+    category = "fourteenth_plan"
+    file = factory.django.FileField(filename="file.pdf", data=MINIMAL_PDF)
+    filename = "园区“十四五”规划.pdf"
+    file_type = "pdf"
+    size = len(MINIMAL_PDF)
