@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import ParkFactory, ProvinceFactory, UserFactory
+from tests.factories import CycleFactory, ParkFactory, ProvinceFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -24,6 +24,7 @@ def world(db):
     park_a = ParkFactory(name="苏州工业园区", province=province_a, district="虎丘区")
     park_b = ParkFactory(name="杭州高新技术产业开发区", province=province_b, district="滨江区")
     return SimpleNamespace(
+        cycle=CycleFactory(),
         province_a=province_a,
         province_b=province_b,
         park_a=park_a,

@@ -2,15 +2,37 @@
 
 from decimal import Decimal
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from parks.models import Park, ParkProfile, Province, User
 from parks.roles import Role
+from plans.models import Cycle
 
 factory.Faker._DEFAULT_LOCALE = "zh_CN"
 
 PASSWORD = "pw-for-tests-1"
+
+
+class CycleFactory(DjangoModelFactory):
+    """The 2021-2025 cycle. A data migration creates it, but transactional (browser) tests
+    flush the database afterwards, so tests get it from here."""
+
+    class Meta:
+        model = Cycle
+        django_get_or_create = ("code",)
+
+    code = "2021-2025"
+    name = "2021-2025年"
+    plan_start_year = 2021
+    plan_end_year = 2025
+    base_year = 2020
+    history_start_year = 2016
+    history_end_year = 2020
+    deadline = datetime.date(2026, 12, 31)
+    is_current = True
 
 
 class ProvinceFactory(DjangoModelFactory):

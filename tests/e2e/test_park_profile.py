@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.e2e
+# The browser talks to a live server, so the test runs in real transactions.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TYPED = {
     "#id_address": "江苏省苏州市工业园区星湖街 328 号",
@@ -17,7 +18,7 @@ TYPED = {
 
 
 def test_park_editor_fixes_a_wrong_postcode_and_keeps_everything_typed(
-    transactional_db, world, live_server, page, login, output_path
+    world, live_server, page, login, output_path
 ):
     # given: the park A editor on the park information form
     login(page, world.editor_a)

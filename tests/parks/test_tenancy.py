@@ -13,7 +13,14 @@ from django.urls.converters import IntConverter
 
 from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
-from tests.factories import ParkFactory
+from plans.models import Attachment, Figure, KeyTask, Plan, Section
+from tests.factories import (
+    AttachmentFactory,
+    FigureFactory,
+    KeyTaskFactory,
+    ParkFactory,
+    PlanFactory,
+)
 from tests.parks.helpers import seal_png, upload
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,6 +35,26 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:park-audit": lambda w: {"park_pk": w.park_b.pk},
     "parks:user-update": lambda w: {"pk": w.editor_b.pk},
     "parks:user-invite": lambda w: {"pk": w.editor_b.pk},
+    # The plan editor: park B's plan and a task, a figure and a file of it (_give_park_b_a_plan).
+    "plans:plan-entry": lambda w: {"park_pk": w.park_b.pk},
+    "plans:plan-detail": lambda w: {"plan_pk": w.plan_b.pk},
+    "plans:plan-preview": lambda w: {"plan_pk": w.plan_b.pk},
+    "plans:section-edit": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
+    "plans:section-autosave": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
+    "plans:figure-add": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
+    "plans:attachment-add": lambda w: {"plan_pk": w.plan_b.pk, "key": "6.3"},
+    "plans:roadmap-save": lambda w: {"plan_pk": w.plan_b.pk},
+    "plans:row-list": lambda w: {"plan_pk": w.plan_b.pk, "slug": "tasks"},
+    "plans:row-create": lambda w: {"plan_pk": w.plan_b.pk, "slug": "tasks"},
+    "plans:row-edit": lambda w: {"plan_pk": w.plan_b.pk, "slug": "tasks", "pk": w.task_b.pk},
+    "plans:row-delete": lambda w: {
+        "plan_pk": w.plan_b.pk,
+        "slug": "attachments",
+        "pk": w.attachment_b.pk,
+    },
+    "plans:row-move": lambda w: {"plan_pk": w.plan_b.pk, "slug": "figures", "pk": w.figure_b.pk},
+    "plans:figure-image": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.figure_b.pk},
+    "plans:attachment-download": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.attachment_b.pk},
 }
 # Pages with an id that are not park data: a park user lacks the right (403), see below.
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
@@ -46,7 +73,42 @@ HOSTILE_POST = {
     "full_name": "越权",
     "email": "hijacked@example.cn",
     "role": "national_admin",
+    # plan editor forms: a section, the roadmap, a task row, a move, an upload's text fields
+    "body": "<p>越权写入的正文</p>",
+    "is_done": "on",
+    "carbon_peak_year": "2030",
+    "group": "emission",
+    "department": "越权部门",
+    "direction": "up",
+    "caption": "越权图件",
+    "category": "fourteenth_plan",
+    "description": "越权材料",
 }
+
+
+def _give_park_b_a_plan(world) -> SimpleNamespace:
+    """Park B's plan with a written section, a task, a figure and a file, kept on `world`."""
+    world.plan_b = PlanFactory(park=world.park_b)
+    Section.objects.filter(plan=world.plan_b, key="1.1").update(body="<p>滨江概况</p>")
+    world.task_b = KeyTaskFactory(plan=world.plan_b)
+    world.figure_b = FigureFactory(plan=world.plan_b, section_key="1.1")
+    world.attachment_b = AttachmentFactory(plan=world.plan_b, section_key="6.3")
+    return world
+
+
+def _plan_b_state(world) -> tuple:
+    """Everything of park B's plan a hostile request could change."""
+    plan = Plan.objects.get(pk=world.plan_b.pk)
+    return (
+        plan.carbon_peak_year,
+        plan.roadmap_revision,
+        sorted(Section.objects.filter(plan=plan).values_list("key", "body", "revision", "is_done")),
+        sorted(KeyTask.objects.filter(plan=plan).values_list("pk", "name", "revision", "position")),
+        sorted(
+            Figure.objects.filter(plan=plan).values_list("pk", "caption", "revision", "position")
+        ),
+        sorted(Attachment.objects.filter(plan=plan).values_list("pk", "filename", "revision")),
+    )
 
 
 def _int_id_patterns(patterns=None, namespace=""):
@@ -84,6 +146,25 @@ def test_every_url_with_an_id_is_in_the_map():
     assert not mapped - found.keys(), f"map names URLs that no longer exist: {mapped - found}"
 
 
+def test_every_map_entry_fills_every_kwarg_of_its_route(world):
+    # given every route with an integer id and the objects of park B the map points at
+    _give_park_b_a_plan(world)
+    found = dict(_int_id_patterns())
+
+    # when each map entry builds its kwargs
+    built = {
+        name: builder(world)
+        for name, builder in {**PARK_DATA_URLS, **NOT_PARK_DATA_URLS}.items()
+        if name in found
+    }
+
+    # then it fills exactly the route's kwargs (ids, and also keys and slugs), and reverse works
+    assert {name: set(kwargs) for name, kwargs in built.items()} == {
+        name: set(found[name].pattern.converters) for name in built
+    }
+    assert all(reverse(name, kwargs=kwargs) for name, kwargs in built.items())
+
+
 @pytest.mark.parametrize("persona", ["editor_a", "manager_a"])
 @pytest.mark.parametrize(
     "url_name",
@@ -92,7 +173,9 @@ def test_every_url_with_an_id_is_in_the_map():
 def test_park_a_staff_get_404_on_every_page_of_park_b(
     world, client_for, django_capture_on_commit_callbacks, url_name, persona
 ):
-    # given park B with data behind every page (a seal, an audit row) and park A staff logged in
+    # given park B with data behind every page (a seal, an audit row, a plan with a section, a
+    # task, a figure and a file) and park A staff logged in
+    _give_park_b_a_plan(world)
     services.park_profile_save(
         park=world.park_b,
         actor=world.editor_b,
@@ -101,6 +184,7 @@ def test_park_a_staff_get_404_on_every_page_of_park_b(
         seal=upload("seal.png", seal_png(), "image/png"),
     )
     before = (AuditEntry.objects.count(), ParkProfile.objects.get(park=world.park_b).revision)
+    plan_before = _plan_b_state(world)
     url = reverse(url_name, kwargs=PARK_DATA_URLS[url_name](world))
     client = client_for(getattr(world, persona))
 
@@ -117,7 +201,77 @@ def test_park_a_staff_get_404_on_every_page_of_park_b(
     )
     assert Park.objects.get(pk=world.park_b.pk).name == world.park_b.name
     assert User.objects.get(pk=world.editor_b.pk).role == world.editor_b.role
+    assert _plan_b_state(world) == plan_before
+    assert Plan.objects.filter(park=world.park_a).count() == 0
     assert mail.outbox == []
+
+
+# Park A's own plan in the URL, park B's object as the id: the object is looked up among the
+# plan's own, so it does not exist either.
+MIXED_URLS = [
+    ("plans:row-edit", "tasks", "task_b"),
+    ("plans:row-delete", "tasks", "task_b"),
+    ("plans:row-move", "tasks", "task_b"),
+    ("plans:row-edit", "figures", "figure_b"),
+    ("plans:row-delete", "figures", "figure_b"),
+    ("plans:row-move", "figures", "figure_b"),
+    ("plans:row-edit", "attachments", "attachment_b"),
+    ("plans:row-delete", "attachments", "attachment_b"),
+    ("plans:figure-image", None, "figure_b"),
+    ("plans:attachment-download", None, "attachment_b"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "slug", "target"), MIXED_URLS)
+def test_park_a_plan_with_park_b_object_id_is_404(world, client_for, url_name, slug, target):
+    # given park A's own plan, and park B's plan with a task, a figure and a file
+    _give_park_b_a_plan(world)
+    plan_a = PlanFactory(park=world.park_a)
+    kwargs = {"plan_pk": plan_a.pk, "pk": getattr(world, target).pk}
+    if slug:
+        kwargs["slug"] = slug
+    url = reverse(url_name, kwargs=kwargs)
+    before = (_plan_b_state(world), AuditEntry.objects.count())
+    client = client_for(world.editor_a)
+
+    # when park A's editor asks for park B's object through their own plan
+    statuses = {"GET": client.get(url).status_code}
+    if _accepts_post(url):
+        statuses["POST"] = client.post(url, HOSTILE_POST).status_code
+
+    # then it does not exist for them, and nothing of park B's plan changed
+    assert statuses == dict.fromkeys(statuses, 404)
+    assert (_plan_b_state(world), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.parametrize(("url_name", "slug", "target"), MIXED_URLS)
+def test_park_b_editor_reaches_the_same_urls_for_their_own_plan(
+    world, client_for, url_name, slug, target
+):
+    # given park B's plan and its objects (the control for the test above)
+    _give_park_b_a_plan(world)
+    kwargs = {"plan_pk": world.plan_b.pk, "pk": getattr(world, target).pk}
+    if slug:
+        kwargs["slug"] = slug
+
+    # when park B's own editor GETs the URL
+    response = client_for(world.editor_b).get(reverse(url_name, kwargs=kwargs))
+
+    # then it exists for them (a page, a file, or "use POST" for POST-only actions)
+    assert response.status_code in (200, 405)
+
+
+@pytest.mark.parametrize("url_name", [name for name in PARK_DATA_URLS if name.startswith("plans:")])
+def test_park_b_editor_reaches_every_plan_url_of_the_map(world, client_for, url_name):
+    # given park B's plan and the map's kwargs for it
+    _give_park_b_a_plan(world)
+    url = reverse(url_name, kwargs=PARK_DATA_URLS[url_name](world))
+
+    # when park B's own editor GETs it
+    response = client_for(world.editor_b).get(url)
+
+    # then the URL exists for them: what park A's staff get (404) is tenancy, not a bad URL
+    assert response.status_code in (200, 302, 405)
 
 
 @pytest.mark.parametrize("persona", ["editor_a", "manager_a"])
