@@ -45,20 +45,27 @@ CHAPTER_TEXT = {
         "季通报、年考核的工作机制，统筹推进方案实施。"
     ),
 }
-FILLER = (
-    "园区将按照年度分解目标任务，细化责任分工，强化监测评估，确保各项工作有序推进。"
-    "相关数据以园区统计部门和生态环境部门发布的数据为准。"
+FILLERS = (
+    "园区将按照年度分解目标任务，细化责任分工，强化监测评估，确保各项工作有序推进。",
+    "2020年，园区实现地区生产总值约2900亿元，其中工业增加值约1100亿元，高新技术产业产值占"
+    "规模以上工业总产值的比重达到55%。",
+    "园区建成区绿化覆盖率达到45%，空气质量优良天数比例为83%，区内主要河流断面水质稳定达到Ⅲ类标准。",
+    "园区共有国家级绿色工厂18家、省级绿色工厂26家，重点企业清洁生产审核实施率达到92%。",
+    "园区建立了覆盖重点用能单位的能耗在线监测系统，实现用能数据按月采集、按季分析。",
+    "面向碳达峰碳中和目标，园区在能源总量和强度双控、产业结构调整等方面仍面临较大压力。",
+    "园区将加强与高校、科研院所合作，推动绿色低碳技术成果转化和示范应用。",
+    "相关数据以园区统计部门和生态环境部门发布的数据为准，年度进展纳入园区绩效考核。",
 )
 
 
-def section_html(entry, chapter_key: str, length: int) -> str:
+def section_html(entry, chapter_key: str, length: int, seed: int = 0) -> str:
     lead = CHAPTER_TEXT.get(chapter_key, CHAPTER_TEXT["ch1"])
-    paragraphs = [
-        f"{DEMO_LABEL}{entry.title}。{entry.guidance.splitlines()[0] if entry.guidance else ''}",
-        lead,
-    ]
+    guidance = entry.guidance.splitlines()[0] if entry.guidance else ""
+    paragraphs = [f"{DEMO_LABEL}本节为演示内容，对应大纲“{entry.title}”。{guidance}", lead]
+    i = seed
     while sum(len(p) for p in paragraphs) < length:
-        paragraphs.append(FILLER)
+        paragraphs.append(FILLERS[i % len(FILLERS)])
+        i += 1
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 

@@ -48,6 +48,10 @@ def plan_get_or_create(*, park: Park, cycle: Cycle) -> Plan:
     return plan
 
 
+def _next_position(rows) -> int:
+    return (rows.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
 def _touch(plan: Plan) -> None:
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
 
@@ -125,8 +129,7 @@ def _scope(kind: RowKind, plan: Plan, row=None, data=None):
 
 @transaction.atomic
 def row_create(*, kind: RowKind, plan: Plan, actor, data: dict):
-    position = (_scope(kind, plan, data=data).aggregate(m=Max("position"))["m"] or 0) + 1
-    row = kind.model(plan=plan, position=position, **data)
+    row = kind.model(plan=plan, position=_next_position(_scope(kind, plan, data=data)), **data)
     row.full_clean()
     row.save()
     audit_record(
@@ -260,13 +263,7 @@ def figure_add(*, plan: Plan, section_key: str, upload, caption: str, actor) -> 
         caption=caption,
         width=width,
         height=height,
-        position=(
-            Figure.objects.filter(plan=plan, section_key=section_key).aggregate(m=Max("position"))[
-                "m"
-            ]
-            or 0
-        )
-        + 1,
+        position=_next_position(Figure.objects.filter(plan=plan, section_key=section_key)),
     )
     figure.image.save(f"figure.{ext}", upload, save=False)
     figure.full_clean()
@@ -326,13 +323,7 @@ def attachment_add(
         size=upload.size,
         description=description,
         uploaded_by=actor,
-        position=(
-            Attachment.objects.filter(plan=plan, section_key=section_key).aggregate(
-                m=Max("position")
-            )["m"]
-            or 0
-        )
-        + 1,
+        position=_next_position(Attachment.objects.filter(plan=plan, section_key=section_key)),
     )
     attachment.file.save(f"file.{file_type}", upload, save=False)
     attachment.full_clean()
