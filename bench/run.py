@@ -58,6 +58,37 @@ def add_synthetic_parks(n):
     ParkProfile.objects.bulk_create(ParkProfile(park=p) for p in parks)
 
 
+def plan_pages():
+    """The editor and the preview of a small plan and of a full one (sections of ~2,000
+    characters, 45 tasks, 30 projects, 10 figures): the query counts must be equal."""
+    from parks.models import Park, User
+    from plans.demo import seed_demo_plan
+    from plans.selectors import cycle_current
+    from plans.services import plan_get_or_create
+
+    editor = User.objects.get(username="suzhou_editor")
+    rows = {}
+    for label, seed_key, copies, length in (
+        ("small plan", "南京高新技术产业开发区", 1, 300),
+        ("full plan", "苏州高新技术产业开发区", 5, 2000),
+    ):
+        park = Park.objects.get(seed_key=seed_key)
+        plan = plan_get_or_create(park=park, cycle=cycle_current())
+        seed_demo_plan(plan, editor, section_length=length, copies=copies)
+        User.objects.filter(pk=editor.pk).update(park=park)
+        client = Client()
+        client.force_login(User.objects.get(pk=editor.pk))
+        for page, url in (
+            ("section 1.1 editor", reverse("plans:section-edit", args=[plan.pk, "1.1"])),
+            ("section 4.3 editor (projects)", reverse("plans:section-edit", args=[plan.pk, "4.3"])),
+            ("preview", reverse("plans:plan-preview", args=[plan.pk])),
+            ("plan overview", reverse("plans:plan-detail", args=[plan.pk])),
+        ):
+            rows[f"{label}: {page}"] = measure(client, url)
+    User.objects.filter(pk=editor.pk).update(park=Park.objects.get(seed_key="苏州工业园区"))
+    return rows
+
+
 def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -92,6 +123,7 @@ def main():
             client = Client()
             client.force_login(User.objects.get(username=username))
             results["pages"][label] = measure(client, url)
+        results["pages"].update(plan_pages())
         add_synthetic_parks(2000)
         client = Client()
         client.force_login(User.objects.get(username="national"))

@@ -234,11 +234,18 @@ class KeyProject(Row):
         verbose_name_plural = _("key projects")
         constraints = [
             models.CheckConstraint(
-                name="project_years_in_order", condition=Q(start_year__lte=F("end_year"))
+                name="project_years_in_order",
+                condition=Q(start_year__lte=F("end_year")),
+                violation_error_code="end_before_start",
+                violation_error_message=_("The end year cannot be before the start year."),
             ),
             models.CheckConstraint(
                 name="project_funds_within_investment",
                 condition=Q(government_funds__lte=F("investment")),
+                violation_error_code="funds_exceed_investment",
+                violation_error_message=_(
+                    "Government funds cannot exceed the project's total investment."
+                ),
             ),
         ]
 

@@ -100,12 +100,15 @@ def attachment_type(upload) -> str:
     )
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+# Characters reserved in Windows file names; control and format characters (C0, C1, zero-width,
+# the bidirectional overrides that can disguise an extension) are mapped to NUL first.
+_UNSAFE = re.compile(r'[\x00<>:"/\\|?*]+')
 
 
 def safe_filename(name: str, ext: str) -> str:
     """A display name without path, control or reserved characters, ending in the checked type."""
     name = unicodedata.normalize("NFKC", name or "")
+    name = "".join("\x00" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in name)
     name = re.split(r"[/\\]", name)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = re.sub(r"\s+", " ", _UNSAFE.sub("_", stem)).strip(" ._") or _("attachment")

@@ -1,8 +1,7 @@
 """factory_boy factories with zh_CN Faker; one trait per role."""
 
-from decimal import Decimal
-
 import datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -119,12 +118,6 @@ class UserFactory(DjangoModelFactory):
 # --- plans --------------------------------------------------------------------------------------
 
 
-def _current_cycle():
-    from plans.models import Cycle
-
-    return Cycle.objects.get(is_current=True)
-
-
 def _png_bytes(width: int = 40, height: int = 30) -> bytes:
     import io
 
@@ -150,7 +143,7 @@ class PlanFactory(DjangoModelFactory):
         model = "plans.Plan"
 
     park = factory.SubFactory(ParkFactory)
-    cycle = factory.LazyFunction(_current_cycle)
+    cycle = factory.SubFactory(CycleFactory)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
