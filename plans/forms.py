@@ -98,6 +98,8 @@ class KeyProjectForm(RowForm):
 
 
 def row_form_class(kind: RowKind) -> type[RowForm]:
+    if kind.form_class is not None:
+        return kind.form_class
     if kind.model is KeyTask:
         return KeyTaskForm
     if kind.model is KeyProject:

@@ -4,6 +4,7 @@ Each RowKind names its model, the outline entry it belongs to and the columns sh
 and the preview; the generic row views, services and the document walk this registry.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,17 @@ class RowKind:
     scope_field: str | None = None
     # the columns of the editor's table; the edit form and the preview show every field
     list_fields: tuple[str, ...] = ()
+    # another app's table: its partial, its row form and extra context for the partial
+    template: str = "plans/_rows.html"
+    form_class: type | None = None
+    extra_context: Callable | None = None
+    select_related: tuple[str, ...] = ()
+    # called inside the delete transaction: may refuse (ValidationError) or clean up
+    before_delete: Callable | None = None
+    # extra keyword arguments for the row form, from (plan, row)
+    form_kwargs: Callable | None = None
+    # False: rows are added elsewhere (a dedicated form), not by the generic row-create view
+    creatable: bool = True
 
     @property
     def label(self) -> str:
@@ -98,6 +110,16 @@ FILE_KINDS: dict[str, RowKind] = {
     ),
 }
 ALL_KINDS: dict[str, RowKind] = {**ROW_KINDS, **FILE_KINDS}
+
+
+# Tables of other apps (indicators: the park's own fuels, the plan's indicators) are edited with
+# the same row views and services; they register themselves in their AppConfig.ready().
+EXTRA_KINDS: dict[str, RowKind] = {}
+
+
+def register(kind: RowKind) -> None:
+    EXTRA_KINDS[kind.slug] = kind
+    ALL_KINDS[kind.slug] = kind
 
 
 def kinds_for_section(key: str) -> list[RowKind]:

@@ -125,8 +125,10 @@ def outline_neighbours(plan: Plan, key: str):
 
 
 def rows_for(*, plan: Plan, kind) -> QuerySet:
-    return kind.model.objects.filter(plan=plan).order_by(
-        *([kind.scope_field] if kind.scope_field else []), "position", "id"
+    return (
+        kind.model.objects.filter(plan=plan)
+        .select_related(*kind.select_related)
+        .order_by(*([kind.scope_field] if kind.scope_field else []), "position", "id")
     )
 
 

@@ -174,6 +174,8 @@ def row_delete(*, kind: RowKind, row, actor, expected_revision: int) -> None:
     current = kind.model.objects.select_for_update().get(pk=row.pk)
     if current.revision != expected_revision:
         raise ConcurrentEditError(current)
+    if kind.before_delete:
+        kind.before_delete(current)
     fields = [f for f in kind.fields if hasattr(current, f)]
     audit_record(
         actor=actor,

@@ -64,7 +64,9 @@ class PlanAccessMixin(PortalAccessMixin):
         return has_perm(self.request.user, Perm.EDIT_PLAN)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=self.plan, can_edit=self.can_edit, **kwargs)
+        kwargs.setdefault("plan", self.plan)
+        kwargs.setdefault("can_edit", self.can_edit)
+        return super().get_context_data(**kwargs)
 
 
 class PlanDetailView(PlanAccessMixin, TemplateView):
@@ -264,7 +266,9 @@ def table_context(
     plan, kind, *, user, editing=None, form=None, conflict=None, adding=False, message=None
 ):
     rows = list(selectors.rows_for(plan=plan, kind=kind))
+    extra = kind.extra_context(plan, rows) if kind.extra_context else {}
     return {
+        **extra,
         "message": message,
         "totals": selectors.project_totals(rows) if kind.slug == "projects" else None,
         "plan": plan,
@@ -321,12 +325,13 @@ class RowKindMixin(PlanAccessMixin):
                 self.plan, self.kind, self.row.section_key, can_edit=True, **extra
             )
         else:
-            template = "plans/_rows.html"
+            template = self.kind.template
             context = table_context(self.plan, self.kind, user=self.request.user, **extra)
         return render(self.request, template, context)
 
     def form(self, data=None):
-        return row_form_class(self.kind)(data, instance=self.row, plan=self.plan)
+        extra = self.kind.form_kwargs(self.plan, self.row) if self.kind.form_kwargs else {}
+        return row_form_class(self.kind)(data, instance=self.row, plan=self.plan, **extra)
 
 
 class RowListView(RowKindMixin, View):
@@ -339,14 +344,15 @@ class RowListView(RowKindMixin, View):
 
 
 class RowCreateView(RowKindMixin, View):
-    def get(self, request, *args, **kwargs):
-        if self.kind.slug in FILE_KINDS:
+    def resolve_scope(self, plan_pk, slug, pk=None, **kwargs):
+        super().resolve_scope(plan_pk, slug, pk, **kwargs)
+        if self.kind.slug in FILE_KINDS or not self.kind.creatable:
             raise Http404
+
+    def get(self, request, *args, **kwargs):
         return self.render_table(adding=True)
 
     def post(self, request, *args, **kwargs):
-        if self.kind.slug in FILE_KINDS:
-            raise Http404
         form = self.form(request.POST)
         if form.is_valid():
             try:
@@ -399,6 +405,8 @@ class RowDeleteView(RowKindMixin, View):
             return self.render_table(
                 message=_("Not removed: the row was changed by someone else. Check it first.")
             )
+        except ValidationError as error:
+            return self.render_table(message=" ".join(error.messages))
         return self.render_table()
 
 

@@ -37,4 +37,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("parks.urls")),
     path("", include("plans.urls")),
+    path("", include("indicators.urls")),
 ]

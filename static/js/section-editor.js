@@ -90,8 +90,4 @@
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
-  // htmx requests (row tables, figures) carry the CSRF token too.
-  document.body.addEventListener("htmx:configRequest", function (event) {
-    event.detail.headers["X-CSRFToken"] = csrf;
-  });
 })();

@@ -1,0 +1,94 @@
+"""Indicator charts as SVG (pygal): the same SVG shows on the page and goes into the PDF.
+
+pygal is Kozea's pure-Python SVG chart library (the maintainers of WeasyPrint); it renders a
+chart in about 4 ms, embeds no script when `js=[]`, and names the CJK font the PDF uses.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+
+
+def _style():
+    from pygal.style import Style
+
+    return Style(
+        font_family=FONT,
+        background="white",
+        plot_background="white",
+        foreground="#333",
+        foreground_strong="#111",
+        foreground_subtle="#ccc",
+        colors=("#6c757d", "#1e6b45", "#d9480f", "#c92a2a"),
+        title_font_size=15,
+        label_font_size=12,
+        legend_font_size=12,
+        value_font_size=11,
+    )
+
+
+def _floats(values):
+    return [None if v is None else float(v) for v in values]
+
+
+def indicator_chart_svg(
+    *,
+    title: str,
+    unit: str,
+    history: dict[int, Decimal | None],
+    base_year: int,
+    baseline: Decimal | None,
+    targets: dict[int, Decimal | None],
+    reference: Decimal | None,
+) -> str:
+    import pygal
+
+    years = sorted(set(history) | {base_year} | set(targets))
+    chart = pygal.Line(
+        style=_style(),
+        width=640,
+        height=300,
+        js=[],
+        disable_xml_declaration=True,
+        show_dots=True,
+        dots_size=3,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=4,
+        truncate_legend=-1,
+        y_title=unit,
+        allow_interruptions=True,
+        print_values=False,
+        margin=12,
+    )
+    chart.title = title
+    chart.x_labels = [str(y) for y in years]
+    chart.add(_("History (data tables)"), _floats(history.get(y) for y in years))
+    planned = {base_year: baseline, **targets}
+    chart.add(_("Baseline and targets"), _floats(planned.get(y) for y in years))
+    if reference is not None:
+        chart.add(
+            _("National reference"),
+            [float(reference)] * len(years),
+            show_dots=False,
+            stroke_style={"dasharray": "6,4", "width": 2},
+        )
+    return chart.render(is_unicode=True)
+
+
+def indicator_svg(row, numbers) -> str:
+    """The chart of one IndicatorRow of selectors.PlanNumbers."""
+    from indicators.accounting import to_decimal
+
+    pi = row.plan_indicator
+    catalogue = pi.indicator
+    return indicator_chart_svg(
+        title=pi.name,
+        unit=pi.unit,
+        history=row.history or dict.fromkeys(numbers.history_years),
+        base_year=numbers.plan.cycle.base_year,
+        baseline=to_decimal(pi.baseline),
+        targets={y: to_decimal(pi.targets.get(str(y))) for y in numbers.plan_years},
+        reference=catalogue.reference_value if catalogue else None,
+    )

@@ -1,0 +1,323 @@
+"""Indicator catalogue, the plan's indicators and targets (第三章), the 2016-2020 data tables
+(第六章 (1)-(2)) and the versioned coefficient sets the accounting uses."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import ParkScopedQuerySet
+from plans.models import Plan
+
+
+class Direction(models.TextChoices):
+    LOWER = "lower", _("Lower is better")
+    HIGHER = "higher", _("Higher is better")
+
+
+class Comparison(models.TextChoices):
+    LT = "lt", "<"
+    LE = "le", "≤"
+    GE = "ge", "≥"
+    GT = "gt", ">"
+
+
+class Indicator(models.Model):
+    """An entry of the national catalogue (seeded from the domain files, admin-managed)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=30)
+    category = models.CharField(_("category"), max_length=20)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    required = models.BooleanField(_("required"), default=False)
+    reference_text = models.CharField(_("national reference for 2025"), max_length=200, blank=True)
+    reference_comparison = models.CharField(
+        _("reference comparison"), max_length=2, choices=Comparison.choices, blank=True
+    )
+    reference_value = models.DecimalField(
+        _("reference value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    derivation = models.CharField(
+        _("derived from the data tables as"),
+        max_length=50,
+        blank=True,
+        help_text=_("Key of the derived series in indicators.accounting; empty if not derivable."),
+    )
+    definition = models.TextField(_("definition and formula"), blank=True)
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["-required", "position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicator catalogue")
+        constraints = [
+            models.CheckConstraint(
+                name="reference_complete",
+                condition=Q(reference_comparison="", reference_value__isnull=True)
+                | (~Q(reference_comparison="") & Q(reference_value__isnull=False)),
+                violation_error_message=_("Give both a comparison and a value, or neither."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CoefficientSet(models.Model):
+    """A versioned set of energy and emission coefficients. Computed figures name the set."""
+
+    version = models.CharField(_("version"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    notes = models.TextField(_("notes"), blank=True)
+    is_default = models.BooleanField(_("default for new plans"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("coefficient set")
+        verbose_name_plural = _("coefficient sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_coefficient_set",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.version}）"
+
+
+class FuelCoefficient(models.Model):
+    coefficient_set = models.ForeignKey(
+        CoefficientSet, on_delete=models.CASCADE, related_name="fuels"
+    )
+    code = models.SlugField(max_length=30)
+    name = models.CharField(_("fuel"), max_length=30)
+    unit = models.CharField(_("statistical unit"), max_length=20)
+    tce_per_unit = models.DecimalField(_("tce per unit"), max_digits=14, decimal_places=6)
+    ncv_gj_per_unit = models.DecimalField(
+        _("net calorific value (GJ per unit)"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    carbon_tc_per_tj = models.DecimalField(
+        _("carbon content (tC/TJ)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    oxidation_rate = models.DecimalField(
+        _("oxidation rate"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    co2_t_per_unit = models.DecimalField(
+        _("CO2 per unit (t)"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
+    source = models.TextField(_("source"), blank=True)
+    status = models.CharField(_("status"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["coefficient_set", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["coefficient_set", "code"], name="one_fuel_per_set")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GridFactor(models.Model):
+    coefficient_set = models.ForeignKey(
+        CoefficientSet, on_delete=models.CASCADE, related_name="grid_factors"
+    )
+    data_year = models.CharField(_("data year"), max_length=30)
+    scope = models.CharField(_("scope"), max_length=80)
+    region = models.CharField(_("region"), max_length=30)
+    t_co2_per_mwh = models.DecimalField(_("tCO2 per MWh"), max_digits=8, decimal_places=4)
+    source = models.TextField(_("source"), blank=True)
+    status = models.CharField(_("status"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["coefficient_set", "position"]
+
+    # The domain file names scopes in English; users read them in Chinese.
+    SCOPE_LABELS = {
+        "national average": "全国平均",
+        "national excluding market-traded non-fossil power": (
+            "全国（不含市场化交易的非化石能源电量）"
+        ),
+        "national fossil-fuel power": "全国化石能源电力",
+        "regional": "区域电网",
+        "provincial": "省级",
+        "enterprise GHG reporting default": "企业温室气体排放报告默认值",
+    }
+
+    def __str__(self):
+        return f"{self.data_year}年 {self.region} {self.scope_label}：{self.t_co2_per_mwh} tCO2/MWh"
+
+    @property
+    def scope_label(self) -> str:
+        return self.SCOPE_LABELS.get(self.scope, self.scope)
+
+
+class PlanOwnedQuerySet(ParkScopedQuerySet):
+    park_path = "plan__park"
+
+
+class PlanIndicator(models.Model):
+    """An indicator the park takes for its plan: catalogue or its own, with baseline and
+    yearly targets (第三章 3.1-3.3)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    custom_name = models.CharField(_("name"), max_length=100, blank=True)
+    custom_unit = models.CharField(_("unit"), max_length=30, blank=True)
+    custom_direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, blank=True
+    )
+    custom_definition = models.TextField(_("definition"), blank=True)
+    # Decimal strings as entered ("0.1700"), keyed by year; the base year under "base".
+    baseline = models.CharField(_("baseline"), max_length=40, blank=True)
+    targets = models.JSONField(_("targets"), default=dict, blank=True)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    feasibility = models.TextField(_("feasibility analysis"), blank=True)
+    # {check code: justification text}: reviewers read them beside the warnings.
+    justifications = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("plan indicator")
+        verbose_name_plural = _("plan indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator"],
+                condition=Q(indicator__isnull=False),
+                name="catalogue_indicator_once_per_plan",
+            ),
+            models.CheckConstraint(
+                name="custom_indicator_named",
+                condition=Q(indicator__isnull=False) | ~Q(custom_name=""),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name if self.indicator_id else self.custom_name
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit if self.indicator_id else self.custom_unit
+
+    @property
+    def direction(self) -> str:
+        return self.indicator.direction if self.indicator_id else self.custom_direction
+
+    @property
+    def is_custom(self) -> bool:
+        return self.indicator_id is None
+
+
+class TableData(models.Model):
+    """The values of one data table (indicators.tables) of a plan, as entered:
+    {row key: {year: "decimal string"}}."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="table_data")
+    table = models.CharField(max_length=30)
+    values = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "table"], name="one_table_per_plan")]
+
+    def __str__(self):
+        return f"{self.plan} · {self.table}"
+
+
+class CustomFuel(models.Model):
+    """Another fuel a park uses, with the coefficients it states (and their source)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="custom_fuels")
+    name = models.CharField(_("fuel"), max_length=50)
+    unit = models.CharField(_("statistical unit"), max_length=20)
+    tce_per_unit = models.DecimalField(_("tce per unit"), max_digits=14, decimal_places=6)
+    co2_t_per_unit = models.DecimalField(
+        _("CO2 per unit (t)"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
+    source = models.CharField(_("source of the coefficients"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("other fuel")
+        verbose_name_plural = _("other fuels")
+
+    def __str__(self):
+        return self.name
+
+
+class Accounting(models.Model):
+    """How the plan's energy and carbon are computed: which coefficient set and grid factor."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="accounting")
+    coefficient_set = models.ForeignKey(
+        CoefficientSet, on_delete=models.PROTECT, verbose_name=_("coefficient set")
+    )
+    grid_factor = models.ForeignKey(
+        GridFactor, on_delete=models.PROTECT, null=True, verbose_name=_("grid emission factor")
+    )
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.plan} · {self.coefficient_set}"
+
+
+class WorkbookImport(models.Model):
+    """An uploaded workbook waiting for the user's confirmation (nothing is applied before)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200)
+    # {table: {row: {year: "value"}}} as read from the workbook
+    values = models.JSONField(default=dict)
+    # {table: revision} at upload: a table changed since then is not overwritten
+    revisions = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.plan} · {self.filename}"

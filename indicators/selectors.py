@@ -1,0 +1,149 @@
+"""Reads of a plan's numbers: tables, accounting, derived indicators, warnings. Fixed queries."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from indicators.accounting import (
+    EnergyAccount,
+    Fuel,
+    carbon_note,
+    derived_series,
+    energy_account,
+    fuel_from_coefficient,
+    fuel_from_custom,
+)
+from indicators.checks import Warning, indicator_warnings
+from indicators.models import (
+    Accounting,
+    CoefficientSet,
+    CustomFuel,
+    GridFactor,
+    Indicator,
+    PlanIndicator,
+    TableData,
+)
+from indicators.tables import TABLES, custom_fuel_key
+from plans.models import Plan
+
+
+def catalogue(*, active_only: bool = True) -> QuerySet[Indicator]:
+    indicators = Indicator.objects.all()
+    return indicators.filter(is_active=True) if active_only else indicators
+
+
+def coefficient_sets() -> QuerySet[CoefficientSet]:
+    return CoefficientSet.objects.all()
+
+
+def grid_factors(coefficient_set: CoefficientSet) -> QuerySet[GridFactor]:
+    return GridFactor.objects.filter(coefficient_set=coefficient_set)
+
+
+def plan_fuels(plan: Plan, accounting: Accounting) -> list[Fuel]:
+    fuels = [fuel_from_coefficient(c) for c in accounting.coefficient_set.fuels.all()]
+    fuels += [
+        fuel_from_custom(f, custom_fuel_key(f.pk))
+        for f in CustomFuel.objects.filter(plan=plan).order_by("position", "id")
+    ]
+    return fuels
+
+
+def table_records(plan: Plan) -> dict[str, TableData | None]:
+    records = {t.table: t for t in TableData.objects.filter(plan=plan)}
+    return {key: records.get(key) for key in TABLES}
+
+
+@dataclass
+class IndicatorRow:
+    plan_indicator: PlanIndicator
+    history: dict[int, Decimal | None]
+    derived_baseline: Decimal | None
+    warnings: list[Warning]
+
+    @property
+    def unjustified(self) -> list[Warning]:
+        given = self.plan_indicator.justifications or {}
+        return [w for w in self.warnings if not (given.get(w.code) or "").strip()]
+
+
+@dataclass
+class PlanNumbers:
+    plan: Plan
+    accounting: Accounting
+    tables: dict[str, TableData | None]
+    values: dict[str, dict]
+    account: EnergyAccount
+    derived: dict[str, dict[int, Decimal | None]]
+    indicators: list[IndicatorRow]
+    carbon_note: str
+    history_years: list[int] = field(default_factory=list)
+    plan_years: list[int] = field(default_factory=list)
+
+    @property
+    def filled_cells(self) -> dict[str, int]:
+        return {
+            key: sum(1 for row in values.values() for v in row.values() if v not in ("", None))
+            for key, values in self.values.items()
+        }
+
+
+def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
+    cycle = plan.cycle
+    history = cycle.history_years
+    tables = table_records(plan)
+    values = {key: (record.values if record else {}) for key, record in tables.items()}
+    grid = accounting.grid_factor
+    account = energy_account(
+        values=values["energy"],
+        fuels=plan_fuels(plan, accounting),
+        years=history,
+        grid_factor=grid.t_co2_per_mwh if grid else None,
+        grid_factor_label=(
+            f"{grid.t_co2_per_mwh} tCO2/MWh（{grid.data_year}年 {grid.region} {grid.scope_label}）"
+            if grid
+            else ""
+        ),
+        coefficient_set_label=str(accounting.coefficient_set),
+    )
+    derived = derived_series(values, account)
+    rows = []
+    for pi in PlanIndicator.objects.filter(plan=plan).select_related("indicator"):
+        key = pi.indicator.derivation if pi.indicator_id else ""
+        series = derived.get(key, {}) if key else {}
+        derived_baseline = series.get(cycle.base_year)
+        rows.append(
+            IndicatorRow(
+                pi,
+                series,
+                derived_baseline,
+                indicator_warnings(pi, years=cycle.plan_years, derived_baseline=derived_baseline),
+            )
+        )
+    return PlanNumbers(
+        plan=plan,
+        accounting=accounting,
+        tables=tables,
+        values=values,
+        account=account,
+        derived=derived,
+        indicators=rows,
+        carbon_note=carbon_note(account, park_name=plan.park.name, base_year=cycle.base_year),
+        history_years=history,
+        plan_years=cycle.plan_years,
+    )
+
+
+def section_item_counts(plan: Plan) -> dict[str, int]:
+    """How much each indicators/data section of the outline holds, for its state."""
+    counts = {"3.1": 0, "3.2": 0, "3.3": 0, "6.1": 0, "6.2": 0}
+    for pi in PlanIndicator.objects.filter(plan=plan).only("baseline", "targets", "feasibility"):
+        counts["3.2"] += 1
+        counts["3.1"] += any(v not in ("", None) for v in (pi.targets or {}).values())
+        counts["3.3"] += bool(pi.feasibility.strip())
+    for record in TableData.objects.filter(plan=plan).only("table", "values"):
+        filled = any(v not in ("", None) for row in record.values.values() for v in row.values())
+        counts[TABLES[record.table].section_key] += filled
+    counts["6.1"] += CustomFuel.objects.filter(plan=plan).count()
+    return counts

@@ -1,0 +1,212 @@
+"""Writes of a plan's numbers: the data tables, the accounting choice, the plan's indicators.
+
+Invariants:
+- Table values are stored as the decimal strings the user meant ("1234.5"), keyed by row and
+  year; every cell is checked (a number, not negative) and a table with any bad cell saves nothing.
+- Saves name the revision they started from (see plans.services); a concurrent save wins nothing.
+- Required catalogue indicators are always in the plan; they cannot be removed.
+- Every change writes an audit row.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import (
+    Accounting,
+    CoefficientSet,
+    CustomFuel,
+    GridFactor,
+    Indicator,
+    PlanIndicator,
+    TableData,
+)
+from indicators.numbers import parse_number
+from indicators.tables import TABLES, custom_fuel_key
+from parks.audit import audit_record, field_changes
+from parks.models import AuditEntry
+from parks.services import ConcurrentEditError
+from plans.models import Plan
+
+__all__ = ["ConcurrentEditError"]
+
+
+def cell_name(row: str, year: int | str) -> str:
+    """The form field / error key of one table cell."""
+    return f"{row}__{year}"
+
+
+def default_grid_factor(coefficient_set: CoefficientSet, plan: Plan) -> GridFactor | None:
+    """The park's provincial factor where the set has one, else the newest national average."""
+    factors = list(coefficient_set.grid_factors.all())
+    province = [
+        f for f in factors if f.scope == "provincial" and f.region == plan.park.province.name
+    ]
+    national = [f for f in factors if f.scope == "national average"]
+    if province:
+        return province[-1]
+    return max(national, key=lambda f: f.data_year) if national else None
+
+
+@transaction.atomic
+def accounting_get_or_create(*, plan: Plan) -> Accounting:
+    accounting = (
+        Accounting.objects.select_related("coefficient_set", "grid_factor")
+        .filter(plan=plan)
+        .first()
+    )
+    if accounting is None:
+        coefficient_set = CoefficientSet.objects.get(is_default=True)
+        accounting, _created = Accounting.objects.get_or_create(
+            plan=plan,
+            defaults={
+                "coefficient_set": coefficient_set,
+                "grid_factor": default_grid_factor(coefficient_set, plan),
+            },
+        )
+    return accounting
+
+
+@transaction.atomic
+def accounting_save(
+    *,
+    plan: Plan,
+    actor,
+    coefficient_set: CoefficientSet,
+    grid_factor: GridFactor | None,
+    expected_revision: int,
+) -> Accounting:
+    current = Accounting.objects.select_for_update().get(plan=plan)
+    if current.revision != expected_revision:
+        raise ConcurrentEditError(current)
+    if grid_factor is not None and grid_factor.coefficient_set_id != coefficient_set.pk:
+        raise ValidationError({"grid_factor": _("Choose a grid factor of the chosen set.")})
+    before = {"coefficient_set": current.coefficient_set, "grid_factor": current.grid_factor}
+    after = {"coefficient_set": coefficient_set, "grid_factor": grid_factor}
+    current.coefficient_set, current.grid_factor = coefficient_set, grid_factor
+    current.revision += 1
+    current.save(update_fields=["coefficient_set", "grid_factor", "revision"])
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=current,
+        action=AuditEntry.Action.UPDATE,
+        changes=field_changes(
+            before,
+            after,
+            {"coefficient_set": _("coefficient set"), "grid_factor": _("grid emission factor")},
+        ),
+    )
+    return current
+
+
+def table_rows(plan: Plan, table_key: str) -> list[str]:
+    table = TABLES[table_key]
+    if not table.fuel_rows:
+        return [row.key for row in table.rows]
+    accounting = accounting_get_or_create(plan=plan)
+    rows = list(accounting.coefficient_set.fuels.values_list("code", flat=True))
+    rows += [
+        custom_fuel_key(pk)
+        for pk in CustomFuel.objects.filter(plan=plan).values_list("pk", flat=True)
+    ]
+    return rows
+
+
+def clean_table_values(plan: Plan, table_key: str, raw: dict) -> dict:
+    """{row: {year: text}} -> {row: {year: "decimal"}}; every bad cell named in one error."""
+    if table_key not in TABLES:
+        raise ValidationError(_("Unknown table."))
+    rows = set(table_rows(plan, table_key))
+    years = {str(y) for y in plan.cycle.history_years}
+    errors, clean = {}, {}
+    for row, cells in raw.items():
+        if row not in rows:
+            raise ValidationError(_("The table has no row %(row)s.") % {"row": row})
+        for year, text in cells.items():
+            if str(year) not in years:
+                raise ValidationError(_("The table has no year %(year)s.") % {"year": year})
+            if text in (None, "") or str(text).strip() == "":
+                continue
+            try:
+                number = parse_number(text)
+            except ValueError:
+                errors[cell_name(row, year)] = _("Enter a number, for example 1234.5 or 1,234.5.")
+                continue
+            if number < 0:
+                errors[cell_name(row, year)] = _("The value cannot be negative.")
+                continue
+            clean.setdefault(row, {})[str(year)] = str(number)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def table_save(*, plan: Plan, table_key: str, values: dict, expected_revision: int, actor):
+    clean = clean_table_values(plan, table_key, values)
+    record, _created = TableData.objects.get_or_create(plan=plan, table=table_key)
+    if record.revision != expected_revision:
+        raise ConcurrentEditError(record)
+    if clean == record.values:
+        return record
+    updated = TableData.objects.filter(pk=record.pk, revision=expected_revision).update(
+        values=clean, revision=F("revision") + 1, updated_at=timezone.now(), updated_by=actor
+    )
+    if not updated:
+        raise ConcurrentEditError(TableData.objects.get(pk=record.pk))
+    changes = {}
+    for row in sorted(set(record.values) | set(clean)):
+        for year in sorted(set(record.values.get(row, {})) | set(clean.get(row, {}))):
+            old, new = record.values.get(row, {}).get(year), clean.get(row, {}).get(year)
+            if old != new:
+                changes[cell_name(row, year)] = {"label": f"{row} {year}", "old": old, "new": new}
+    audit_record(
+        actor=actor, park=plan.park, target=record, action=AuditEntry.Action.UPDATE, changes=changes
+    )
+    return TableData.objects.get(pk=record.pk)
+
+
+@transaction.atomic
+def plan_indicators_ensure(*, plan: Plan) -> None:
+    """Every required, active catalogue indicator is in the plan (added in catalogue order)."""
+    have = set(
+        PlanIndicator.objects.filter(plan=plan, indicator__isnull=False).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    position = PlanIndicator.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0
+    for indicator in Indicator.objects.filter(required=True, is_active=True):
+        if indicator.pk not in have:
+            position += 1
+            PlanIndicator.objects.create(plan=plan, indicator=indicator, position=position)
+
+
+@transaction.atomic
+def plan_indicator_add(*, plan: Plan, actor, indicator: Indicator | None = None, **custom):
+    if (
+        indicator is not None
+        and PlanIndicator.objects.filter(plan=plan, indicator=indicator).exists()
+    ):
+        raise ValidationError({"indicator": _("The plan already has this indicator.")})
+    position = (PlanIndicator.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0) + 1
+    row = PlanIndicator(plan=plan, indicator=indicator, position=position, **custom)
+    if indicator is None and not custom.get("custom_direction"):
+        raise ValidationError({"custom_direction": _("Say whether lower or higher is better.")})
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=row,
+        action=AuditEntry.Action.CREATE,
+        changes={"name": {"label": _("indicator"), "old": None, "new": row.name}},
+    )
+    return row
+
+
+def assert_removable(plan_indicator: PlanIndicator) -> None:
+    if plan_indicator.indicator_id and plan_indicator.indicator.required:
+        raise ValidationError(_("A required indicator cannot be removed from the plan."))

@@ -1,0 +1,81 @@
+"""The 2016-2020 data tables of 第六章 (1)-(2), declared once.
+
+The web form, the Excel template and its import, the accounting, the preview/PDF and the national
+export all walk TABLES. The energy table's rows are the fuels of the plan's coefficient set (data,
+admin-edited) plus the park's own fuels; the other tables' rows are fixed here.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    unit: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    section_key: str  # the outline entry (plans.outline) the table belongs to
+    title: str
+    rows: tuple[Row, ...] = ()
+    fuel_rows: bool = False  # rows come from the coefficient set and the park's own fuels
+    note: str = ""
+
+
+ECONOMY = Table(
+    "economy",
+    "6.1",
+    "园区主要经济指标",
+    rows=(
+        Row("iav", "工业增加值", "万元", "规模以上工业"),
+        Row("gdp", "园区生产总值", "万元"),
+    ),
+    note="用于计算单位工业增加值、单位园区生产总值的强度指标。",
+)
+ENERGY = Table(
+    "energy",
+    "6.1",
+    "规模以上工业分品种能源消费量",
+    fuel_rows=True,
+    note="按统计报表计量单位填写实物量；折标准煤与二氧化碳排放量由系统计算。",
+)
+WATER = Table(
+    "water",
+    "6.2",
+    "规模以上工业用水量",
+    rows=(
+        Row("total", "工业用水总量", "万立方米"),
+        Row("fresh", "其中：新鲜水量", "万立方米"),
+        Row("reused", "其中：重复用水量", "万立方米"),
+    ),
+)
+POLLUTANTS = Table(
+    "pollutants",
+    "6.2",
+    "废水及主要污染物排放量",
+    rows=(
+        Row("wastewater", "工业废水排放量", "万吨"),
+        Row("cod", "化学需氧量排放量", "吨"),
+        Row("nh3n", "氨氮排放量", "吨"),
+        Row("so2", "二氧化硫排放量", "吨"),
+        Row("nox", "氮氧化物排放量", "吨"),
+        Row("sw_generated", "一般工业固体废物产生量", "万吨"),
+        Row("sw_utilised", "一般工业固体废物综合利用量", "万吨"),
+        Row("sw_stored", "一般工业固体废物往年贮存量", "万吨", "当年综合利用的往年贮存量"),
+        Row("hazardous", "危险废物产生量", "吨"),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.key: t for t in (ECONOMY, ENERGY, WATER, POLLUTANTS)}
+
+
+def tables_for_section(key: str) -> list[Table]:
+    return [t for t in TABLES.values() if t.section_key == key]
+
+
+def custom_fuel_key(fuel_id: int) -> str:
+    return f"custom-{fuel_id}"

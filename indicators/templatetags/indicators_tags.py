@@ -1,0 +1,31 @@
+from decimal import Decimal
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+
+@register.filter
+def num(value, digits=2):
+    """A computed figure with grouping and a fixed number of decimals; — when unknown."""
+    if value in (None, ""):
+        return "—"
+    return floatformat(Decimal(str(value)), f"{digits}g")
+
+
+@register.filter
+def entered(value):
+    """A value as the user entered it (decimal string), grouped for reading."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return floatformat(Decimal(text), f"{decimals}g")
+
+
+@register.filter
+def at(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key, mapping.get(str(key)))

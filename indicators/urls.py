@@ -1,0 +1,30 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path(
+        "plans/<int:plan_pk>/indicators/", views.IndicatorListView.as_view(), name="indicator-list"
+    ),
+    path(
+        "plans/<int:plan_pk>/indicators/add/",
+        views.IndicatorAddView.as_view(),
+        name="indicator-add",
+    ),
+    path(
+        "plans/<int:plan_pk>/indicators/<int:pk>/chart.svg",
+        views.IndicatorChartView.as_view(),
+        name="indicator-chart",
+    ),
+    path("plans/<int:plan_pk>/data/", views.DataTablesView.as_view(), name="data"),
+    path(
+        "plans/<int:plan_pk>/data/accounting/",
+        views.AccountingSaveView.as_view(),
+        name="accounting-save",
+    ),
+    path(
+        "plans/<int:plan_pk>/data/<slug:table>/", views.TableSaveView.as_view(), name="table-save"
+    ),
+]
