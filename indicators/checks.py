@@ -106,7 +106,8 @@ def indicator_warnings(
         )
     if catalogue and catalogue.code == "co2_intensity_iav" and baseline and final is not None:
         cut = average_yearly_cut(baseline, final, len(years))
-        if cut is not None and cut < POLICY_CO2_CUT_PERCENT:
+        # compared at the precision targets are stated in: 0.8154 of the baseline is 4.00 %
+        if cut is not None and cut.quantize(Decimal("0.01")) < POLICY_CO2_CUT_PERCENT:
             warnings.append(
                 Warning(
                     "policy_cut",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from indicators.accounting import (
+    DERIVED,
     EnergyAccount,
     Fuel,
     carbon_note,
@@ -69,6 +70,14 @@ class IndicatorRow:
 
 
 @dataclass
+class TableGrid:
+    """A data table as printed: (label, unit, [value or None per year]) rows."""
+
+    table: object
+    rows: list[tuple[str, str, list]]
+
+
+@dataclass
 class PlanNumbers:
     plan: Plan
     accounting: Accounting
@@ -80,6 +89,33 @@ class PlanNumbers:
     carbon_note: str
     history_years: list[int] = field(default_factory=list)
     plan_years: list[int] = field(default_factory=list)
+
+    @property
+    def derived_labels(self) -> dict[str, tuple[str, str]]:
+        return DERIVED
+
+    @property
+    def grids(self) -> dict[str, TableGrid]:
+        result = {}
+        for key, table in TABLES.items():
+            if table.fuel_rows:
+                rows = [
+                    (line.fuel.name, line.fuel.unit, [line.quantity[y] for y in self.history_years])
+                    for line in self.account.lines
+                    if line.used
+                ]
+            else:
+                values = self.values[key]
+                rows = [
+                    (
+                        row.label,
+                        row.unit,
+                        [values.get(row.key, {}).get(str(y)) for y in self.history_years],
+                    )
+                    for row in table.rows
+                ]
+            result[key] = TableGrid(table, rows)
+        return result
 
     @property
     def filled_cells(self) -> dict[str, int]:
@@ -133,6 +169,25 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
         history_years=history,
         plan_years=cycle.plan_years,
     )
+
+
+def accounting_for_reading(plan: Plan) -> Accounting:
+    """The plan's accounting, or (not saved) the defaults it would get: reads never write."""
+    from indicators.services import default_grid_factor
+
+    accounting = (
+        Accounting.objects.select_related("coefficient_set", "grid_factor")
+        .filter(plan=plan)
+        .first()
+    )
+    if accounting is None:
+        coefficient_set = CoefficientSet.objects.get(is_default=True)
+        accounting = Accounting(
+            plan=plan,
+            coefficient_set=coefficient_set,
+            grid_factor=default_grid_factor(coefficient_set, plan),
+        )
+    return accounting
 
 
 def section_item_counts(plan: Plan) -> dict[str, int]:

@@ -73,6 +73,17 @@ POLLUTANTS = Table(
 TABLES: dict[str, Table] = {t.key: t for t in (ECONOMY, ENERGY, WATER, POLLUTANTS)}
 
 
+# What the document shows for the outline's number sections (plans.outline Kind.INDICATORS and
+# Kind.DATA_TABLES): each part is a partial templates/indicators/_doc_<part>.html.
+DOCUMENT_PARTS: dict[str, tuple[str, ...]] = {
+    "3.1": ("targets",),
+    "3.2": ("indicators",),
+    "3.3": ("feasibility",),
+    "6.1": ("table_economy", "table_energy", "energy_account"),
+    "6.2": ("table_water", "table_pollutants", "derived"),
+}
+
+
 def tables_for_section(key: str) -> list[Table]:
     return [t for t in TABLES.values() if t.section_key == key]
 

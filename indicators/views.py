@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from indicators import charts, selectors, services
-from indicators.accounting import DERIVED
 from indicators.forms import AccountingForm, AddIndicatorForm, TableForm
 from indicators.rows import FUELS, INDICATORS
 from indicators.tables import TABLES
@@ -131,7 +130,6 @@ class DataTablesView(NumbersMixin, TemplateView):
                 initial={"grid_factor": accounting.grid_factor, "revision": accounting.revision},
             ),
             fuels=table_context(self.plan, FUELS, user=self.request.user),
-            derived_labels=DERIVED,
             **kwargs,
         )
 

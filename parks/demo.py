@@ -128,6 +128,7 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
 
 
 def _seed_plan(park: Park) -> None:
+    from indicators.demo import seed_demo_numbers
     from plans.demo import seed_demo_plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
@@ -135,7 +136,9 @@ def _seed_plan(park: Park) -> None:
     plan = plan_get_or_create(park=park, cycle=cycle_current())
     if plan.sections.filter(revision__gt=0).exists():
         return
-    seed_demo_plan(plan, User.objects.get(username="suzhou_editor"))
+    editor = User.objects.get(username="suzhou_editor")
+    seed_demo_plan(plan, editor)
+    seed_demo_numbers(plan, editor)
 
 
 def _seed_profile(park: Park) -> None:

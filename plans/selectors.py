@@ -82,6 +82,10 @@ def _item_counts(plan: Plan) -> dict[str, int]:
             counts[key] += n
     if plan.carbon_peak_year:
         counts["4.2"] += 1
+    from indicators.selectors import section_item_counts
+
+    for key, n in section_item_counts(plan).items():
+        counts[key] += n
     return counts
 
 
@@ -216,10 +220,16 @@ class PlanDocument:
     project_totals: ProjectTotals
     attachments: dict[str, list[Attachment]]
     toc: list[tuple[Entry, int]]
+    numbers: object  # indicators.selectors.PlanNumbers
+    number_parts: dict[str, tuple[str, ...]]  # section key -> indicators partials
 
 
 def plan_document(plan: Plan) -> PlanDocument:
+    from indicators.selectors import accounting_for_reading, plan_numbers
+    from indicators.tables import DOCUMENT_PARTS
+
     outline = outline_for(plan.outline_version)
+    numbers = plan_numbers(plan, accounting_for_reading(plan))
     status = plan_outline_status(plan)
     sections = {s.key: s for s in Section.objects.filter(plan=plan)}
     rows = {slug: list(rows_for(plan=plan, kind=kind)) for slug, kind in ROW_KINDS.items()}
@@ -240,4 +250,7 @@ def plan_document(plan: Plan) -> PlanDocument:
         project_totals=project_totals(rows["projects"]),
         attachments=dict(attachments),
         toc=[(e, d) for e, d in outline.walk() if e.in_toc],
+        numbers=numbers,
+        number_parts={key: tuple(f"indicators/_doc_{part}.html" for part in parts)
+                      for key, parts in DOCUMENT_PARTS.items()},
     )

@@ -46,7 +46,10 @@ def seed_fuels(db):
     return [fuel_from_coefficient(c) for c in coefficient_set.fuels.all()]
 
 
-def account_for(fuels, values, grid=D("0.5366")):
+NATIONAL_2022 = D("0.5366")
+
+
+def account_for(fuels, values, grid=NATIONAL_2022):
     return energy_account(values=values, fuels=fuels, years=YEARS, grid_factor=grid)
 
 
@@ -109,15 +112,22 @@ def test_electricity_uses_the_chosen_grid_factor(seed_fuels):
 def test_derived_indicators_from_the_tables(seed_fuels):
     # given 2016 and 2020 data
     values = {
-        "energy": {"raw_coal": {"2016": "1000", "2020": "1000"},
-                   "electricity": {"2016": "500", "2020": "500"}},
+        "energy": {
+            "raw_coal": {"2016": "1000", "2020": "1000"},
+            "electricity": {"2016": "500", "2020": "500"},
+        },
         "economy": {"iav": {"2016": "5000", "2020": "8000"}, "gdp": {"2020": "20000"}},
-        "water": {"total": {"2020": "1000"}, "fresh": {"2020": "150"},
-                  "reused": {"2020": "850"}},
-        "pollutants": {"wastewater": {"2020": "40"}, "cod": {"2020": "120"},
-                       "nh3n": {"2020": "8"}, "so2": {"2020": "60"}, "nox": {"2020": "90"},
-                       "sw_generated": {"2020": "30"}, "sw_utilised": {"2020": "27"},
-                       "sw_stored": {"2020": "2"}},
+        "water": {"total": {"2020": "1000"}, "fresh": {"2020": "150"}, "reused": {"2020": "850"}},
+        "pollutants": {
+            "wastewater": {"2020": "40"},
+            "cod": {"2020": "120"},
+            "nh3n": {"2020": "8"},
+            "so2": {"2020": "60"},
+            "nox": {"2020": "90"},
+            "sw_generated": {"2020": "30"},
+            "sw_utilised": {"2020": "27"},
+            "sw_stored": {"2020": "2"},
+        },
     }
     account = account_for(seed_fuels, values["energy"])
     # when
