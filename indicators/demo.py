@@ -108,6 +108,10 @@ def seed_demo_numbers(plan: Plan, actor) -> None:
                 baseline=_r(row.history.get(base) or 0, "0.01"),
                 targets={str(y): "4.0" for y in plan.cycle.plan_years},
                 feasibility="（演示数据）按年均下降4%分解单位工业增加值二氧化碳排放目标。",
+                justifications={
+                    "direction": "（演示数据）“十三五”期间削减率较高，主要来自燃煤锅炉集中淘汰等"
+                    "一次性措施；“十四五”按政策要求的年均4%安排，并留有余量。"
+                },
             )
         elif code in TARGET_PATHS and row.history.get(base) is not None:
             baseline = D(row.history[base])
