@@ -202,3 +202,11 @@ def section_item_counts(plan: Plan) -> dict[str, int]:
         counts[TABLES[record.table].section_key] += filled
     counts["6.1"] += CustomFuel.objects.filter(plan=plan).count()
     return counts
+
+
+def workbook_import_get(*, user, plan: Plan, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from indicators.models import WorkbookImport
+
+    return get_object_or_404(WorkbookImport.objects.visible_to(user).filter(plan=plan), pk=pk)

@@ -210,3 +210,89 @@ def plan_indicator_add(*, plan: Plan, actor, indicator: Indicator | None = None,
 def assert_removable(plan_indicator: PlanIndicator) -> None:
     if plan_indicator.indicator_id and plan_indicator.indicator.required:
         raise ValidationError(_("A required indicator cannot be removed from the plan."))
+
+
+# --- Excel round-trip ---------------------------------------------------------------------
+
+
+class WorkbookErrors(Exception):
+    """Cells that are wrong: nothing is kept; every error is listed for the user."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+@transaction.atomic
+def workbook_import_create(*, plan: Plan, actor, upload):
+    """Read and check an uploaded workbook; keep it, unapplied, for the user to confirm."""
+    from indicators.models import WorkbookImport
+    from indicators.workbook import read_workbook
+
+    rows = {key: table_rows(plan, key) for key in TABLES}
+    values, errors = read_workbook(plan, upload, rows_by_table=rows)
+    if errors:
+        raise WorkbookErrors(errors)
+    for key, table_values in values.items():
+        try:
+            clean_table_values(plan, key, table_values)
+        except ValidationError as error:
+            raise WorkbookErrors([str(m) for m in error.messages]) from None
+    records = {t.table: t.revision for t in TableData.objects.filter(plan=plan)}
+    return WorkbookImport.objects.create(
+        plan=plan,
+        uploaded_by=actor,
+        filename=upload.name[:200],
+        values=values,
+        revisions={key: records.get(key, 0) for key in TABLES},
+    )
+
+
+def workbook_changes(pending) -> dict[str, list[tuple[str, str, str | None, str | None]]]:
+    """What confirming would change: {table: [(row, year, old, new)]}."""
+    current = {t.table: t.values for t in TableData.objects.filter(plan=pending.plan)}
+    changes = {}
+    for key, new_values in pending.values.items():
+        old_values = current.get(key, {})
+        rows = sorted(set(old_values) | set(new_values))
+        diff = []
+        for row in rows:
+            years = sorted(set(old_values.get(row, {})) | set(new_values.get(row, {})))
+            for year in years:
+                old, new = old_values.get(row, {}).get(year), new_values.get(row, {}).get(year)
+                if old != new:
+                    diff.append((row, year, old, new))
+        if diff:
+            changes[key] = diff
+    return changes
+
+
+@transaction.atomic
+def workbook_import_apply(*, pending, actor) -> int:
+    """Apply a confirmed import; all tables or none. Returns the number of tables changed."""
+    from indicators.models import WorkbookImport
+
+    pending = WorkbookImport.objects.select_for_update().get(pk=pending.pk)
+    if pending.status != WorkbookImport.Status.PENDING:
+        raise ValidationError(_("This upload was already applied or discarded."))
+    changed = 0
+    for key in workbook_changes(pending):
+        table_save(
+            plan=pending.plan,
+            table_key=key,
+            values=pending.values[key],
+            expected_revision=pending.revisions.get(key, 0),
+            actor=actor,
+        )
+        changed += 1
+    pending.status = WorkbookImport.Status.APPLIED
+    pending.save(update_fields=["status"])
+    return changed
+
+
+def workbook_import_discard(*, pending) -> None:
+    from indicators.models import WorkbookImport
+
+    WorkbookImport.objects.filter(pk=pending.pk, status=WorkbookImport.Status.PENDING).update(
+        status=WorkbookImport.Status.DISCARDED
+    )

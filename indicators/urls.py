@@ -20,6 +20,17 @@ urlpatterns = [
     ),
     path("plans/<int:plan_pk>/data/", views.DataTablesView.as_view(), name="data"),
     path(
+        "plans/<int:plan_pk>/data/workbook.xlsx",
+        views.WorkbookDownloadView.as_view(),
+        name="workbook",
+    ),
+    path("plans/<int:plan_pk>/data/import/", views.WorkbookUploadView.as_view(), name="import"),
+    path(
+        "plans/<int:plan_pk>/data/import/<int:pk>/",
+        views.WorkbookImportReviewView.as_view(),
+        name="import-review",
+    ),
+    path(
         "plans/<int:plan_pk>/data/accounting/",
         views.AccountingSaveView.as_view(),
         name="accounting-save",

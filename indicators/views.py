@@ -207,3 +207,95 @@ class AccountingSaveView(NumbersMixin, View):
         else:
             messages.error(request, _("Choose a grid emission factor."))
         return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]) + "#carbon")
+
+
+class WorkbookDownloadView(NumbersMixin, View):
+    """The data tables as an Excel template, filled with the current values."""
+
+    def get(self, request, plan_pk):
+        from indicators.workbook import build_workbook
+
+        content = build_workbook(self.numbers())
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{self.plan.park.name}-数据表-{self.plan.cycle.code}.xlsx"
+        from django.utils.encoding import escape_uri_path
+
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"data.xlsx\"; filename*=UTF-8''{escape_uri_path(filename)}"
+        )
+        return response
+
+
+class WorkbookUploadView(DataTablesView):
+    required_perm = Perm.EDIT_PLAN
+    http_method_names = ["post"]
+
+    def post(self, request, plan_pk):
+        from indicators.workbook import WorkbookRefused
+
+        upload = request.FILES.get("workbook")
+        if upload is None:
+            return self.render_to_response(
+                self.get_context_data(import_errors=[_("Choose the workbook file to upload.")])
+            )
+        try:
+            pending = services.workbook_import_create(
+                plan=self.plan, actor=request.user, upload=upload
+            )
+        except WorkbookRefused as refused:
+            return self.render_to_response(self.get_context_data(import_errors=[str(refused)]))
+        except services.WorkbookErrors as failed:
+            return self.render_to_response(self.get_context_data(import_errors=failed.errors))
+        return HttpResponseRedirect(
+            reverse("indicators:import-review", args=[self.plan.pk, pending.pk])
+        )
+
+
+class WorkbookImportReviewView(NumbersMixin, TemplateView):
+    """What the upload would change; nothing is saved until the user confirms."""
+
+    required_perm = Perm.EDIT_PLAN
+    template_name = "indicators/import_review.html"
+
+    def resolve_scope(self, plan_pk, pk, **kwargs):
+        super().resolve_scope(plan_pk)
+        self.pending = selectors.workbook_import_get(user=self.request.user, plan=self.plan, pk=pk)
+
+    def get_context_data(self, **kwargs):
+        numbers = self.numbers()
+        labels = {}
+        for table in TABLES.values():
+            labels.update(
+                {key: f"{label}（{unit}）" for key, label, unit in table_rows(numbers, table)}
+            )
+        changes = [
+            (TABLES[key], [(labels.get(row, row), year, old, new) for row, year, old, new in diff])
+            for key, diff in services.workbook_changes(self.pending).items()
+        ]
+        return super().get_context_data(pending=self.pending, changes=changes, **kwargs)
+
+    def post(self, request, plan_pk, pk):
+        if request.POST.get("action") == "discard":
+            services.workbook_import_discard(pending=self.pending)
+            messages.info(request, _("The upload was discarded; nothing was changed."))
+            return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))
+        try:
+            changed = services.workbook_import_apply(pending=self.pending, actor=request.user)
+        except services.ConcurrentEditError:
+            messages.error(
+                request,
+                _(
+                    "Nothing was saved: the tables were changed in the portal after the upload. "
+                    "Download the workbook again, or upload it again to compare with the new "
+                    "values."
+                ),
+            )
+            return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))
+        messages.success(request, _("Imported: %(n)s tables updated.") % {"n": changed})
+        return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))
