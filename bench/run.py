@@ -89,6 +89,82 @@ def plan_pages():
     return rows
 
 
+def timed(fn, runs=5):
+    """(median ms, peak MiB by tracemalloc) of fn()."""
+    import tracemalloc
+
+    fn()  # warm imports
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"median_ms": round(statistics.median(times), 1), "peak_mib": round(peak / 2**20, 1)}
+
+
+def indicator_pages():
+    """The indicators and data pages with 6 and with 25 indicators (queries must not grow),
+    and the Excel template: build time, and the time to check a full upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indicators import selectors as numbers_selectors
+    from indicators import services as numbers_services
+    from indicators.demo import seed_demo_numbers
+    from indicators.models import Indicator
+    from indicators.tables import TABLES
+    from indicators.workbook import build_workbook, read_workbook
+    from parks.models import Park, User
+    from plans.selectors import cycle_current
+    from plans.services import plan_get_or_create
+
+    park = Park.objects.get(seed_key="苏州高新技术产业开发区")
+    plan = plan_get_or_create(park=park, cycle=cycle_current())
+    editor = User.objects.get(username="suzhou_editor")
+    User.objects.filter(pk=editor.pk).update(park=park)
+    seed_demo_numbers(plan, editor)
+    client = Client()
+    client.force_login(User.objects.get(pk=editor.pk))
+    rows = {}
+    for label in ("6 indicators", "25 indicators"):
+        if label.startswith("25"):
+            for indicator in Indicator.objects.filter(required=False):
+                numbers_services.plan_indicator_add(plan=plan, actor=editor, indicator=indicator)
+            for i in range(25 - plan.indicators.count()):
+                numbers_services.plan_indicator_add(
+                    plan=plan,
+                    actor=editor,
+                    custom_name=f"自定指标{i}",
+                    custom_unit="%",
+                    custom_direction="higher",
+                )
+        rows[f"indicators page, {label}"] = measure(
+            client, reverse("indicators:indicator-list", args=[plan.pk])
+        )
+        rows[f"data tables page, {label}"] = measure(
+            client, reverse("indicators:data", args=[plan.pk])
+        )
+    User.objects.filter(pk=editor.pk).update(park=Park.objects.get(seed_key="苏州工业园区"))
+    numbers = numbers_selectors.plan_numbers(
+        plan, numbers_services.accounting_get_or_create(plan=plan)
+    )
+    content = build_workbook(numbers)
+    table_rows = {key: numbers_services.table_rows(plan, key) for key in TABLES}
+    workbook = {
+        "build": timed(lambda: build_workbook(numbers)),
+        "check a full upload": timed(
+            lambda: read_workbook(
+                plan, SimpleUploadedFile("data.xlsx", content), rows_by_table=table_rows
+            )
+        ),
+        "size_kib": round(len(content) / 1024, 1),
+    }
+    return rows, workbook
+
+
 def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -124,6 +200,9 @@ def main():
             client.force_login(User.objects.get(username=username))
             results["pages"][label] = measure(client, url)
         results["pages"].update(plan_pages())
+        pages, workbook = indicator_pages()
+        results["pages"].update(pages)
+        results["workbook"] = workbook
         add_synthetic_parks(2000)
         client = Client()
         client.force_login(User.objects.get(username="national"))
@@ -139,6 +218,10 @@ def main():
     print(f"{'page':<48} {'queries':>7} {'median ms':>10} {'p90 ms':>8}")
     for label, row in results["pages"].items():
         print(f"{label:<48} {row['queries']:>7} {row['median_ms']:>10} {row['p90_ms']:>8}")
+    print(f"Excel data workbook ({results['workbook']['size_kib']} KiB):")
+    for label in ("build", "check a full upload"):
+        row = results["workbook"][label]
+        print(f"  {label:<46} {row['median_ms']:>8} ms {row['peak_mib']:>8} MiB peak")
 
 
 if __name__ == "__main__":
