@@ -91,6 +91,10 @@ class PlanNumbers:
     plan_years: list[int] = field(default_factory=list)
 
     @property
+    def final_year(self) -> int:
+        return self.plan_years[-1]
+
+    @property
     def derived_labels(self) -> dict[str, tuple[str, str]]:
         return DERIVED
 

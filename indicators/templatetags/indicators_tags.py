@@ -15,13 +15,14 @@ def num(value, digits=2):
 
 
 @register.filter
-def entered(value):
-    """A value as the user entered it (decimal string), grouped for reading."""
+def entered(value, unit=""):
+    """A value as the user entered it (decimal string), grouped for reading; years (unit 年)
+    are never grouped."""
     if value in (None, ""):
         return ""
     text = str(value)
     decimals = len(text.split(".")[1]) if "." in text else 0
-    return floatformat(Decimal(text), f"{decimals}g")
+    return floatformat(Decimal(text), f"{decimals}" if unit == "年" else f"{decimals}g")
 
 
 @register.filter
