@@ -61,7 +61,7 @@ FILLERS = (
 def section_html(entry, chapter_key: str, length: int, seed: int = 0) -> str:
     lead = CHAPTER_TEXT.get(chapter_key, CHAPTER_TEXT["ch1"])
     guidance = entry.guidance.splitlines()[0] if entry.guidance else ""
-    paragraphs = [f"{DEMO_LABEL}本节为演示内容，对应大纲“{entry.title}”。{guidance}", lead]
+    paragraphs = [f"{DEMO_LABEL}本节为演示内容，对应大纲：{entry.title}。{guidance}", lead]
     i = seed
     while sum(len(p) for p in paragraphs) < length:
         paragraphs.append(FILLERS[i % len(FILLERS)])
