@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from indicators.models import (
+    Accounting,
+    CoefficientSet,
+    CustomFuel,
+    FuelCoefficient,
+    GridFactor,
+    Indicator,
+    PlanIndicator,
+    TableData,
+    WorkbookImport,
+)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name",
+        "unit",
+        "category",
+        "direction",
+        "required",
+        "reference_text",
+        "derivation",
+        "is_active",
+    )
+    list_filter = ("required", "category", "direction", "is_active")
+    search_fields = ("code", "name", "source")
+    list_editable = ("is_active",)
+
+
+class FuelCoefficientInline(admin.TabularInline):
+    model = FuelCoefficient
+    extra = 0
+    fields = (
+        "position",
+        "code",
+        "name",
+        "unit",
+        "tce_per_unit",
+        "ncv_gj_per_unit",
+        "carbon_tc_per_tj",
+        "oxidation_rate",
+        "co2_t_per_unit",
+        "source",
+        "status",
+    )
+
+
+class GridFactorInline(admin.TabularInline):
+    model = GridFactor
+    extra = 0
+    fields = ("position", "data_year", "scope", "region", "t_co2_per_mwh", "source", "status")
+
+
+@admin.register(CoefficientSet)
+class CoefficientSetAdmin(admin.ModelAdmin):
+    list_display = ("version", "name", "is_default", "created_at")
+    inlines = [FuelCoefficientInline, GridFactorInline]
+
+
+@admin.register(PlanIndicator)
+class PlanIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "plan", "baseline", "revision")
+    list_select_related = ("plan__park", "indicator")
+    search_fields = ("plan__park__name", "custom_name", "indicator__name")
+
+
+@admin.register(TableData)
+class TableDataAdmin(admin.ModelAdmin):
+    list_display = ("plan", "table", "revision", "updated_at", "updated_by")
+    list_filter = ("table",)
+    list_select_related = ("plan__park", "updated_by")
+    readonly_fields = ("values", "revision", "updated_at", "updated_by")
+
+
+@admin.register(CustomFuel, Accounting, WorkbookImport)
+class PlanNumbersAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "plan")
+    list_select_related = ("plan__park",)
