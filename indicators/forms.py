@@ -162,8 +162,16 @@ class TableForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args, rows: list[tuple[str, str, str]], years: list[int], values: dict, **kwargs
+        self,
+        *args,
+        rows: list[tuple[str, str, str]],
+        years: list[int],
+        values: dict,
+        table_key: str = "table",
+        **kwargs,
     ):
+        # ids unique on a page that shows every table (names stay `<row>__<year>`)
+        kwargs.setdefault("auto_id", f"id_{table_key}_%s")
         super().__init__(*args, **kwargs)
         self.rows, self.years = rows, years
         for key, label, unit in rows:
@@ -183,8 +191,8 @@ class TableForm(forms.Form):
         }
 
     def grid(self):
-        """(key, label, unit, [bound field per year]) for the template."""
+        """(key, label, unit, [(year, bound field)]) for the template."""
         return [
-            (key, label, unit, [self[f"{key}__{y}"] for y in self.years])
+            (key, label, unit, [(str(y), self[f"{key}__{y}"]) for y in self.years])
             for key, label, unit in self.rows
         ]

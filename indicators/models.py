@@ -1,7 +1,10 @@
 """Indicator catalogue, the plan's indicators and targets (第三章), the 2016-2020 data tables
 (第六章 (1)-(2)) and the versioned coefficient sets the accounting uses."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.models import ParkScopedQuerySet
 from plans.models import Plan
+
+NOT_NEGATIVE = MinValueValidator(Decimal(0))
 
 
 class Direction(models.TextChoices):
@@ -260,9 +265,16 @@ class CustomFuel(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="custom_fuels")
     name = models.CharField(_("fuel"), max_length=50)
     unit = models.CharField(_("statistical unit"), max_length=20)
-    tce_per_unit = models.DecimalField(_("tce per unit"), max_digits=14, decimal_places=6)
+    tce_per_unit = models.DecimalField(
+        _("tce per unit"), max_digits=14, decimal_places=6, validators=[NOT_NEGATIVE]
+    )
     co2_t_per_unit = models.DecimalField(
-        _("CO2 per unit (t)"), max_digits=14, decimal_places=6, null=True, blank=True
+        _("CO2 per unit (t)"),
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
     )
     source = models.CharField(_("source of the coefficients"), max_length=200)
     position = models.PositiveIntegerField(default=0)

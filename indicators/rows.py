@@ -10,9 +10,9 @@ from plans.rows import RowKind
 
 
 def _numbers(plan):
-    from indicators import selectors, services
+    from indicators import selectors
 
-    return selectors.plan_numbers(plan, services.accounting_get_or_create(plan=plan))
+    return selectors.plan_numbers(plan, selectors.accounting_for_reading(plan))
 
 
 def _indicator_context(plan, rows):

@@ -43,7 +43,11 @@ def grid_factors(coefficient_set: CoefficientSet) -> QuerySet[GridFactor]:
 
 
 def plan_fuels(plan: Plan, accounting: Accounting) -> list[Fuel]:
-    fuels = [fuel_from_coefficient(c) for c in accounting.coefficient_set.fuels.all()]
+    fuels = (
+        [fuel_from_coefficient(c) for c in accounting.coefficient_set.fuels.all()]
+        if accounting.coefficient_set_id
+        else []
+    )
     fuels += [
         fuel_from_custom(f, custom_fuel_key(f.pk))
         for f in CustomFuel.objects.filter(plan=plan).order_by("position", "id")
@@ -145,7 +149,9 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
             if grid
             else ""
         ),
-        coefficient_set_label=str(accounting.coefficient_set),
+        coefficient_set_label=(
+            str(accounting.coefficient_set) if accounting.coefficient_set_id else "—"
+        ),
     )
     derived = derived_series(values, account)
     rows = []
@@ -185,7 +191,9 @@ def accounting_for_reading(plan: Plan) -> Accounting:
         .first()
     )
     if accounting is None:
-        coefficient_set = CoefficientSet.objects.get(is_default=True)
+        coefficient_set = CoefficientSet.objects.order_by("-is_default", "-created_at").first()
+        if coefficient_set is None:  # nothing seeded: show the tables without coefficients
+            return Accounting(plan=plan)
         accounting = Accounting(
             plan=plan,
             coefficient_set=coefficient_set,

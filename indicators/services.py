@@ -38,6 +38,14 @@ def cell_name(row: str, year: int | str) -> str:
     return f"{row}__{year}"
 
 
+def default_coefficient_set() -> CoefficientSet:
+    """The set marked default, else the newest (an admin may be between two defaults)."""
+    coefficient_set = CoefficientSet.objects.order_by("-is_default", "-created_at").first()
+    if coefficient_set is None:
+        raise CoefficientSet.DoesNotExist("No coefficient set: load the seed data (migrate).")
+    return coefficient_set
+
+
 def default_grid_factor(coefficient_set: CoefficientSet, plan: Plan) -> GridFactor | None:
     """The park's provincial factor where the set has one, else the newest national average."""
     factors = list(coefficient_set.grid_factors.all())
@@ -58,7 +66,7 @@ def accounting_get_or_create(*, plan: Plan) -> Accounting:
         .first()
     )
     if accounting is None:
-        coefficient_set = CoefficientSet.objects.get(is_default=True)
+        coefficient_set = default_coefficient_set()
         accounting, _created = Accounting.objects.get_or_create(
             plan=plan,
             defaults={
@@ -115,6 +123,31 @@ def table_rows(plan: Plan, table_key: str) -> list[str]:
     return rows
 
 
+def cell_changes(old_values: dict, new_values: dict):
+    """(row, year, old, new) for every cell that differs between two {row: {year: value}}."""
+    for row in sorted(set(old_values) | set(new_values)):
+        old_row, new_row = old_values.get(row, {}), new_values.get(row, {})
+        for year in sorted(set(old_row) | set(new_row)):
+            if old_row.get(year) != new_row.get(year):
+                yield row, year, old_row.get(year), new_row.get(year)
+
+
+def row_labels(plan: Plan, table_key: str) -> dict[str, str]:
+    """Row key -> the label users read (fuel names for the energy table)."""
+    table = TABLES[table_key]
+    if not table.fuel_rows:
+        return {row.key: row.label for row in table.rows}
+    accounting = accounting_get_or_create(plan=plan)
+    labels = dict(accounting.coefficient_set.fuels.values_list("code", "name"))
+    labels.update(
+        {
+            custom_fuel_key(pk): name
+            for pk, name in CustomFuel.objects.filter(plan=plan).values_list("pk", "name")
+        }
+    )
+    return labels
+
+
 def clean_table_values(plan: Plan, table_key: str, raw: dict) -> dict:
     """{row: {year: text}} -> {row: {year: "decimal"}}; every bad cell named in one error."""
     if table_key not in TABLES:
@@ -157,12 +190,15 @@ def table_save(*, plan: Plan, table_key: str, values: dict, expected_revision: i
     )
     if not updated:
         raise ConcurrentEditError(TableData.objects.get(pk=record.pk))
-    changes = {}
-    for row in sorted(set(record.values) | set(clean)):
-        for year in sorted(set(record.values.get(row, {})) | set(clean.get(row, {}))):
-            old, new = record.values.get(row, {}).get(year), clean.get(row, {}).get(year)
-            if old != new:
-                changes[cell_name(row, year)] = {"label": f"{row} {year}", "old": old, "new": new}
+    labels = row_labels(plan, table_key)
+    changes = {
+        cell_name(row, year): {
+            "label": f"{TABLES[table_key].title} · {labels.get(row, row)} {year}",
+            "old": old,
+            "new": new,
+        }
+        for row, year, old, new in cell_changes(record.values, clean)
+    }
     audit_record(
         actor=actor, park=plan.park, target=record, action=AuditEntry.Action.UPDATE, changes=changes
     )
@@ -253,15 +289,7 @@ def workbook_changes(pending) -> dict[str, list[tuple[str, str, str | None, str 
     current = {t.table: t.values for t in TableData.objects.filter(plan=pending.plan)}
     changes = {}
     for key, new_values in pending.values.items():
-        old_values = current.get(key, {})
-        rows = sorted(set(old_values) | set(new_values))
-        diff = []
-        for row in rows:
-            years = sorted(set(old_values.get(row, {})) | set(new_values.get(row, {})))
-            for year in years:
-                old, new = old_values.get(row, {}).get(year), new_values.get(row, {}).get(year)
-                if old != new:
-                    diff.append((row, year, old, new))
+        diff = list(cell_changes(current.get(key, {}), new_values))
         if diff:
             changes[key] = diff
     return changes

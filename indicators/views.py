@@ -26,15 +26,15 @@ def table_rows(numbers, table) -> list[tuple[str, str, str]]:
 
 class NumbersMixin(PlanAccessMixin):
     def numbers(self):
-        accounting = services.accounting_get_or_create(plan=self.plan)
-        return selectors.plan_numbers(self.plan, accounting)
+        return selectors.plan_numbers(self.plan, selectors.accounting_for_reading(self.plan))
 
 
 class IndicatorListView(NumbersMixin, TemplateView):
     template_name = "indicators/indicators.html"
 
     def get(self, request, *args, **kwargs):
-        services.plan_indicators_ensure(plan=self.plan)
+        if self.can_edit and self.plan.is_editable:
+            services.plan_indicators_ensure(plan=self.plan)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, add_form=None, **kwargs):
@@ -109,6 +109,7 @@ class DataTablesView(NumbersMixin, TemplateView):
             record = numbers.tables[table.key]
             form = forms.get(table.key) or TableForm(
                 rows=table_rows(numbers, table),
+                table_key=table.key,
                 years=numbers.history_years,
                 values=numbers.values[table.key],
                 initial={"revision": record.revision if record else 0},
@@ -146,6 +147,7 @@ class TableSaveView(DataTablesView):
         form = TableForm(
             request.POST,
             rows=table_rows(numbers, definition),
+            table_key=table,
             years=numbers.history_years,
             values={},
         )
@@ -168,6 +170,7 @@ class TableSaveView(DataTablesView):
                 form = TableForm(
                     data,
                     rows=table_rows(numbers, definition),
+                    table_key=table,
                     years=numbers.history_years,
                     values={},
                 )
@@ -278,7 +281,10 @@ class WorkbookImportReviewView(NumbersMixin, TemplateView):
         return super().get_context_data(pending=self.pending, changes=changes, **kwargs)
 
     def post(self, request, plan_pk, pk):
-        if request.POST.get("action") == "discard":
+        action = request.POST.get("action")
+        if action not in {"apply", "discard"}:
+            raise Http404
+        if action == "discard":
             services.workbook_import_discard(pending=self.pending)
             messages.info(request, _("The upload was discarded; nothing was changed."))
             return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkScopedQuerySet, private_storage
 from plans.outline import OUTLINE_VERSION, TASK_GROUPS
+from review.workflow import EDITABLE_STATES, State
 
 
 class Cycle(models.Model):
@@ -77,6 +78,18 @@ class Plan(models.Model):
         validators=[MinValueValidator(2000), MaxValueValidator(2060)],
     )
     roadmap_revision = models.PositiveIntegerField(default=0, editable=False)
+    # The review workflow's state (review.workflow); the draft is editable only in some states.
+    status = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_plans",
+        verbose_name=_("assigned reviewer"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -89,6 +102,10 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.park} · {self.cycle}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATES
 
 
 class PlanOwnedQuerySet(ParkScopedQuerySet):

@@ -251,6 +251,8 @@ def plan_document(plan: Plan) -> PlanDocument:
         attachments=dict(attachments),
         toc=[(e, d) for e, d in outline.walk() if e.in_toc],
         numbers=numbers,
-        number_parts={key: tuple(f"indicators/_doc_{part}.html" for part in parts)
-                      for key, parts in DOCUMENT_PARTS.items()},
+        number_parts={
+            key: tuple(f"indicators/_doc_{part}.html" for part in parts)
+            for key, parts in DOCUMENT_PARTS.items()
+        },
     )

@@ -73,3 +73,21 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(db):
+    """The seeded indicator catalogue and default coefficient set, present in any test order
+    (browser tests flush the database, migration-seeded rows included)."""
+    from indicators.models import Indicator
+    from tests.factories import ensure_catalogue
+
+    coefficient_set = ensure_catalogue()
+    return SimpleNamespace(
+        coefficient_set=coefficient_set,
+        indicator=lambda code: Indicator.objects.get(code=code),
+        required=list(Indicator.objects.filter(required=True, is_active=True)),
+    )

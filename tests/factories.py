@@ -237,3 +237,90 @@ class AttachmentFactory(DjangoModelFactory):
     filename = "园区“十四五”规划.pdf"
     file_type = "pdf"
     size = len(MINIMAL_PDF)
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+SEED_MIGRATION = "indicators.migrations.0002_seed_catalogue_and_coefficients"
+
+
+def ensure_catalogue():
+    """The indicator catalogue (21 indicators, 6 required) and the default coefficient set
+    "seed-2024" (15 fuels, 24 grid factors), as migration 0002 seeds them.
+
+    The migration's rows are in the test database until a transactional (browser) test flushes
+    it; re-running the migration's own seed function (idempotent: get_or_create by code and
+    version) makes tests independent of the order they run in."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from indicators.models import CoefficientSet
+
+    import_module(SEED_MIGRATION).seed(apps, None)
+    return CoefficientSet.objects.get(version="seed-2024")
+
+
+def catalogue_indicator(code: str):
+    from indicators.models import Indicator
+
+    ensure_catalogue()
+    return Indicator.objects.get(code=code)
+
+
+class PlanIndicatorFactory(DjangoModelFactory):
+    """An indicator of a plan: the park's own unless `indicator` (a catalogue entry) is given;
+    `code="energy_intensity_iav"` takes that catalogue entry."""
+
+    class Meta:
+        model = "indicators.PlanIndicator"
+
+    class Params:
+        code = None
+
+    plan = factory.SubFactory(PlanFactory)
+    indicator = factory.LazyAttribute(lambda o: catalogue_indicator(o.code) if o.code else None)
+    custom_name = factory.LazyAttribute(lambda o: "" if o.indicator else "园区绿色信贷余额占比")
+    custom_unit = factory.LazyAttribute(lambda o: "" if o.indicator else "%")
+    custom_direction = factory.LazyAttribute(lambda o: "" if o.indicator else "higher")
+    position = factory.Sequence(lambda n: n + 1)
+    baseline = ""
+    targets = factory.LazyFunction(dict)
+
+
+class CustomFuelFactory(DjangoModelFactory):
+    class Meta:
+        model = "indicators.CustomFuel"
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"生物质成型燃料{n}")
+    unit = "吨"
+    tce_per_unit = Decimal("0.5")
+    co2_t_per_unit = Decimal("0.1")
+    source = "园区能源审计报告（2020年）"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class TableDataFactory(DjangoModelFactory):
+    """A data table's values as stored: {row: {year: "decimal string"}}."""
+
+    class Meta:
+        model = "indicators.TableData"
+
+    plan = factory.SubFactory(PlanFactory)
+    table = "economy"
+    values = factory.LazyFunction(lambda: {"iav": {"2020": "11000000"}})
+
+
+class WorkbookImportFactory(DjangoModelFactory):
+    """An uploaded workbook waiting for confirmation (what indicators.services keeps)."""
+
+    class Meta:
+        model = "indicators.WorkbookImport"
+
+    plan = factory.SubFactory(PlanFactory)
+    filename = "数据表.xlsx"
+    values = factory.LazyFunction(lambda: {"economy": {"iav": {"2020": "99999"}}})
+    revisions = factory.LazyFunction(
+        lambda: {"economy": 0, "energy": 0, "water": 0, "pollutants": 0}
+    )

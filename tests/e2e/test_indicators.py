@@ -43,8 +43,9 @@ def test_energy_data_to_a_justified_target_with_its_chart(
     row.get_by_role("button", name="编辑").click()
     form = page.locator("#rows-indicators form")
     form.locator("[name=baseline]").fill("0.25")
-    for year, value in zip(range(2021, 2026), ("0.24", "0.23", "0.24", "0.22", "0.21"),
-                           strict=True):
+    for year, value in zip(
+        range(2021, 2026), ("0.24", "0.23", "0.24", "0.22", "0.21"), strict=True
+    ):
         form.locator(f"[name=target_{year}]").fill(value)
     form.get_by_role("button", name="保存此行").click()
 
@@ -57,7 +58,8 @@ def test_energy_data_to_a_justified_target_with_its_chart(
 
     # when: the weaker year is justified
     page.locator("tr[data-indicator=energy_intensity_iav]").get_by_role(
-        "button", name="编辑").click()
+        "button", name="编辑"
+    ).click()
     page.locator("[name=justify_weaker_year]").fill("2023年新投产数据中心，能耗阶段性上升。")
     page.locator("#rows-indicators form").get_by_role("button", name="保存此行").click()
     page.locator("[data-warning=weaker_year]", has_text="情况说明").wait_for()
@@ -66,7 +68,12 @@ def test_energy_data_to_a_justified_target_with_its_chart(
     page.locator("tr[data-indicator=energy_intensity_iav] + tr summary").click()
     chart = page.locator("tr[data-indicator=energy_intensity_iav] + tr img.indicator-chart")
     chart.wait_for()
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
-    svg = page.request.get(chart.get_attribute("src")).text()
+    chart.evaluate(
+        "img => img.complete ? img.naturalWidth : new Promise((ok, fail) => {"
+        " img.addEventListener('load', () => ok(img.naturalWidth));"
+        " img.addEventListener('error', () => fail(new Error('chart did not load'))); })"
+    )
+    assert chart.evaluate("img => img.naturalWidth") > 0
+    svg = page.request.get(live_server.url + chart.get_attribute("src")).text()
     assert "单位工业增加值综合能耗" in svg and "国家参考值" in svg and "<script" not in svg
     page.screenshot(path=f"{output_path}/indicators.png", full_page=True)

@@ -19,7 +19,7 @@ PASTED = (
 
 
 @pytest.fixture
-def plan(world):
+def plan(world, catalogue):
     return plan_get_or_create(park=world.park_a, cycle=world.cycle)
 
 

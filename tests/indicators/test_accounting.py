@@ -41,7 +41,7 @@ HAND = {
 
 
 @pytest.fixture
-def seed_fuels(db):
+def seed_fuels(catalogue):
     coefficient_set = CoefficientSet.objects.get(version="seed-2024")
     return [fuel_from_coefficient(c) for c in coefficient_set.fuels.all()]
 

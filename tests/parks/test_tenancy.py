@@ -11,15 +11,22 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 
+from indicators import services as indicator_services
+from indicators.models import Accounting, CustomFuel, PlanIndicator, TableData, WorkbookImport
 from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
 from tests.factories import (
     AttachmentFactory,
+    CustomFuelFactory,
     FigureFactory,
     KeyTaskFactory,
     ParkFactory,
     PlanFactory,
+    PlanIndicatorFactory,
+    TableDataFactory,
+    WorkbookImportFactory,
+    ensure_catalogue,
 )
 from tests.parks.helpers import seal_png, upload
 
@@ -55,6 +62,16 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "plans:row-move": lambda w: {"plan_pk": w.plan_b.pk, "slug": "figures", "pk": w.figure_b.pk},
     "plans:figure-image": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.figure_b.pk},
     "plans:attachment-download": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.attachment_b.pk},
+    # The plan's numbers: park B's indicators, data tables, workbook and a pending import of it.
+    "indicators:indicator-list": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:indicator-add": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:indicator-chart": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.indicator_b.pk},
+    "indicators:data": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:workbook": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:import": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:import-review": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.import_b.pk},
+    "indicators:accounting-save": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:table-save": lambda w: {"plan_pk": w.plan_b.pk, "table": "economy"},
 }
 # Pages with an id that are not park data: a park user lacks the right (403), see below.
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
@@ -83,16 +100,39 @@ HOSTILE_POST = {
     "caption": "越权图件",
     "category": "fourteenth_plan",
     "description": "越权材料",
+    # the numbers: an indicator, its targets, a table cell, the grid factor, an import, a fuel
+    "custom_name": "越权指标",
+    "custom_unit": "%",
+    "custom_direction": "lower",
+    "baseline": "9.99",
+    "target_2025": "9.99",
+    "justify_direction": "越权说明",
+    "iav__2020": "999999",
+    "raw_coal__2020": "999999",
+    "action": "apply",
+    "unit": "吨",
+    "tce_per_unit": "9.9",
+    "source": "越权来源",
 }
 
 
 def _give_park_b_a_plan(world) -> SimpleNamespace:
-    """Park B's plan with a written section, a task, a figure and a file, kept on `world`."""
+    """Park B's plan with a written section, a task, a figure and a file, an indicator, an own
+    fuel, a data table and a pending workbook import, kept on `world`."""
     world.plan_b = PlanFactory(park=world.park_b)
     Section.objects.filter(plan=world.plan_b, key="1.1").update(body="<p>滨江概况</p>")
     world.task_b = KeyTaskFactory(plan=world.plan_b)
     world.figure_b = FigureFactory(plan=world.plan_b, section_key="1.1")
     world.attachment_b = AttachmentFactory(plan=world.plan_b, section_key="6.3")
+    # ... and its numbers: an indicator, an own fuel, a table, the accounting, a pending import
+    ensure_catalogue()
+    world.indicator_b = PlanIndicatorFactory(
+        plan=world.plan_b, code="energy_intensity_iav", baseline="0.17", targets={"2025": "0.15"}
+    )
+    world.fuel_b = CustomFuelFactory(plan=world.plan_b, name="滨江生物质燃料")
+    world.table_b = TableDataFactory(plan=world.plan_b, table="economy")
+    indicator_services.accounting_get_or_create(plan=world.plan_b)
+    world.import_b = WorkbookImportFactory(plan=world.plan_b)
     return world
 
 
@@ -108,6 +148,25 @@ def _plan_b_state(world) -> tuple:
             Figure.objects.filter(plan=plan).values_list("pk", "caption", "revision", "position")
         ),
         sorted(Attachment.objects.filter(plan=plan).values_list("pk", "filename", "revision")),
+        _numbers_state(plan),
+    )
+
+
+def _numbers_state(plan) -> tuple:
+    """Everything of a plan's numbers a hostile request could change."""
+    return (
+        [
+            (p.pk, p.indicator_id, p.baseline, p.targets, p.justifications, p.revision, p.position)
+            for p in PlanIndicator.objects.filter(plan=plan).order_by("pk")
+        ],
+        sorted(
+            CustomFuel.objects.filter(plan=plan).values_list(
+                "pk", "name", "tce_per_unit", "revision", "position"
+            )
+        ),
+        [(t.table, t.values, t.revision) for t in TableData.objects.filter(plan=plan)],
+        list(Accounting.objects.filter(plan=plan).values_list("grid_factor", "revision")),
+        sorted(WorkbookImport.objects.filter(plan=plan).values_list("pk", "status")),
     )
 
 
@@ -219,6 +278,14 @@ MIXED_URLS = [
     ("plans:row-delete", "attachments", "attachment_b"),
     ("plans:figure-image", None, "figure_b"),
     ("plans:attachment-download", None, "attachment_b"),
+    ("plans:row-edit", "indicators", "indicator_b"),
+    ("plans:row-delete", "indicators", "indicator_b"),
+    ("plans:row-move", "indicators", "indicator_b"),
+    ("plans:row-edit", "fuels", "fuel_b"),
+    ("plans:row-delete", "fuels", "fuel_b"),
+    ("plans:row-move", "fuels", "fuel_b"),
+    ("indicators:indicator-chart", None, "indicator_b"),
+    ("indicators:import-review", None, "import_b"),
 ]
 
 
@@ -261,7 +328,10 @@ def test_park_b_editor_reaches_the_same_urls_for_their_own_plan(
     assert response.status_code in (200, 405)
 
 
-@pytest.mark.parametrize("url_name", [name for name in PARK_DATA_URLS if name.startswith("plans:")])
+@pytest.mark.parametrize(
+    "url_name",
+    [name for name in PARK_DATA_URLS if name.startswith(("plans:", "indicators:"))],
+)
 def test_park_b_editor_reaches_every_plan_url_of_the_map(world, client_for, url_name):
     # given park B's plan and the map's kwargs for it
     _give_park_b_a_plan(world)
@@ -423,3 +493,228 @@ def test_anonymous_visitor_is_sent_to_login_for_the_seal(world, client):
     # then they are sent to log in
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+# --- the plan's numbers (indicators app) ------------------------------------------------------
+
+
+def _workbook_of(plan) -> bytes:
+    from indicators import selectors as indicator_selectors
+    from indicators.workbook import build_workbook
+
+    accounting = indicator_services.accounting_get_or_create(plan=plan)
+    return build_workbook(indicator_selectors.plan_numbers(plan, accounting))
+
+
+def test_park_a_editor_cannot_download_park_b_workbook(world, client_for):
+    # given park B's plan with a data table
+    _give_park_b_a_plan(world)
+
+    # when park A's editor asks for park B's workbook
+    response = client_for(world.editor_a).get(
+        reverse("indicators:workbook", args=[world.plan_b.pk])
+    )
+
+    # then it does not exist for them, and no workbook comes back
+    assert response.status_code == 404
+    assert not response.get("Content-Type", "").startswith("application/vnd.openxml")
+
+
+@pytest.mark.parametrize("action", ["apply", "discard"])
+def test_park_a_editor_cannot_see_or_settle_park_b_import_through_their_own_plan(
+    world, client_for, action
+):
+    # given park B's pending import, and park A's own plan
+    _give_park_b_a_plan(world)
+    plan_a = PlanFactory(park=world.park_a)
+    url = reverse("indicators:import-review", args=[plan_a.pk, world.import_b.pk])
+    before = _plan_b_state(world)
+    client = client_for(world.editor_a)
+
+    # when park A's editor opens it and confirms or discards it, naming their own plan
+    statuses = (client.get(url).status_code, client.post(url, {"action": action}).status_code)
+
+    # then it does not exist for them: still pending, park B's tables untouched
+    assert statuses == (404, 404)
+    assert _plan_b_state(world) == before
+    assert WorkbookImport.objects.get(pk=world.import_b.pk).status == "pending"
+    assert TableData.objects.get(pk=world.table_b.pk).values == world.table_b.values
+
+
+def test_park_a_editor_cannot_upload_park_b_workbook_to_park_b(world, client_for):
+    # given park B's own workbook
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _give_park_b_a_plan(world)
+    before = _plan_b_state(world)
+    content = _workbook_of(world.plan_b)
+
+    # when park A's editor uploads it to park B's plan
+    response = client_for(world.editor_a).post(
+        reverse("indicators:import", args=[world.plan_b.pk]),
+        {"workbook": SimpleUploadedFile("data.xlsx", content)},
+    )
+
+    # then the plan does not exist for them and nothing was kept
+    assert response.status_code == 404
+    assert _plan_b_state(world) == before
+
+
+@pytest.mark.parametrize(
+    ("slug", "target", "data"),
+    [
+        (
+            "indicators",
+            "indicator_b",
+            {"revision": "0", "baseline": "9.99", "target_2025": "9.99", "data_source": "越权"},
+        ),
+        (
+            "fuels",
+            "fuel_b",
+            {"revision": "0", "name": "越权燃料", "unit": "吨", "tce_per_unit": "9", "source": "x"},
+        ),
+    ],
+)
+def test_park_a_editor_cannot_edit_park_b_rows_through_their_own_plan(
+    world, client_for, slug, target, data
+):
+    # given park B's indicator and own fuel, and park A's own plan
+    _give_park_b_a_plan(world)
+    plan_a = PlanFactory(park=world.park_a)
+    row = getattr(world, target)
+    before = (_plan_b_state(world), AuditEntry.objects.count())
+    client = client_for(world.editor_a)
+
+    # when park A's editor edits, removes or moves park B's row in the row editor of plan A
+    statuses = [
+        client.post(reverse(f"plans:{action}", args=[plan_a.pk, slug, row.pk]), data).status_code
+        for action in ("row-edit", "row-delete", "row-move")
+    ]
+
+    # then the row does not exist for them and is unchanged
+    assert statuses == [404, 404, 404]
+    assert (_plan_b_state(world), AuditEntry.objects.count()) == before
+
+
+def test_park_a_editor_cannot_add_a_fuel_to_park_b_plan(world, client_for):
+    _give_park_b_a_plan(world)
+    before = _plan_b_state(world)
+
+    response = client_for(world.editor_a).post(
+        reverse("plans:row-create", args=[world.plan_b.pk, "fuels"]),
+        {"name": "越权燃料", "unit": "吨", "tce_per_unit": "9", "source": "x"},
+    )
+
+    assert response.status_code == 404
+    assert _plan_b_state(world) == before
+
+
+@pytest.fixture
+def plan_a_with_numbers(world):
+    """Park A's plan with its indicators, a data table and a pending import."""
+    ensure_catalogue()
+    plan = PlanFactory(park=world.park_a)
+    indicator_services.plan_indicators_ensure(plan=plan)
+    world.indicator_a = PlanIndicator.objects.filter(plan=plan).first()
+    world.fuel_a = CustomFuelFactory(plan=plan)
+    TableDataFactory(plan=plan, table="economy", values={"iav": {"2020": "7143"}})
+    world.import_a = WorkbookImportFactory(plan=plan)
+    return plan
+
+
+def test_provincial_reviewer_reads_the_numbers_of_a_park_in_their_province(
+    world, client_for, plan_a_with_numbers
+):
+    # given park A's plan with numbers, and province A's reviewer
+    plan = plan_a_with_numbers
+    client = client_for(world.reviewer_a)
+
+    # when they open the indicators, the data tables, a chart, and download the workbook
+    indicators = client.get(reverse("indicators:indicator-list", args=[plan.pk]))
+    data = client.get(reverse("indicators:data", args=[plan.pk]))
+    chart = client.get(reverse("indicators:indicator-chart", args=[plan.pk, world.indicator_a.pk]))
+    workbook = client.get(reverse("indicators:workbook", args=[plan.pk]))
+
+    # then they read them, without the controls that change anything
+    assert [r.status_code for r in (indicators, data, chart, workbook)] == [200] * 4
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert workbook.content[:2] == b"PK"
+    html = data.content.decode()
+    assert 'name="iav__2020"' in html and "readonly" in html
+    assert 'name="workbook"' not in html  # no upload form
+    assert "单位工业增加值综合能耗" in indicators.content.decode()
+    assert 'id="add-indicator"' not in indicators.content.decode()
+
+
+def test_provincial_reviewer_gets_403_on_every_change_to_the_numbers(
+    world, client_for, plan_a_with_numbers
+):
+    # given park A's plan with numbers, and province A's reviewer
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    plan = plan_a_with_numbers
+    client = client_for(world.reviewer_a)
+    workbook = _workbook_of(plan)
+    before = (
+        _numbers_state(plan),
+        AuditEntry.objects.count(),
+        PlanIndicator.objects.filter(plan=plan).count(),
+    )
+    posts = {
+        "table-save": (
+            reverse("indicators:table-save", args=[plan.pk, "economy"]),
+            {"revision": "1", "iav__2020": "1"},
+        ),
+        "import": (
+            reverse("indicators:import", args=[plan.pk]),
+            {"workbook": SimpleUploadedFile("data.xlsx", workbook)},
+        ),
+        "import-review": (
+            reverse("indicators:import-review", args=[plan.pk, world.import_a.pk]),
+            {"action": "apply"},
+        ),
+        "indicator-add": (
+            reverse("indicators:indicator-add", args=[plan.pk]),
+            {"custom_name": "审核人员指标", "custom_direction": "lower"},
+        ),
+        "accounting-save": (
+            reverse("indicators:accounting-save", args=[plan.pk]),
+            {"grid_factor": "1", "revision": "0"},
+        ),
+        "row-edit indicators": (
+            reverse("plans:row-edit", args=[plan.pk, "indicators", world.indicator_a.pk]),
+            {"revision": "0", "baseline": "1"},
+        ),
+        "row-create fuels": (
+            reverse("plans:row-create", args=[plan.pk, "fuels"]),
+            {"name": "x", "unit": "吨", "tce_per_unit": "1", "source": "x"},
+        ),
+        "row-delete fuels": (
+            reverse("plans:row-delete", args=[plan.pk, "fuels", world.fuel_a.pk]),
+            {"revision": "0"},
+        ),
+    }
+
+    # when they try each change
+    statuses = {name: client.post(url, data).status_code for name, (url, data) in posts.items()}
+    review = client.get(posts["import-review"][0]).status_code
+
+    # then each is a missing right, and nothing changed
+    assert statuses == dict.fromkeys(posts, 403)
+    assert review == 403
+    assert (
+        _numbers_state(plan),
+        AuditEntry.objects.count(),
+        PlanIndicator.objects.filter(plan=plan).count(),
+    ) == before
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["indicators:indicator-list", "indicators:data", "indicators:workbook"],
+)
+def test_reviewer_of_another_province_gets_404_on_the_numbers(
+    world, client_for, plan_a_with_numbers, url_name
+):
+    response = client_for(world.reviewer_b).get(reverse(url_name, args=[plan_a_with_numbers.pk]))
+    assert response.status_code == 404

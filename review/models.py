@@ -1,0 +1,150 @@
+"""Submitted versions (frozen, immutable), the status-change timeline, anchored comments and
+in-portal notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import ParkScopedQuerySet
+from plans.models import Plan
+from review.workflow import ReturnReason, State
+
+
+class PlanOwnedQuerySet(ParkScopedQuerySet):
+    park_path = "plan__park"
+
+
+class Version(models.Model):
+    """What the park submitted, frozen: never updated after it is created. `snapshot` holds
+    every part of the plan as it was (with computed figures and file digests); `content_hash`
+    is the SHA-256 of its canonical JSON."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    outline_version = models.CharField(max_length=20)
+    snapshot = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_version_number_per_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · v{self.number}"
+
+
+class StatusChange(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_changes")
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, null=True, blank=True, related_name="status_changes"
+    )
+    action = models.CharField(max_length=20)
+    source = models.CharField(max_length=20, choices=State.choices)
+    target = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    acting_body = models.CharField(max_length=100, blank=True)  # the reviewing body's name then
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=20, choices=ReturnReason.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.plan} {self.source}→{self.target}"
+
+
+class CommentQuerySet(ParkScopedQuerySet):
+    park_path = "version__plan__park"
+
+
+class Comment(models.Model):
+    """A reviewer's (or the park's) comment anchored to a part of a version: a section, a
+    figure, an indicator, a table row, a key project, the park information. Replies thread."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="comments")
+    anchor = models.CharField(max_length=80)  # "section:1.1", "indicator:12", "row:projects:3"
+    anchor_label = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=150)
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+    # Reviewers' comments reach the park when the version is returned.
+    published = models.BooleanField(default=False)
+    is_resolved = models.BooleanField(default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.anchor_label}: {self.body[:30]}"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("A plan was submitted")
+        FORWARDED = "forwarded", _("A plan was forwarded")
+        RETURNED = "returned", _("A plan was returned")
+        APPROVED = "approved", _("A plan was approved")
+        REOPENED = "reopened", _("An approved plan was reopened")
+        COMMENT = "comment", _("New comment")
+        DEADLINE = "deadline", _("Deadline reminder")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+
+class EmailPreference(models.Model):
+    """Kinds of e-mail a user turned off (in-portal notifications always arrive)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
+    )
+    muted = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.muted}"
