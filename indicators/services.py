@@ -29,6 +29,7 @@ from parks.audit import audit_record, field_changes
 from parks.models import AuditEntry
 from parks.services import ConcurrentEditError
 from plans.models import Plan
+from plans.services import assert_editable
 
 __all__ = ["ConcurrentEditError"]
 
@@ -86,6 +87,7 @@ def accounting_save(
     grid_factor: GridFactor | None,
     expected_revision: int,
 ) -> Accounting:
+    assert_editable(plan)
     current = Accounting.objects.select_for_update().get(plan=plan)
     if current.revision != expected_revision:
         raise ConcurrentEditError(current)
@@ -179,6 +181,7 @@ def clean_table_values(plan: Plan, table_key: str, raw: dict) -> dict:
 
 @transaction.atomic
 def table_save(*, plan: Plan, table_key: str, values: dict, expected_revision: int, actor):
+    assert_editable(plan)
     clean = clean_table_values(plan, table_key, values)
     record, _created = TableData.objects.get_or_create(plan=plan, table=table_key)
     if record.revision != expected_revision:
@@ -222,6 +225,7 @@ def plan_indicators_ensure(*, plan: Plan) -> None:
 
 @transaction.atomic
 def plan_indicator_add(*, plan: Plan, actor, indicator: Indicator | None = None, **custom):
+    assert_editable(plan)
     if (
         indicator is not None
         and PlanIndicator.objects.filter(plan=plan, indicator=indicator).exists()
@@ -265,6 +269,7 @@ def workbook_import_create(*, plan: Plan, actor, upload):
     from indicators.models import WorkbookImport
     from indicators.workbook import read_workbook
 
+    assert_editable(plan)
     rows = {key: table_rows(plan, key) for key in TABLES}
     values, errors = read_workbook(plan, upload, rows_by_table=rows)
     if errors:

@@ -28,6 +28,7 @@ from plans.outline import Kind, outline_for
 from plans.richtext import count_words, plain_text, sanitize_html
 from plans.rows import RowKind
 from plans.uploads import attachment_type, check_size, image_type, safe_filename
+from review.workflow import EDITABLE_STATES, State
 
 __all__ = ["ConcurrentEditError"]
 
@@ -46,6 +47,16 @@ def plan_get_or_create(*, park: Park, cycle: Cycle) -> Plan:
         outline = outline_for(plan.outline_version)
         Section.objects.bulk_create(Section(plan=plan, key=entry.key) for entry in outline.sections)
     return plan
+
+
+def assert_editable(plan: Plan) -> None:
+    """The draft can be changed only in the workflow's editable states (review.workflow): while
+    a version is under review, or after approval, nothing in the plan is written."""
+    status = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
+    if status not in EDITABLE_STATES:
+        raise ValidationError(
+            _("The plan is %(state)s and cannot be changed now.") % {"state": State(status).label}
+        )
 
 
 def _next_position(rows) -> int:
@@ -69,6 +80,7 @@ def section_save(
     actor,
     is_done: bool | None = None,
 ) -> Section:
+    assert_editable(plan)
     entry = outline_for(plan.outline_version).by_key.get(key)
     if entry is None or not entry.is_editable:
         raise ValidationError({"body": _("This part of the outline has no text to save.")})
@@ -129,6 +141,7 @@ def _scope(kind: RowKind, plan: Plan, row=None, data=None):
 
 @transaction.atomic
 def row_create(*, kind: RowKind, plan: Plan, actor, data: dict):
+    assert_editable(plan)
     row = kind.model(plan=plan, position=_next_position(_scope(kind, plan, data=data)), **data)
     row.full_clean()
     row.save()
@@ -145,6 +158,7 @@ def row_create(*, kind: RowKind, plan: Plan, actor, data: dict):
 
 @transaction.atomic
 def row_update(*, kind: RowKind, row, actor, data: dict, expected_revision: int):
+    assert_editable(row.plan)
     current = kind.model.objects.select_for_update().get(pk=row.pk)
     if current.revision != expected_revision:
         raise ConcurrentEditError(current)
@@ -171,6 +185,7 @@ def row_update(*, kind: RowKind, row, actor, data: dict, expected_revision: int)
 
 @transaction.atomic
 def row_delete(*, kind: RowKind, row, actor, expected_revision: int) -> None:
+    assert_editable(row.plan)
     current = kind.model.objects.select_for_update().get(pk=row.pk)
     if current.revision != expected_revision:
         raise ConcurrentEditError(current)
@@ -193,6 +208,7 @@ def row_delete(*, kind: RowKind, row, actor, expected_revision: int) -> None:
 @transaction.atomic
 def row_move(*, kind: RowKind, row, actor, offset: int) -> None:
     """Move a row up (-1) or down (+1) among the rows of its scope; positions stay 1..n."""
+    assert_editable(row.plan)
     rows = list(_scope(kind, row.plan, row=row).select_for_update().order_by("position", "id"))
     index = next(i for i, r in enumerate(rows) if r.pk == row.pk)
     target = index + offset
@@ -216,6 +232,7 @@ def row_move(*, kind: RowKind, row, actor, offset: int) -> None:
 
 @transaction.atomic
 def roadmap_save(*, plan: Plan, actor, carbon_peak_year: int | None, expected_revision: int):
+    assert_editable(plan)
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if current.roadmap_revision != expected_revision:
         raise ConcurrentEditError(current)
@@ -242,6 +259,7 @@ def roadmap_save(*, plan: Plan, actor, carbon_peak_year: int | None, expected_re
 
 
 def _entry_with(plan: Plan, key: str, kind: Kind):
+    assert_editable(plan)
     entry = outline_for(plan.outline_version).by_key.get(key)
     if entry is None or kind not in entry.kinds:
         raise ValidationError(_("This part of the outline does not take such files."))

@@ -61,7 +61,8 @@ class PlanAccessMixin(PortalAccessMixin):
 
     @property
     def can_edit(self) -> bool:
-        return has_perm(self.request.user, Perm.EDIT_PLAN)
+        """May change the draft now: the right to edit, and a draft the workflow leaves open."""
+        return has_perm(self.request.user, Perm.EDIT_PLAN) and self.plan.is_editable
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("plan", self.plan)
@@ -92,6 +93,16 @@ class PlanPreviewView(PlanAccessMixin, TemplateView):
 class SectionEditView(PlanAccessMixin, TemplateView):
     required_perm = Perm.EDIT_PLAN
     template_name = "plans/section_edit.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.plan.is_editable:
+            messages.info(
+                request,
+                _("The plan is %(state)s: it can be read but not changed.")
+                % {"state": self.plan.get_status_display()},
+            )
+            return HttpResponseRedirect(reverse("plans:plan-preview", args=[self.plan.pk]))
+        return super().get(request, *args, **kwargs)
 
     def resolve_scope(self, plan_pk, key, **kwargs):
         super().resolve_scope(plan_pk)
@@ -413,7 +424,10 @@ class RowDeleteView(RowKindMixin, View):
 class RowMoveView(RowKindMixin, View):
     def post(self, request, *args, **kwargs):
         offset = -1 if request.POST.get("direction") == "up" else 1
-        services.row_move(kind=self.kind, row=self.row, actor=request.user, offset=offset)
+        try:
+            services.row_move(kind=self.kind, row=self.row, actor=request.user, offset=offset)
+        except ValidationError as error:
+            return self.render_table(message=" ".join(error.messages))
         return self.render_table()
 
 

@@ -58,6 +58,11 @@
           conflictBox.classList.remove("d-none");
           conflictBox.scrollIntoView({ behavior: "smooth", block: "center" });
           show(text.unsaved, "danger");
+        } else if (result.status === 400 && result.data.errors) {
+          // refused for a reason the user must see (e.g. the plan went under review)
+          blocked = true;
+          var errors = result.data.errors;
+          show(Array.isArray(errors) ? errors.join(" ") : text.failed, "danger");
         } else {
           show(text.failed, "danger");
           schedule();
