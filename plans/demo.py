@@ -229,6 +229,14 @@ def seed_demo_plan(plan: Plan, actor, *, section_length: int = 400, copies: int 
     sections = {s.key: s for s in Section.objects.filter(plan=plan)}
     for index, entry in enumerate(outline.sections):
         if Kind.RICH_TEXT not in entry.kinds:
+            services.section_save(
+                plan=plan,
+                key=entry.key,
+                body="",
+                is_done=True,
+                expected_revision=sections[entry.key].revision,
+                actor=actor,
+            )
             continue
         chapter = outline.chapter_of[entry.key].key
         services.section_save(

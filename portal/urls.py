@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("parks.urls")),
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
+    path("", include("review.urls")),
 ]

@@ -1,0 +1,25 @@
+"""E-mail for in-portal notifications, to those who have not turned that kind off."""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from parks.models import User
+from review.models import EmailPreference
+
+
+def emails_send(*, user_ids: list[int], kind: str, message: str, url: str) -> int:
+    muted = {
+        p.user_id for p in EmailPreference.objects.filter(user_id__in=user_ids) if kind in p.muted
+    }
+    users = User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Green Development Action Plan Portal: %(message)s") % {"message": message}
+        body = f"{message}\n\n{settings.SITE_URL.rstrip('/')}{url}\n"
+        mails = [
+            (subject[:200], body, settings.DEFAULT_FROM_EMAIL, [u.email])
+            for u in users
+            if u.pk not in muted
+        ]
+    return send_mass_mail(mails, fail_silently=False) if mails else 0
