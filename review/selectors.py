@@ -72,6 +72,15 @@ def submission_checklist(plan: Plan) -> list[Missing]:
                     indicators_url,
                 )
             )
+    for comment in open_comments_for_park(plan):
+        items.append(
+            Missing(
+                _("Answer or resolve the comment on %(part)s: %(text)s")
+                % {"part": comment.anchor_label, "text": comment.body[:40]},
+                reverse("review:version", args=[plan.pk, comment.version.number])
+                + f"#c-{comment.pk}",
+            )
+        )
     data_url = reverse("indicators:data", args=[plan.pk])
     for key, filled in numbers.filled_cells.items():
         if key in {"economy", "energy"} and not filled:
@@ -131,3 +140,135 @@ def review_queue(
     if mine:
         plans = plans.filter(assigned_to=user)
     return plans, {s: counts.get(s, 0) for s, _label in State.choices if s != State.DRAFT}
+
+
+def comments_by_anchor(*, user, version: Version) -> dict[str, list]:
+    """Top-level comments (with their replies) per anchor; the park sees published ones only."""
+    from collections import defaultdict
+
+    from parks.roles import PARK_ROLES, effective_role
+    from review.models import Comment
+
+    comments = Comment.objects.visible_to(user).filter(version=version)
+    if effective_role(user) in PARK_ROLES:
+        comments = comments.filter(published=True)
+    threads: dict[str, list] = defaultdict(list)
+    replies: dict[int, list] = defaultdict(list)
+    for comment in comments.select_related("resolved_by"):
+        if comment.parent_id:
+            replies[comment.parent_id].append(comment)
+        else:
+            threads[comment.anchor].append(comment)
+    for items in threads.values():
+        for comment in items:
+            comment.thread = replies.get(comment.pk, [])
+    return dict(threads)
+
+
+def open_comments_for_park(plan: Plan) -> list:
+    """Published comments of the latest version the park has neither answered nor resolved."""
+    from review.models import Comment
+
+    version = Version.objects.filter(plan=plan).order_by("-number").first()
+    if version is None:
+        return []
+    from parks.roles import PARK_ROLES
+
+    answered = set(
+        Comment.objects.filter(
+            version=version, parent__isnull=False, author__role__in=list(PARK_ROLES)
+        ).values_list("parent_id", flat=True)
+    )
+    return [
+        c
+        for c in Comment.objects.filter(
+            version=version, parent__isnull=True, published=True, is_resolved=False
+        )
+        if c.pk not in answered
+    ]
+
+
+def notifications_for(user, limit: int = 50):
+    from review.models import Notification
+
+    return Notification.objects.filter(user=user)[:limit]
+
+
+def unread_count(user) -> int:
+    from review.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@dataclass
+class VersionDoc:
+    """A frozen version laid out for reading: what the template walks."""
+
+    snapshot: dict
+    entries: list  # (entry, depth, section dict, [figure dicts])
+    indicators: list
+    rows: dict
+    tables: list  # (key, title, [(row key, label, unit, [values])])
+    years: list
+    warnings: list  # (indicator name, warning message, justification)
+    undone: list  # headings of required sections not marked complete
+
+
+def version_view(version: Version) -> VersionDoc:
+    from collections import defaultdict
+
+    from indicators.tables import TABLES
+    from plans.outline import outline_for
+
+    snap = version.snapshot
+    outline = outline_for(version.outline_version)
+    figures = defaultdict(list)
+    for figure in snap.get("figures", []):
+        figures[figure["section_key"]].append(figure)
+    sections = snap.get("sections", {})
+    entries = [(e, d, sections.get(e.key, {}), figures.get(e.key, [])) for e, d in outline.walk()]
+    years = sorted(
+        {int(y) for t in snap.get("tables", {}).values() for r in t.values() for y in r}
+        | set(range(2016, 2021))
+    )
+    fuel_names = {
+        line["key"]: (line["name"], line["unit"])
+        for line in snap.get("energy", {}).get("lines", [])
+    }
+    tables = []
+    for key, table in TABLES.items():
+        values = snap.get("tables", {}).get(key, {})
+        if table.fuel_rows:
+            defs = [(k, *fuel_names.get(k, (k, ""))) for k in values]
+        else:
+            defs = [(r.key, r.label, r.unit) for r in table.rows]
+        tables.append(
+            (
+                key,
+                table.title,
+                [
+                    (k, label, unit, [values.get(k, {}).get(str(y)) for y in years])
+                    for k, label, unit in defs
+                ],
+            )
+        )
+    warnings = [
+        (i["name"], w["message"], i["justifications"].get(w["code"], ""))
+        for i in snap.get("indicators", [])
+        for w in i["warnings"]
+    ]
+    undone = [
+        e.heading
+        for e in outline.sections
+        if e.required and not sections.get(e.key, {}).get("is_done")
+    ]
+    return VersionDoc(
+        snap,
+        entries,
+        snap.get("indicators", []),
+        snap.get("rows", {}),
+        tables,
+        years,
+        warnings,
+        undone,
+    )

@@ -168,3 +168,93 @@ def _notify(plan: Plan, change: StatusChange) -> None:
         from review.tasks import send_notification_emails
 
         transaction.on_commit(lambda: send_notification_emails.delay(ids, kind, message, url))
+
+
+def _is_park_user(user) -> bool:
+    from parks.roles import PARK_ROLES
+
+    return effective_role(user) in PARK_ROLES
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    version: Version,
+    actor,
+    body: str,
+    anchor: str,
+    anchor_label: str,
+    parent: Comment | None = None,
+) -> Comment:
+    """Reviewers comment on any part of a version; the park answers published comments."""
+    from parks.roles import Perm, has_perm
+
+    reviewer = has_perm(actor, Perm.REVIEW_PROVINCE) or has_perm(actor, Perm.REVIEW_NATIONAL)
+    if parent is not None:
+        if parent.version_id != version.pk:
+            raise ValidationError(_("The reply belongs to another version."))
+        if _is_park_user(actor) and not parent.published:
+            raise ValidationError(_("This comment has not been sent to the park."))
+        anchor, anchor_label, parent = parent.anchor, parent.anchor_label, parent.parent or parent
+    elif not reviewer:
+        raise ValidationError(_("Only reviewers start comments; the park answers them."))
+    comment = comment_add(
+        version=version,
+        actor=actor,
+        body=body,
+        anchor=anchor,
+        anchor_label=anchor_label,
+        parent=parent,
+    )
+    plan = version.plan
+    if _is_park_user(actor):
+        comment.published = True
+        comment.save(update_fields=["published"])
+        notify_to = (
+            [plan.assigned_to] if plan.assigned_to_id else list(_recipients(plan, "province"))
+        )
+    else:
+        # a reviewer's comment reaches the park once the plan is returned to it
+        comment.published = plan.status == State.RETURNED
+        comment.save(update_fields=["published"])
+        notify_to = list(_recipients(plan, "park")) if comment.published else []
+    url = reverse("review:version", args=[plan.pk, version.number]) + f"#c-{comment.pk}"
+    message = _("%(park)s: new comment on %(part)s by %(name)s") % {
+        "park": plan.park.name,
+        "part": comment.anchor_label,
+        "name": actor.display_name,
+    }
+    Notification.objects.bulk_create(
+        Notification(user=u, kind=Notification.Kind.COMMENT, message=message[:300], url=url)
+        for u in notify_to
+        if u.pk != actor.pk
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Comment:
+    if _is_park_user(actor) and not comment.published:
+        raise ValidationError(_("This comment has not been sent to the park."))
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment.is_resolved = resolved
+    comment.resolved_by = actor if resolved else None
+    comment.resolved_at = timezone.now() if resolved else None
+    comment.save(update_fields=["is_resolved", "resolved_by", "resolved_at"])
+    return comment
+
+
+def notifications_mark_read(*, user, pk: int | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
+
+
+def email_preference_save(*, user, muted: list[str]) -> None:
+    from review.models import EmailPreference
+
+    valid = {k for k, _label in Notification.Kind.choices}
+    EmailPreference.objects.update_or_create(
+        user=user, defaults={"muted": sorted(set(muted) & valid)}
+    )

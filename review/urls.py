@@ -13,4 +13,20 @@ urlpatterns = [
         name="transition",
     ),
     path("plans/<int:plan_pk>/versions/<int:number>/", views.VersionView.as_view(), name="version"),
+    path(
+        "plans/<int:plan_pk>/versions/<int:number>/comments/",
+        views.CommentPostView.as_view(),
+        name="comment-post",
+    ),
+    path(
+        "plans/<int:plan_pk>/versions/<int:number>/comments/<int:pk>/resolve/",
+        views.CommentResolveView.as_view(),
+        name="comment-resolve",
+    ),
+    path(
+        "plans/<int:plan_pk>/versions/<int:number>/files/<slug:kind>/<int:item>/",
+        views.VersionFileView.as_view(),
+        name="version-file",
+    ),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
 ]

@@ -61,7 +61,7 @@ class TransitionView(PlanAccessMixin, View):
 
 
 class VersionView(PlanAccessMixin, TemplateView):
-    """A submitted version exactly as it was frozen."""
+    """A submitted version exactly as it was frozen, with comments anchored to its parts."""
 
     template_name = "review/version.html"
 
@@ -70,13 +70,14 @@ class VersionView(PlanAccessMixin, TemplateView):
         self.version = selectors.version_get(user=self.request.user, plan=self.plan, number=number)
 
     def get_context_data(self, **kwargs):
-        from plans.outline import outline_for
+        from parks.roles import Perm, has_perm
 
-        outline = outline_for(self.version.outline_version)
         return super().get_context_data(
             version=self.version,
-            snapshot=self.version.snapshot,
-            entries=[(e, d) for e, d in outline.walk()],
+            doc=selectors.version_view(self.version),
+            threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
+            can_comment=has_perm(self.request.user, Perm.REVIEW_PROVINCE)
+            or has_perm(self.request.user, Perm.REVIEW_NATIONAL),
             **kwargs,
         )
 
@@ -109,3 +110,114 @@ class QueueView(PortalAccessMixin, ListView):
         context["rows"] = [(p, (p.cycle.deadline - today).days) for p in context["object_list"]]
         context["counts"] = [(State(s).label, s, n) for s, n in self.counts.items()]
         return context
+
+
+class VersionMixin(PlanAccessMixin):
+    def resolve_scope(self, plan_pk, number, **kwargs):
+        super().resolve_scope(plan_pk)
+        self.version = selectors.version_get(user=self.request.user, plan=self.plan, number=number)
+
+
+class CommentPostView(VersionMixin, View):
+    def post(self, request, plan_pk, number):
+        from review.models import Comment
+
+        parent = None
+        if request.POST.get("parent"):
+            parent = (
+                Comment.objects.visible_to(request.user)
+                .filter(version=self.version, pk=request.POST["parent"])
+                .first()
+            )
+            if parent is None:
+                raise Http404
+        try:
+            comment = services.comment_post(
+                version=self.version,
+                actor=request.user,
+                body=request.POST.get("body", ""),
+                anchor=request.POST.get("anchor", "plan")[:80],
+                anchor_label=request.POST.get("anchor_label", "")[:200],
+                parent=parent,
+            )
+        except services.ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("review:version", args=[plan_pk, number]))
+        return HttpResponseRedirect(
+            reverse("review:version", args=[plan_pk, number]) + f"#c-{comment.pk}"
+        )
+
+
+class CommentResolveView(VersionMixin, View):
+    def post(self, request, plan_pk, number, pk):
+        from review.models import Comment
+
+        comment = (
+            Comment.objects.visible_to(request.user).filter(version=self.version, pk=pk).first()
+        )
+        if comment is None:
+            raise Http404
+        try:
+            services.comment_resolve(
+                comment=comment, actor=request.user, resolved=request.POST.get("resolved") != "0"
+            )
+        except services.ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(reverse("review:version", args=[plan_pk, number]) + f"#c-{pk}")
+
+
+class VersionFileView(VersionMixin, View):
+    """A figure or supporting file exactly as the version refers to it."""
+
+    def get(self, request, plan_pk, number, kind, item):
+        from django.core.files.storage import storages
+        from django.http import FileResponse
+
+        entries = {"figures": "figures", "attachments": "attachments"}
+        if kind not in entries:
+            raise Http404
+        entry = next((e for e in self.version.snapshot.get(kind, []) if e["id"] == item), None)
+        if entry is None or not entry.get("file"):
+            raise Http404
+        storage = storages["private"]
+        if not storage.exists(entry["file"]):
+            raise Http404
+        if kind == "attachments":
+            return FileResponse(
+                storage.open(entry["file"], "rb"), as_attachment=True, filename=entry["filename"]
+            )
+        ext = entry["file"].rsplit(".", 1)[-1]
+        return FileResponse(
+            storage.open(entry["file"], "rb"),
+            content_type="image/png" if ext == "png" else "image/jpeg",
+        )
+
+
+class NotificationListView(PortalAccessMixin, TemplateView):
+    template_name = "review/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        from review.models import EmailPreference, Notification
+
+        preference = EmailPreference.objects.filter(user=self.request.user).first()
+        return super().get_context_data(
+            notifications=selectors.notifications_for(self.request.user),
+            kinds=Notification.Kind.choices,
+            muted=set(preference.muted) if preference else set(),
+            **kwargs,
+        )
+
+    def post(self, request):
+        if "mark_read" in request.POST:
+            services.notifications_mark_read(user=request.user)
+        else:
+            services.email_preference_save(
+                user=request.user,
+                muted=[
+                    k
+                    for k in request.POST.getlist("kind_known")
+                    if k not in request.POST.getlist("email")
+                ],
+            )
+            messages.success(request, _("E-mail settings saved."))
+        return HttpResponseRedirect(reverse("review:notifications"))
