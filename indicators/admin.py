@@ -31,7 +31,24 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_editable = ("is_active",)
 
 
-class FuelCoefficientInline(admin.TabularInline):
+class FrozenOnceUsed:
+    """A set that plans already compute with is never edited in place: publish a new version
+    (a new set) instead, so figures already computed keep the coefficients they named."""
+
+    def _in_use(self, obj):
+        return obj is not None and Accounting.objects.filter(coefficient_set=obj).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+
+class FuelCoefficientInline(FrozenOnceUsed, admin.TabularInline):
     model = FuelCoefficient
     extra = 0
     fields = (
@@ -49,7 +66,7 @@ class FuelCoefficientInline(admin.TabularInline):
     )
 
 
-class GridFactorInline(admin.TabularInline):
+class GridFactorInline(FrozenOnceUsed, admin.TabularInline):
     model = GridFactor
     extra = 0
     fields = ("position", "data_year", "scope", "region", "t_co2_per_mwh", "source", "status")

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from indicators.forms import PlanIndicatorForm
 from indicators.models import CustomFuel, PlanIndicator, TableData
 from indicators.tables import custom_fuel_key
+from plans.forms import RowForm
 from plans.rows import RowKind
+from portal.formfields import DecimalTextInput, LenientDecimalField
 
 
 def _numbers(plan):
@@ -57,6 +59,16 @@ INDICATORS = RowKind(
     before_delete=_refuse_required,
     creatable=False,
 )
+
+
+class CustomFuelForm(RowForm):
+    class Meta:
+        model = CustomFuel
+        fields = ["name", "unit", "tce_per_unit", "co2_t_per_unit", "source"]
+        field_classes = dict.fromkeys(["tce_per_unit", "co2_t_per_unit"], LenientDecimalField)
+        widgets = dict.fromkeys(["tce_per_unit", "co2_t_per_unit"], DecimalTextInput())
+
+
 FUELS = RowKind(
     "fuels",
     CustomFuel,
@@ -65,4 +77,5 @@ FUELS = RowKind(
     ("name", "unit", "tce_per_unit", "co2_t_per_unit", "source"),
     list_fields=("name", "unit", "tce_per_unit", "co2_t_per_unit", "source"),
     before_delete=_drop_fuel_values,
+    form_class=CustomFuelForm,
 )

@@ -8,6 +8,8 @@ Invariants:
 - Every change writes an audit row.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -279,14 +281,34 @@ def workbook_import_create(*, plan: Plan, actor, upload):
             clean_table_values(plan, key, table_values)
         except ValidationError as error:
             raise WorkbookErrors([str(m) for m in error.messages]) from None
-    records = {t.table: t.revision for t in TableData.objects.filter(plan=plan)}
+    records = {t.table: t for t in TableData.objects.filter(plan=plan)}
+    merged = {
+        key: _merge_import(records[key].values if key in records else {}, values.get(key, {}))
+        for key in TABLES
+    }
     return WorkbookImport.objects.create(
         plan=plan,
         uploaded_by=actor,
         filename=upload.name[:200],
-        values=values,
-        revisions={key: records.get(key, 0) for key in TABLES},
+        values=merged,
+        revisions={key: records[key].revision if key in records else 0 for key in TABLES},
     )
+
+
+def _merge_import(current: dict, read: dict) -> dict:
+    """Rows the workbook has replace the stored rows (a cleared cell clears the value); rows it
+    lacks (a fuel added after the download) stay. A number Excel gives back as a float equal to
+    the stored one keeps the stored spelling and precision ("0.1234567890123456789" stays)."""
+    merged = {row: dict(cells) for row, cells in current.items() if row not in read}
+    for row, cells in read.items():
+        kept = {}
+        for year, value in cells.items():
+            stored = current.get(row, {}).get(year)
+            same = stored is not None and float(Decimal(stored)) == float(Decimal(value))
+            kept[year] = stored if same else value
+        if kept:
+            merged[row] = kept
+    return merged
 
 
 def workbook_changes(pending) -> dict[str, list[tuple[str, str, str | None, str | None]]]:

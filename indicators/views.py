@@ -207,6 +207,8 @@ class AccountingSaveView(NumbersMixin, View):
                         "first. Check it and choose again."
                     ),
                 )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
         else:
             messages.error(request, _("Choose a grid emission factor."))
         return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]) + "#carbon")
@@ -252,6 +254,8 @@ class WorkbookUploadView(DataTablesView):
             return self.render_to_response(self.get_context_data(import_errors=[str(refused)]))
         except services.WorkbookErrors as failed:
             return self.render_to_response(self.get_context_data(import_errors=failed.errors))
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(import_errors=error.messages))
         return HttpResponseRedirect(
             reverse("indicators:import-review", args=[self.plan.pk, pending.pk])
         )

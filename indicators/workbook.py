@@ -31,6 +31,10 @@ SHEET_NAMES = {
     "water": "工业用水量",
     "pollutants": "废水及污染物排放量",
 }
+# A template has a few dozen rows; a sheet of thousands is not one, and the error list stops at
+# a length a person reads.
+MAX_ROWS = 500
+MAX_ERRORS = 200
 EXCEL_ERRORS = {"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!"}
 
 
@@ -201,6 +205,9 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]]):
     data = upload.read()
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise WorkbookRefused(_("The file is not an Excel workbook (.xlsx)."))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        if sum(i.file_size for i in package.infolist()) > 10 * settings.WORKBOOK_MAX_BYTES:
+            raise WorkbookRefused(_("The file is not an Excel workbook (.xlsx)."))
     try:
         values_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -266,6 +273,9 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]]):
                     CellError(name, r, "A", _("Unknown row code %(code)s.") % {"code": row_key})
                 )
                 continue
+            if r - FIRST_DATA_ROW >= MAX_ROWS or len(errors) >= MAX_ERRORS:
+                break
+            table_values.setdefault(row_key, {})
             for i, year in enumerate(years):
                 col = UNIT_COLUMN + i
                 value = cells[col] if col < len(cells) else None

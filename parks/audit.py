@@ -55,18 +55,19 @@ def audit_record(
     target_type = ContentType.objects.get_for_model(type(target))
     actor = actor if getattr(actor, "pk", None) else None
     if coalesce and actor:
+        # Only the newest row of the record, and only if it is this person's: a save by
+        # someone else in between must stay visible as its own row.
         last = (
-            AuditEntry.objects.filter(
-                target_type=target_type,
-                target_id=str(target.pk),
-                actor=actor,
-                action=action,
-                at__gte=timezone.now() - coalesce,
-            )
+            AuditEntry.objects.filter(target_type=target_type, target_id=str(target.pk))
             .order_by("-at", "-id")
             .first()
         )
-        if last is not None:
+        if (
+            last is not None
+            and last.actor_id == actor.pk
+            and last.action == action
+            and last.at >= timezone.now() - coalesce
+        ):
             merged = dict(last.changes)
             for field, change in (changes or {}).items():
                 first_old = merged.get(field, change)["old"]

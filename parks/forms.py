@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkProfile, Province, User
@@ -64,13 +63,11 @@ class ParkProfileForm(forms.ModelForm):
             if group.key == "name":
                 yield Fieldset(
                     group.title,
+                    # names come from the context, never into the template's source
                     HTML(
-                        format_html(
-                            '<p class="mb-2"><span class="text-body-secondary">{}</span> '
-                            '<strong class="fs-5">{}</strong></p>',
-                            _("Park name:"),
-                            self.park.name,
-                        )
+                        '{% load i18n %}<p class="mb-2"><span class="text-body-secondary">'
+                        '{% translate "Park name:" %}</span> <strong class="fs-5">'
+                        "{{ park.name }}</strong></p>"
                     ),
                     HTML(
                         '{% load i18n %}{% if profile.seal %}<div class="mb-2 small">'
@@ -87,12 +84,10 @@ class ParkProfileForm(forms.ModelForm):
                     Row(
                         Column(
                             HTML(
-                                format_html(
-                                    '<div class="mb-3"><label class="form-label">{}</label>'
-                                    '<input class="form-control" value="{}" disabled></div>',
-                                    _("Province (autonomous region, municipality)"),
-                                    self.park.province.name,
-                                )
+                                '{% load i18n %}<div class="mb-3"><label class="form-label">'
+                                '{% translate "Province (autonomous region, municipality)" %}'
+                                '</label><input class="form-control" '
+                                'value="{{ park.province.name }}" disabled></div>'
                             ),
                             css_class="col-md-4",
                         ),
@@ -123,9 +118,8 @@ class ParkProfileForm(forms.ModelForm):
                     Row(*(Column(f, css_class="col-md-6") for f in people)),
                     Div(
                         HTML(
-                            format_html(
-                                '<div class="form-text mb-1">{}</div>', _("Contact details")
-                            )
+                            '{% load i18n %}<div class="form-text mb-1">'
+                            '{% translate "Contact details" %}</div>'
                         ),
                         Row(*(Column(f, css_class="col-md-6 col-lg-3") for f in contacts)),
                     ),

@@ -52,7 +52,10 @@ def plan_get_or_create(*, park: Park, cycle: Cycle) -> Plan:
 def assert_editable(plan: Plan) -> None:
     """The draft can be changed only in the workflow's editable states (review.workflow): while
     a version is under review, or after approval, nothing in the plan is written."""
-    status = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
+    # Locking the plan row orders this write against a submission freezing the version.
+    status = (
+        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("status", flat=True).first()
+    )
     if status not in EDITABLE_STATES:
         raise ValidationError(
             _("The plan is %(state)s and cannot be changed now.") % {"state": State(status).label}

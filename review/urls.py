@@ -28,5 +28,10 @@ urlpatterns = [
         views.VersionFileView.as_view(),
         name="version-file",
     ),
+    path(
+        "plans/<int:plan_pk>/versions/<int:number>/changes/",
+        views.VersionDiffView.as_view(),
+        name="version-diff",
+    ),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
 ]

@@ -221,3 +221,29 @@ class NotificationListView(PortalAccessMixin, TemplateView):
             )
             messages.success(request, _("E-mail settings saved."))
         return HttpResponseRedirect(reverse("review:notifications"))
+
+
+class VersionDiffView(VersionMixin, TemplateView):
+    """What changed from one version to another; by default since the version reviewed last."""
+
+    template_name = "review/diff.html"
+
+    def get_context_data(self, **kwargs):
+        from plans.outline import outline_for
+        from review.diff import version_diff
+
+        try:
+            base_number = int(self.request.GET.get("base", self.version.number - 1))
+        except ValueError:
+            raise Http404 from None
+        base = selectors.version_get(user=self.request.user, plan=self.plan, number=base_number)
+        outline = outline_for(self.version.outline_version)
+        return super().get_context_data(
+            version=self.version,
+            base=base,
+            diff=version_diff(base.snapshot, self.version.snapshot),
+            headings={e.key: e.heading for e, _depth in outline.walk()},
+            threads=selectors.comments_by_anchor(user=self.request.user, version=base),
+            versions=selectors.versions(self.plan),
+            **kwargs,
+        )

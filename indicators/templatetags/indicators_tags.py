@@ -30,3 +30,15 @@ def at(mapping, key):
     if not mapping:
         return None
     return mapping.get(key, mapping.get(str(key)))
+
+
+@register.simple_tag
+def indicator_chart(row, numbers):
+    """The indicator's chart as inline SVG, from numbers the page already has (no request per
+    chart). pygal builds the SVG with an XML library, so names and units are escaped, and
+    indicators.charts removes pygal's inline script."""
+    from django.utils.safestring import mark_safe
+
+    from indicators.charts import indicator_svg
+
+    return mark_safe(indicator_svg(row, numbers))

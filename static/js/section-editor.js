@@ -37,7 +37,9 @@
     var sent = textarea.value;
     show(text.saving);
     fetch(url, { method: "POST", body: payload(), credentials: "same-origin",
-                 keepalive: keepalive === true, headers: { "X-Requested-With": "fetch" } })
+                 // browsers refuse keepalive bodies over 64 KiB; the unload warning covers those
+                 keepalive: keepalive === true && textarea.value.length < 20000,
+                 headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         return response.json().then(function (data) { return { status: response.status, data: data }; });
       })
