@@ -97,9 +97,10 @@ def test_the_preview_shows_each_indicators_feasibility_and_chart_in_3_3(
     text = section_text(html, "3.3")
     assert "（1）单位工业增加值综合能耗 依托重点用能企业节能改造，年均下降约2%。" in text
     assert "（2）园区绿色信贷余额占比" in text
-    charts = re.findall(r'<img class="doc-chart"\s+src="([^"]+)"', html)
+    # the charts are inline SVG (no request per chart), one per indicator, without script
+    charts = re.findall(r'<div class="doc-chart"[^>]*>\s*<svg', html)
     assert len(charts) == 2
-    assert all(url.endswith("chart.svg") for url in charts)
+    assert "<script" not in html.split("doc-chart", 1)[1]
 
 
 def test_the_preview_shows_the_data_tables_and_the_computed_totals_in_6_1_and_6_2(
