@@ -7,7 +7,7 @@ PORT   ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps venv messages run test lint check-migrations \
-        pytest worker services bench clean
+        pytest worker beat services bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ pytest: venv ## Only the test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_UR
 
 worker: venv ## A Celery worker (needs REDIS_URL)
 	$(BIN)/celery -A portal worker --loglevel=INFO --concurrency=2
+
+beat: venv ## The Celery beat scheduler (deadline reminders; needs REDIS_URL)
+	$(BIN)/celery -A portal beat --loglevel=INFO
 
 services: ## Start PostgreSQL and Redis on 127.0.0.1 (installs them if missing)
 	bash .ci/services

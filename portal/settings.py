@@ -144,6 +144,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# `celery -A portal beat` (docker-compose service "beat"; `make beat`) runs these.
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "review.deadline_reminders",
+        "schedule": 60 * 60 * 24,  # daily; reminders are idempotent per user and day
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="绿色发展行动方案平台 <noreply@example.cn>")

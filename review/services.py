@@ -258,3 +258,58 @@ def email_preference_save(*, user, muted: list[str]) -> None:
     EmailPreference.objects.update_or_create(
         user=user, defaults={"muted": sorted(set(muted) & valid)}
     )
+
+
+REMINDER_DAYS = (14, 7, 3, 1)  # days before the cycle's deadline
+
+
+@transaction.atomic
+def deadline_reminders_send(*, today=None) -> int:
+    """Remind park staff whose plan is not submitted, 14, 7, 3 and 1 days before the deadline.
+    Idempotent: at most one reminder per user and plan a day."""
+    from parks.models import Park
+    from plans.models import Cycle
+
+    today = today or timezone.localdate()
+    sent = 0
+    for cycle in Cycle.objects.filter(is_current=True):
+        days = (cycle.deadline - today).days
+        if days not in REMINDER_DAYS:
+            continue
+        submitted = (
+            Plan.objects.filter(cycle=cycle)
+            .exclude(status__in=[State.DRAFT, State.RETURNED])
+            .values_list("park_id", flat=True)
+        )
+        parks = Park.objects.filter(is_active=True).exclude(pk__in=submitted)
+        users = User.objects.filter(
+            is_active=True, park__in=parks, role__in=[Role.PARK_MANAGER, Role.PARK_EDITOR]
+        )
+        already = set(
+            Notification.objects.filter(
+                kind=Notification.Kind.DEADLINE, created_at__date=today
+            ).values_list("user_id", flat=True)
+        )
+        message = _("%(days)s days left: the %(cycle)s plan is due on %(deadline)s.") % {
+            "days": days,
+            "cycle": cycle.name,
+            "deadline": cycle.deadline.isoformat(),
+        }
+        fresh = [u for u in users if u.pk not in already]
+        Notification.objects.bulk_create(
+            Notification(
+                user=u, kind=Notification.Kind.DEADLINE, message=message, url=reverse("home")
+            )
+            for u in fresh
+        )
+        if fresh:
+            from review.tasks import send_notification_emails
+
+            ids = [u.pk for u in fresh]
+            transaction.on_commit(
+                lambda ids=ids, message=message: send_notification_emails.delay(
+                    ids, Notification.Kind.DEADLINE, message, reverse("home")
+                )
+            )
+        sent += len(fresh)
+    return sent

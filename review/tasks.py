@@ -13,3 +13,10 @@ def send_notification_emails(user_ids: list[int], kind: str, message: str, url: 
     from review.notifications import emails_send
 
     return emails_send(user_ids=user_ids, kind=kind, message=message, url=url)
+
+
+@shared_task(name="review.deadline_reminders", time_limit=300, soft_time_limit=240)
+def deadline_reminders() -> int:
+    from review.services import deadline_reminders_send
+
+    return deadline_reminders_send()
