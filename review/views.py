@@ -223,6 +223,21 @@ class NotificationListView(PortalAccessMixin, TemplateView):
         return HttpResponseRedirect(reverse("review:notifications"))
 
 
+def cell_label(table: str, row: str, *snapshots) -> str:
+    """'Table title · row label' of a data table cell, fuel names taken from the snapshots."""
+    from indicators.tables import TABLES
+
+    definition = TABLES.get(table)
+    if definition is None:
+        return f"{table} · {row}"
+    names = {r.key: r.label for r in definition.rows}
+    for snapshot in snapshots:
+        names.update(
+            {line["key"]: line["name"] for line in snapshot.get("energy", {}).get("lines", [])}
+        )
+    return f"{definition.title} · {names.get(row, row)}"
+
+
 class VersionDiffView(VersionMixin, TemplateView):
     """What changed from one version to another; by default since the version reviewed last."""
 
@@ -238,10 +253,15 @@ class VersionDiffView(VersionMixin, TemplateView):
             raise Http404 from None
         base = selectors.version_get(user=self.request.user, plan=self.plan, number=base_number)
         outline = outline_for(self.version.outline_version)
+        diff = version_diff(base.snapshot, self.version.snapshot)
         return super().get_context_data(
             version=self.version,
             base=base,
-            diff=version_diff(base.snapshot, self.version.snapshot),
+            diff=diff,
+            cells=[
+                (cell_label(table, row, base.snapshot, self.version.snapshot), year, a, b)
+                for table, row, year, a, b in diff.cells
+            ],
             headings={e.key: e.heading for e, _depth in outline.walk()},
             threads=selectors.comments_by_anchor(user=self.request.user, version=base),
             versions=selectors.versions(self.plan),
