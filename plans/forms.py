@@ -5,7 +5,7 @@ from django_prose_editor.fields import ProseEditorFormField
 
 from plans.models import KeyProject, KeyTask, Plan
 from plans.richtext import EDITOR_CONFIG
-from plans.rows import RowKind
+from plans.rows import ROW_KINDS, RowKind
 from portal.formfields import DecimalTextInput, LenientDecimalField
 
 
@@ -47,7 +47,7 @@ class KeyTaskForm(RowForm):
 
     class Meta:
         model = KeyTask
-        fields = ["name", "group", "content", "department", "leader"]
+        fields = [f for f in ROW_KINDS["tasks"].fields if f != "yearly"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,21 +72,7 @@ class KeyTaskForm(RowForm):
 class KeyProjectForm(RowForm):
     class Meta:
         model = KeyProject
-        fields = [
-            "name",
-            "group",
-            "necessity",
-            "implementer",
-            "content",
-            "start_year",
-            "end_year",
-            "investment",
-            "government_funds",
-            "energy_saved_tce",
-            "co2_reduced_t",
-            "other_benefits",
-            "status",
-        ]
+        fields = list(ROW_KINDS["projects"].fields)
         field_classes = dict.fromkeys(
             ["investment", "government_funds", "energy_saved_tce", "co2_reduced_t"],
             LenientDecimalField,

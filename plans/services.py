@@ -269,6 +269,24 @@ def _entry_with(plan: Plan, key: str, kind: Kind):
     return entry
 
 
+def _store_file_row(row, field_file, name: str, upload, *, actor, audited: dict, labels: dict):
+    """Save the checked upload to private storage under a random name, then the row, and audit
+    it (with the stored file's name)."""
+    field_file.save(name, upload, save=False)
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        park=row.plan.park,
+        target=row,
+        action=AuditEntry.Action.CREATE,
+        changes=field_changes(
+            {}, {**audited, "file": field_file.name}, {**labels, "file": _("file")}
+        ),
+    )
+    _touch(row.plan)
+
+
 @transaction.atomic
 def figure_add(*, plan: Plan, section_key: str, upload, caption: str, actor) -> Figure:
     _entry_with(plan, section_key, Kind.FIGURES)
@@ -288,21 +306,15 @@ def figure_add(*, plan: Plan, section_key: str, upload, caption: str, actor) -> 
         height=height,
         position=_next_position(Figure.objects.filter(plan=plan, section_key=section_key)),
     )
-    figure.image.save(f"figure.{ext}", upload, save=False)
-    figure.full_clean()
-    figure.save()
-    audit_record(
+    _store_file_row(
+        figure,
+        figure.image,
+        f"figure.{ext}",
+        upload,
         actor=actor,
-        park=plan.park,
-        target=figure,
-        action=AuditEntry.Action.CREATE,
-        changes=field_changes(
-            {},
-            {"caption": caption, "image": figure.image.name},
-            {"caption": _("caption"), "image": _("figure")},
-        ),
+        audited={"caption": caption},
+        labels={"caption": _("caption")},
     )
-    _touch(plan)
     return figure
 
 
@@ -348,19 +360,13 @@ def attachment_add(
         uploaded_by=actor,
         position=_next_position(Attachment.objects.filter(plan=plan, section_key=section_key)),
     )
-    attachment.file.save(f"file.{file_type}", upload, save=False)
-    attachment.full_clean()
-    attachment.save()
-    audit_record(
+    _store_file_row(
+        attachment,
+        attachment.file,
+        f"file.{file_type}",
+        upload,
         actor=actor,
-        park=plan.park,
-        target=attachment,
-        action=AuditEntry.Action.CREATE,
-        changes=field_changes(
-            {},
-            {"filename": attachment.filename, "category": category},
-            {"filename": _("file name"), "category": _("category")},
-        ),
+        audited={"filename": attachment.filename, "category": category},
+        labels={"filename": _("file name"), "category": _("category")},
     )
-    _touch(plan)
     return attachment
