@@ -55,6 +55,16 @@ def submission_checklist(plan: Plan) -> list[Missing]:
             )
     numbers = plan_numbers(plan, accounting_for_reading(plan))
     indicators_url = reverse("indicators:indicator-list", args=[plan.pk])
+    from indicators.models import Indicator
+
+    taken = {row.plan_indicator.indicator_id for row in numbers.indicators}
+    for indicator in Indicator.objects.filter(required=True, is_active=True).exclude(pk__in=taken):
+        items.append(
+            Missing(
+                _("The required indicator %(name)s is not in the plan.") % {"name": indicator.name},
+                indicators_url,
+            )
+        )
     for row in numbers.indicators:
         pi = row.plan_indicator
         if not pi.baseline and not pi.targets:
@@ -272,3 +282,21 @@ def version_view(version: Version) -> VersionDoc:
         warnings,
         undone,
     )
+
+
+def comment_get(*, user, version: Version, pk: int):
+    """A comment of this version the user may see (the park: published ones), else 404."""
+    from parks.roles import PARK_ROLES, effective_role
+    from review.models import Comment
+
+    comments = Comment.objects.visible_to(user).filter(version=version)
+    if effective_role(user) in PARK_ROLES:
+        comments = comments.filter(published=True)
+    return get_object_or_404(comments, pk=pk)
+
+
+def muted_email_kinds(user) -> set[str]:
+    from review.models import EmailPreference
+
+    preference = EmailPreference.objects.filter(user=user).first()
+    return set(preference.muted) if preference else set()

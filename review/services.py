@@ -23,7 +23,7 @@ from plans.models import Plan
 from review.models import Comment, Notification, StatusChange, Version
 from review.selectors import submission_checklist
 from review.snapshot import content_hash, plan_snapshot
-from review.workflow import State, find
+from review.workflow import ReturnReason, State, find
 
 
 class TransitionRefused(ValidationError):
@@ -80,6 +80,8 @@ def transition_apply(
     *, plan: Plan, action: str, actor, reason: str = "", note: str = "", comment: str = ""
 ) -> StatusChange:
     plan = Plan.objects.select_for_update().select_related("park__province").get(pk=plan.pk)
+    if not Plan.objects.visible_to(actor).filter(pk=plan.pk).exists():
+        raise TransitionRefused(_("Your role cannot do this at this stage."))
     transition = find(plan.status, action)
     role = effective_role(actor)
     if transition is None:
@@ -99,7 +101,7 @@ def transition_apply(
             )
         version = version_freeze(plan=plan, actor=actor)
     if transition.needs_reason:
-        if not reason:
+        if reason not in ReturnReason.values:
             raise TransitionRefused({"reason": _("Choose the reason for returning the plan.")})
         if comment.strip():
             comment_add(version=version, actor=actor, body=comment)

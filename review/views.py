@@ -21,8 +21,10 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
     template_name = "review/panel.html"
 
     def get_context_data(self, **kwargs):
+        from parks.roles import Level, level_of
+
         transitions = selectors.available_transitions(self.plan, self.request.user)
-        submit = any(t.action == "submit" for t in transitions)
+        submit = level_of(self.request.user) == Level.PARK and self.plan.is_editable
         return super().get_context_data(
             transitions=transitions,
             checklist=selectors.submission_checklist(self.plan) if submit else None,
@@ -120,17 +122,11 @@ class VersionMixin(PlanAccessMixin):
 
 class CommentPostView(VersionMixin, View):
     def post(self, request, plan_pk, number):
-        from review.models import Comment
-
         parent = None
-        if request.POST.get("parent"):
-            parent = (
-                Comment.objects.visible_to(request.user)
-                .filter(version=self.version, pk=request.POST["parent"])
-                .first()
+        if request.POST.get("parent", "").isdigit():
+            parent = selectors.comment_get(
+                user=request.user, version=self.version, pk=int(request.POST["parent"])
             )
-            if parent is None:
-                raise Http404
         try:
             comment = services.comment_post(
                 version=self.version,
@@ -150,13 +146,7 @@ class CommentPostView(VersionMixin, View):
 
 class CommentResolveView(VersionMixin, View):
     def post(self, request, plan_pk, number, pk):
-        from review.models import Comment
-
-        comment = (
-            Comment.objects.visible_to(request.user).filter(version=self.version, pk=pk).first()
-        )
-        if comment is None:
-            raise Http404
+        comment = selectors.comment_get(user=request.user, version=self.version, pk=pk)
         try:
             services.comment_resolve(
                 comment=comment, actor=request.user, resolved=request.POST.get("resolved") != "0"
@@ -197,13 +187,12 @@ class NotificationListView(PortalAccessMixin, TemplateView):
     template_name = "review/notifications.html"
 
     def get_context_data(self, **kwargs):
-        from review.models import EmailPreference, Notification
+        from review.models import Notification
 
-        preference = EmailPreference.objects.filter(user=self.request.user).first()
         return super().get_context_data(
             notifications=selectors.notifications_for(self.request.user),
             kinds=Notification.Kind.choices,
-            muted=set(preference.muted) if preference else set(),
+            muted=selectors.muted_email_kinds(self.request.user),
             **kwargs,
         )
 

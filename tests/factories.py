@@ -324,3 +324,17 @@ class WorkbookImportFactory(DjangoModelFactory):
     revisions = factory.LazyFunction(
         lambda: {"economy": 0, "energy": 0, "water": 0, "pollutants": 0}
     )
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+class NationalBodyFactory(DjangoModelFactory):
+    """The national reviewing body from a date on (its name changed in November 2023)."""
+
+    class Meta:
+        model = "parks.NationalBody"
+        django_get_or_create = ("valid_from",)
+
+    name = "工业和信息化部火炬高技术产业开发中心"
+    valid_from = datetime.date(2023, 11, 1)

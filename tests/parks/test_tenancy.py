@@ -16,6 +16,8 @@ from indicators.models import Accounting, CustomFuel, PlanIndicator, TableData, 
 from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
+from review import services as review_services
+from review.models import Comment, StatusChange, Version
 from tests.factories import (
     AttachmentFactory,
     CustomFuelFactory,
@@ -72,6 +74,24 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "indicators:import-review": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.import_b.pk},
     "indicators:accounting-save": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:table-save": lambda w: {"plan_pk": w.plan_b.pk, "table": "economy"},
+    # Submission and review: park B's review panel, a transition, its two submitted versions,
+    # a reviewer's comment on version 1 and a figure frozen in it.
+    "review:panel": lambda w: {"plan_pk": w.plan_b.pk},
+    "review:transition": lambda w: {"plan_pk": w.plan_b.pk, "action": "submit"},
+    "review:version": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
+    "review:comment-post": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
+    "review:comment-resolve": lambda w: {
+        "plan_pk": w.plan_b.pk,
+        "number": 1,
+        "pk": w.comment_b.pk,
+    },
+    "review:version-file": lambda w: {
+        "plan_pk": w.plan_b.pk,
+        "number": 1,
+        "kind": "figures",
+        "item": w.figure_b.pk,
+    },
+    "review:version-diff": lambda w: {"plan_pk": w.plan_b.pk, "number": 2},
 }
 # Pages with an id that are not park data: a park user lacks the right (403), see below.
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
@@ -113,6 +133,13 @@ HOSTILE_POST = {
     "unit": "吨",
     "tce_per_unit": "9.9",
     "source": "越权来源",
+    # the review: a transition's form, a comment and its anchor, resolving
+    "reason": "other",
+    "comment": "越权意见",
+    "note": "越权说明",
+    "anchor": "section:1.1",
+    "anchor_label": "越权锚点",
+    "resolved": "1",
 }
 
 
@@ -133,6 +160,15 @@ def _give_park_b_a_plan(world) -> SimpleNamespace:
     world.table_b = TableDataFactory(plan=world.plan_b, table="economy")
     indicator_services.accounting_get_or_create(plan=world.plan_b)
     world.import_b = WorkbookImportFactory(plan=world.plan_b)
+    # ... and two submitted versions (withdrawn since), with a reviewer's comment on the first
+    world.version_b = review_services.version_freeze(plan=world.plan_b, actor=world.editor_b)
+    review_services.version_freeze(plan=world.plan_b, actor=world.editor_b)
+    world.comment_b = review_services.comment_add(
+        version=world.version_b,
+        actor=world.reviewer_b,
+        body="滨江概况请补充。",
+        anchor="section:1.1",
+    )
     return world
 
 
@@ -149,6 +185,21 @@ def _plan_b_state(world) -> tuple:
         ),
         sorted(Attachment.objects.filter(plan=plan).values_list("pk", "filename", "revision")),
         _numbers_state(plan),
+        _review_state(plan),
+    )
+
+
+def _review_state(plan) -> tuple:
+    """Everything of a plan's review a hostile request could change."""
+    return (
+        Plan.objects.get(pk=plan.pk).status,
+        sorted(Version.objects.filter(plan=plan).values_list("number", "content_hash")),
+        sorted(
+            Comment.objects.filter(version__plan=plan).values_list(
+                "pk", "body", "published", "is_resolved"
+            )
+        ),
+        StatusChange.objects.filter(plan=plan).count(),
     )
 
 
@@ -330,7 +381,7 @@ def test_park_b_editor_reaches_the_same_urls_for_their_own_plan(
 
 @pytest.mark.parametrize(
     "url_name",
-    [name for name in PARK_DATA_URLS if name.startswith(("plans:", "indicators:"))],
+    [name for name in PARK_DATA_URLS if name.startswith(("plans:", "indicators:", "review:"))],
 )
 def test_park_b_editor_reaches_every_plan_url_of_the_map(world, client_for, url_name):
     # given park B's plan and the map's kwargs for it

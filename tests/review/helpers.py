@@ -1,0 +1,98 @@
+"""Helpers for the review tests: the workflow walked as its users walk it, and readers for the
+pages and messages they get back."""
+
+import re
+from html import unescape
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from plans.models import Plan
+from review.services import transition_apply
+from review.workflow import ReturnReason, State
+
+RETURN_COMMENT = "3.2 主要指标的基准值与数据表不一致，请核对后重新提交。"
+REOPEN_NOTE = "国家复核发现重点项目投资额有误，重新打开复核。"
+
+# What each action needs besides the actor (the form's fields, also the service's arguments).
+ACTION_DATA = {
+    "return": {"reason": ReturnReason.BASELINE, "comment": RETURN_COMMENT},
+    "reopen": {"note": REOPEN_NOTE},
+}
+
+# The way from a draft to each state through the real transitions: (action, persona).
+PATHS = {
+    State.DRAFT: [],
+    State.SUBMITTED: [("submit", "manager_a")],
+    State.PROVINCE_REVIEW: [("submit", "manager_a"), ("start", "reviewer_a")],
+    State.FORWARDED: [("submit", "manager_a"), ("start", "reviewer_a"), ("forward", "reviewer_a")],
+    State.NATIONAL_REVIEW: [
+        ("submit", "manager_a"),
+        ("start", "reviewer_a"),
+        ("forward", "reviewer_a"),
+        ("start", "national"),
+    ],
+    State.APPROVED: [
+        ("submit", "manager_a"),
+        ("start", "reviewer_a"),
+        ("forward", "reviewer_a"),
+        ("start", "national"),
+        ("approve", "national"),
+    ],
+    State.RETURNED: [("submit", "manager_a"), ("start", "reviewer_a"), ("return", "reviewer_a")],
+}
+
+
+def status_of(plan) -> str:
+    return Plan.objects.values_list("status", flat=True).get(pk=plan.pk)
+
+
+def act(plan, world, action: str, persona: str, **data):
+    """One transition through the service, with what the action needs unless given."""
+    return transition_apply(
+        plan=plan,
+        action=action,
+        actor=getattr(world, persona),
+        **{**ACTION_DATA.get(action, {}), **data},
+    )
+
+
+def walk(plan, world, state: str) -> None:
+    """Take a draft to `state` the way its users would."""
+    for action, persona in PATHS[state]:
+        act(plan, world, action, persona)
+    assert status_of(plan) == state
+
+
+def panel_url(plan) -> str:
+    return reverse("review:panel", args=[plan.pk])
+
+
+def transition_url(plan, action: str) -> str:
+    return reverse("review:transition", args=[plan.pk, action])
+
+
+def messages_of(response) -> list[str]:
+    """The messages a view queued for the next page."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def text_of(html: str) -> str:
+    """The page's visible text, tags removed and whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def timeline_of(html: str) -> list[str]:
+    """The timeline's entries on the review panel, each as its visible text."""
+    match = re.search(r'<ol class="[^"]*\btimeline\b[^"]*">(.*?)</ol>', html, flags=re.S)
+    assert match, "the panel has no timeline"
+    return [text_of(item) for item in re.findall(r"<li\b[^>]*>(.*?)</li>", match.group(1), re.S)]
+
+
+def links_of(html: str) -> dict[str, str]:
+    """{visible text: href} of the page's links."""
+    return {
+        text_of(text): unescape(href)
+        for href, text in re.findall(r'<a\b[^>]*href="([^"]*)"[^>]*>(.*?)</a>', html, flags=re.S)
+    }
