@@ -551,3 +551,18 @@ def test_the_numbers_read_the_same_values_the_page_saved(world, client_for, plan
     # then 714.3 tce over 7143 万元 is 0.1 tce/万元
     assert numbers.account.total_tce[2020] == D("714.3")
     assert numbers.derived["energy_intensity_iav"][2020] == D("0.1")
+
+
+def test_the_energy_account_shows_each_fuels_share_of_standard_coal(world, client_for, plan_a):
+    # given 1000 t raw coal (714.3 tce) and 500 万kWh electricity (614.5 tce) in 2020
+    client = client_for(world.editor_a)
+    save_table(client, plan_a, "energy", {"raw_coal__2020": "1000", "electricity__2020": "500"})
+
+    # when the data tables page is read
+    html = client.get(reverse("indicators:data", args=[plan_a.pk])).content.decode()
+
+    # then each fuel shows its share of the 1,328.8 tce total: 53.8 % and 46.2 %
+    shares = re.findall(
+        r"<div class=\"small text-body-secondary\" data-share>([\d.]+)%</div>", html
+    )
+    assert shares == ["53.8", "46.2"]
