@@ -75,10 +75,10 @@ class IndicatorRow:
 
 @dataclass
 class TableGrid:
-    """A data table as printed: (label, unit, [value or None per year]) rows."""
+    """A data table as printed: (row key, label, unit, [value or None per year]) rows."""
 
     table: object
-    rows: list[tuple[str, str, list]]
+    rows: list[tuple[str, str, str, list]]
 
 
 @dataclass
@@ -108,7 +108,12 @@ class PlanNumbers:
         for key, table in TABLES.items():
             if table.fuel_rows:
                 rows = [
-                    (line.fuel.name, line.fuel.unit, [line.quantity[y] for y in self.history_years])
+                    (
+                        line.fuel.key,
+                        line.fuel.name,
+                        line.fuel.unit,
+                        [line.quantity[y] for y in self.history_years],
+                    )
                     for line in self.account.lines
                     if line.used
                 ]
@@ -116,6 +121,7 @@ class PlanNumbers:
                 values = self.values[key]
                 rows = [
                     (
+                        row.key,
                         row.label,
                         row.unit,
                         [values.get(row.key, {}).get(str(y)) for y in self.history_years],

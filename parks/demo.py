@@ -34,6 +34,7 @@ DEMO_USERS = (
     DemoUser("admin", "王管理（演示）", Role.NATIONAL_ADMIN),
     DemoUser("national", "李审核（演示）", Role.NATIONAL_REVIEWER),
     DemoUser("jiangsu", "周省审（演示）", Role.PROVINCE_REVIEWER, province="320000"),
+    DemoUser("jiangsu2", "郑省审（演示）", Role.PROVINCE_REVIEWER, province="320000"),
     DemoUser("zhejiang", "吴省审（演示）", Role.PROVINCE_REVIEWER, province="330000"),
     DemoUser("suzhou_manager", "陈主任（演示）", Role.PARK_MANAGER, park=DEMO_PARK_A),
     DemoUser("suzhou_editor", "刘填报（演示）", Role.PARK_EDITOR, park=DEMO_PARK_A),

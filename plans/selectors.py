@@ -1,15 +1,21 @@
 """Reads of plans, scoped to the user, with a fixed number of queries per page."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import TASK_GROUPS, Entry, Outline, outline_for
 from plans.rows import ROW_KINDS
+
+
+def cycle_list() -> QuerySet[Cycle]:
+    return Cycle.objects.order_by("-plan_start_year")
 
 
 def cycle_current() -> Cycle:
@@ -155,6 +161,35 @@ def attachment_get(*, user, pk: int) -> Attachment:
 class NumberedFigure:
     figure: Figure
     label: str  # 图1-1
+    url: str = ""
+
+
+@dataclass
+class LinkedFile:
+    attachment: Attachment
+    url: str
+
+
+# Where the document's files are fetched from: (kind, id, storage name) -> URL, kind being
+# "seal", "figure" or "attachment". The browser preview links to the access-checked views, a
+# frozen version to its own file view, the PDF to the private storage directly.
+FileUrl = Callable[[str, int, str], str]
+
+
+def draft_file_url(plan: Plan) -> FileUrl:
+    def url(kind: str, pk: int, name: str) -> str:
+        if kind == "seal":
+            return reverse("parks:seal", args=[plan.park_id])
+        if kind == "figure":
+            return reverse("plans:figure-image", args=[plan.pk, pk])
+        return reverse("plans:attachment-download", args=[plan.pk, pk])
+
+    return url
+
+
+def storage_file_url(kind: str, pk: int, name: str) -> str:
+    """For the PDF renderer, which reads `private:` URLs from the private storage."""
+    return f"private:{name}"
 
 
 @dataclass
@@ -189,7 +224,9 @@ def project_totals(projects) -> ProjectTotals:
     )
 
 
-def numbered_figures(outline: Outline, figures) -> dict[str, list[NumberedFigure]]:
+def numbered_figures(
+    outline: Outline, figures, file_url: FileUrl | None = None
+) -> dict[str, list[NumberedFigure]]:
     """Figures by section, numbered per chapter in document order (图1-1, 图1-2, 图2-1 ...)."""
     by_section: dict[str, list[Figure]] = defaultdict(list)
     for figure in figures:
@@ -203,56 +240,80 @@ def numbered_figures(outline: Outline, figures) -> dict[str, list[NumberedFigure
         for figure in sorted(by_section.get(section.key, []), key=lambda f: (f.position, f.pk)):
             counters[chapter.key] += 1
             result.setdefault(section.key, []).append(
-                NumberedFigure(figure, f"图{chapter_no}-{counters[chapter.key]}")
+                NumberedFigure(
+                    figure,
+                    f"图{chapter_no}-{counters[chapter.key]}",
+                    file_url("figure", figure.pk, figure.image.name) if file_url else "",
+                )
             )
     return result
 
 
 @dataclass
 class PlanDocument:
+    """The whole plan as it prints, from the live draft (plan_document) or a frozen version
+    (review.document.version_document): the preview, the review page and the PDF walk it."""
+
     plan: Plan
     outline: Outline
     status: OutlineStatus
     sections: dict[str, Section]
     figures: dict[str, list[NumberedFigure]]
     rows: dict[str, list]
-    tables: dict[str, list[tuple]]  # section key -> [(RowKind, rows)]
     project_totals: ProjectTotals
-    attachments: dict[str, list[Attachment]]
-    toc: list[tuple[Entry, int]]
+    attachments: dict[str, list[LinkedFile]]  # by category
     numbers: object  # indicators.selectors.PlanNumbers
-    number_parts: dict[str, tuple[str, ...]]  # section key -> indicators partials
+    profile: object  # parks.models.ParkProfile
+    seal_url: str = ""
+    profile_rows: list = field(init=False)
+    tables: dict[str, list[tuple]] = field(init=False)  # section key -> [(RowKind, rows)]
+    toc: list[tuple[Entry, int]] = field(init=False)
+    number_parts: dict[str, tuple[str, ...]] = field(init=False)  # section key -> partials
+
+    def __post_init__(self):
+        from indicators.tables import DOCUMENT_PARTS
+        from parks.profile import profile_table
+
+        self.profile_rows = profile_table(self.profile)
+        self.tables = {
+            key: [
+                (kind, self.rows[kind.slug])
+                for kind in ROW_KINDS.values()
+                if kind.section_key == key
+            ]
+            for key in {kind.section_key for kind in ROW_KINDS.values()}
+        }
+        self.toc = [(e, d) for e, d in self.outline.walk() if e.in_toc]
+        self.number_parts = {
+            key: tuple(f"indicators/_doc_{part}.html" for part in parts)
+            for key, parts in DOCUMENT_PARTS.items()
+        }
 
 
-def plan_document(plan: Plan) -> PlanDocument:
+def plan_document(plan: Plan, *, file_url: FileUrl | None = None) -> PlanDocument:
+    """The draft as it is now; files linked through `file_url` (default: the web views)."""
     from indicators.selectors import accounting_for_reading, plan_numbers
-    from indicators.tables import DOCUMENT_PARTS
+    from parks.services import park_profile_get_or_create
 
+    file_url = file_url or draft_file_url(plan)
     outline = outline_for(plan.outline_version)
-    numbers = plan_numbers(plan, accounting_for_reading(plan))
-    status = plan_outline_status(plan)
-    sections = {s.key: s for s in Section.objects.filter(plan=plan)}
+    profile = park_profile_get_or_create(park=plan.park)
     rows = {slug: list(rows_for(plan=plan, kind=kind)) for slug, kind in ROW_KINDS.items()}
-    attachments: dict[str, list[Attachment]] = defaultdict(list)
+    attachments: dict[str, list[LinkedFile]] = defaultdict(list)
     for attachment in Attachment.objects.filter(plan=plan).order_by("section_key", "position"):
-        attachments[attachment.category].append(attachment)
+        attachments[attachment.category].append(
+            LinkedFile(attachment, file_url("attachment", attachment.pk, attachment.file.name))
+        )
     return PlanDocument(
         plan=plan,
         outline=outline,
-        status=status,
-        sections=sections,
-        figures=numbered_figures(outline, Figure.objects.filter(plan=plan)),
+        status=plan_outline_status(plan),
+        sections={s.key: s for s in Section.objects.filter(plan=plan)},
+        figures=numbered_figures(outline, Figure.objects.filter(plan=plan), file_url),
         rows=rows,
-        tables={
-            key: [(kind, rows[kind.slug]) for kind in ROW_KINDS.values() if kind.section_key == key]
-            for key in {kind.section_key for kind in ROW_KINDS.values()}
-        },
         project_totals=project_totals(rows["projects"]),
         attachments=dict(attachments),
-        toc=[(e, d) for e, d in outline.walk() if e.in_toc],
-        numbers=numbers,
-        number_parts={
-            key: tuple(f"indicators/_doc_{part}.html" for part in parts)
-            for key, parts in DOCUMENT_PARTS.items()
-        },
+        numbers=plan_numbers(plan, accounting_for_reading(plan)),
+        profile=profile,
+        seal_url=file_url("seal", profile.pk, profile.seal.name) if profile.seal else "",
     )

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from parks.access import PortalAccessMixin
-from parks.profile import profile_table
 from parks.roles import Perm, has_perm
-from parks.services import park_profile_get_or_create
 from parks.views import apply_validation_error
 from plans import selectors, services
 from plans.forms import (
@@ -81,13 +79,7 @@ class PlanPreviewView(PlanAccessMixin, TemplateView):
     template_name = "plans/plan_preview.html"
 
     def get_context_data(self, **kwargs):
-        profile = park_profile_get_or_create(park=self.park)
-        return super().get_context_data(
-            doc=selectors.plan_document(self.plan),
-            profile=profile,
-            profile_rows=profile_table(profile),
-            **kwargs,
-        )
+        return super().get_context_data(doc=selectors.plan_document(self.plan), **kwargs)
 
 
 class SectionEditView(PlanAccessMixin, TemplateView):

@@ -120,6 +120,7 @@ class Notification(models.Model):
         REOPENED = "reopened", _("An approved plan was reopened")
         COMMENT = "comment", _("New comment")
         DEADLINE = "deadline", _("Deadline reminder")
+        ASSIGNED = "assigned", _("A plan was assigned to me")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

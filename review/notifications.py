@@ -2,11 +2,28 @@
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parks.models import User
-from review.models import EmailPreference
+from review.models import EmailPreference, Notification
+
+
+def notify(users, *, kind: str, message: str, url: str) -> list:
+    """An in-portal notification for each user, and the e-mail (sent by the worker once the
+    transaction commits, to those who have not turned this kind off)."""
+    users = list(users)
+    message = message[:300]
+    Notification.objects.bulk_create(
+        Notification(user=u, kind=kind, message=message, url=url) for u in users
+    )
+    ids = [u.pk for u in users]
+    if ids:
+        from review.tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids, kind, message, url))
+    return users
 
 
 def emails_send(*, user_ids: list[int], kind: str, message: str, url: str) -> int:

@@ -123,11 +123,63 @@ def version_get(*, user, plan: Plan, number: int) -> Version:
     return get_object_or_404(Version.objects.visible_to(user).filter(plan=plan), number=number)
 
 
+def assignable_reviewers(plan: Plan) -> QuerySet:
+    """The active reviewers of the body that holds the plan now (none for other states)."""
+    from parks.models import User
+    from parks.roles import Role
+    from review.workflow import REVIEWING_ROLE
+
+    role = REVIEWING_ROLE.get(plan.status)
+    users = User.objects.filter(is_active=True, role=role).order_by("full_name", "username")
+    if role is None:
+        return users.none()
+    if role == Role.PROVINCE_REVIEWER:
+        return users.filter(province=plan.park.province_id)
+    return users
+
+
+def can_assign(plan: Plan, user) -> bool:
+    """Whether the user may give the plan to a reviewer now (the service checks it again)."""
+    from parks.roles import Role, effective_role
+
+    if effective_role(user) == Role.NATIONAL_ADMIN:
+        return assignable_reviewers(plan).exists()
+    return assignable_reviewers(plan).filter(pk=user.pk).exists()
+
+
+def queue_reviewers(user) -> QuerySet:
+    """The reviewers a queue can be filtered by: a provincial reviewer's colleagues of the same
+    province; at the national level, every reviewer."""
+    from parks.models import User
+    from parks.roles import Level, Role, level_of
+
+    reviewers = User.objects.filter(
+        is_active=True, role__in=[Role.PROVINCE_REVIEWER, Role.NATIONAL_REVIEWER]
+    ).order_by("-role", "province__code", "full_name", "username")
+    level = level_of(user)
+    if level == Level.NATIONAL:
+        return reviewers
+    if level == Level.PROVINCE:
+        return reviewers.filter(role=Role.PROVINCE_REVIEWER, province=user.province_id)
+    return reviewers.none()
+
+
+UNASSIGNED = "none"
+
+
 def review_queue(
-    *, user, province: str = "", state: str = "", overdue: bool = False, mine: bool = False
+    *,
+    user,
+    province: str = "",
+    state: str = "",
+    cycle: str = "",
+    reviewer: str = "",
+    overdue: bool = False,
+    mine: bool = False,
 ):
-    """The plans a reviewer may see that are in the workflow, with counts per state."""
-    from django.db.models import Count
+    """The plans a reviewer may see that are in the workflow, with counts per state.
+    `reviewer` is a user's id, or UNASSIGNED for the plans nobody has taken yet."""
+    from django.db.models import Count, Max
     from django.utils import timezone
 
     from review.workflow import State
@@ -136,8 +188,14 @@ def review_queue(
         Plan.objects.visible_to(user)
         .exclude(status=State.DRAFT)
         .select_related("park__province", "cycle", "assigned_to")
+        .annotate(
+            latest_version=Max("versions__number"),
+            last_submitted_at=Max("versions__submitted_at"),
+        )
         .order_by("cycle__deadline", "park__province__code", "park__name")
     )
+    if cycle:
+        plans = plans.filter(cycle__code=cycle)
     counts = dict(plans.values_list("status").annotate(n=Count("pk")).order_by())
     if province:
         plans = plans.filter(park__province__code=province)
@@ -149,6 +207,10 @@ def review_queue(
         )
     if mine:
         plans = plans.filter(assigned_to=user)
+    if reviewer == UNASSIGNED:
+        plans = plans.filter(assigned_to__isnull=True)
+    elif reviewer:
+        plans = plans.filter(assigned_to_id=reviewer)
     return plans, {s: counts.get(s, 0) for s, _label in State.choices if s != State.DRAFT}
 
 
@@ -211,76 +273,42 @@ def unread_count(user) -> int:
 
 
 @dataclass
-class VersionDoc:
-    """A frozen version laid out for reading: what the template walks."""
+class VersionSummary:
+    """What the reviewer reads first: completeness, the checks that warned with the park's
+    justifications, and each indicator's stated baseline beside the one the data tables give."""
 
-    snapshot: dict
-    entries: list  # (entry, depth, section dict, [figure dicts])
-    indicators: list
-    rows: dict
-    tables: list  # (key, title, [(row key, label, unit, [values])])
-    years: list
-    warnings: list  # (indicator name, warning message, justification)
-    undone: list  # headings of required sections not marked complete
+    required: int
+    complete: int
+    undone: list[str]  # headings of required sections not marked complete
+    warnings: list[tuple[str, str, str]]  # (indicator, warning, justification or "")
+    indicators: list[dict]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.required) if self.required else 100
+
+    @property
+    def unjustified(self) -> int:
+        return sum(1 for _name, _message, justification in self.warnings if not justification)
 
 
-def version_view(version: Version) -> VersionDoc:
-    from collections import defaultdict
-
-    from indicators.tables import TABLES
+def version_summary(version: Version) -> VersionSummary:
     from plans.outline import outline_for
 
     snap = version.snapshot
-    outline = outline_for(version.outline_version)
-    figures = defaultdict(list)
-    for figure in snap.get("figures", []):
-        figures[figure["section_key"]].append(figure)
     sections = snap.get("sections", {})
-    entries = [(e, d, sections.get(e.key, {}), figures.get(e.key, [])) for e, d in outline.walk()]
-    years = sorted(
-        {int(y) for t in snap.get("tables", {}).values() for r in t.values() for y in r}
-        | set(range(2016, 2021))
-    )
-    fuel_names = {
-        line["key"]: (line["name"], line["unit"])
-        for line in snap.get("energy", {}).get("lines", [])
-    }
-    tables = []
-    for key, table in TABLES.items():
-        values = snap.get("tables", {}).get(key, {})
-        if table.fuel_rows:
-            defs = [(k, *fuel_names.get(k, (k, ""))) for k in values]
-        else:
-            defs = [(r.key, r.label, r.unit) for r in table.rows]
-        tables.append(
-            (
-                key,
-                table.title,
-                [
-                    (k, label, unit, [values.get(k, {}).get(str(y)) for y in years])
-                    for k, label, unit in defs
-                ],
-            )
-        )
-    warnings = [
-        (i["name"], w["message"], i["justifications"].get(w["code"], ""))
-        for i in snap.get("indicators", [])
-        for w in i["warnings"]
-    ]
-    undone = [
-        e.heading
-        for e in outline.sections
-        if e.required and not sections.get(e.key, {}).get("is_done")
-    ]
-    return VersionDoc(
-        snap,
-        entries,
-        snap.get("indicators", []),
-        snap.get("rows", {}),
-        tables,
-        years,
-        warnings,
-        undone,
+    required = [e for e in outline_for(version.outline_version).sections if e.required]
+    undone = [e.heading for e in required if not sections.get(e.key, {}).get("is_done")]
+    return VersionSummary(
+        required=len(required),
+        complete=len(required) - len(undone),
+        undone=undone,
+        warnings=[
+            (i["name"], w["message"], (i["justifications"].get(w["code"]) or "").strip())
+            for i in snap.get("indicators", [])
+            for w in i["warnings"]
+        ],
+        indicators=snap.get("indicators", []),
     )
 
 

@@ -21,9 +21,10 @@ from parks.models import NationalBody, User
 from parks.roles import Role, effective_role
 from plans.models import Plan
 from review.models import Comment, Notification, StatusChange, Version
+from review.notifications import notify
 from review.selectors import submission_checklist
 from review.snapshot import content_hash, plan_snapshot
-from review.workflow import ReturnReason, State, find
+from review.workflow import REVIEWING_ROLE, ReturnReason, State, find
 
 
 class TransitionRefused(ValidationError):
@@ -58,16 +59,25 @@ def comment_add(
     actor,
     body: str,
     anchor: str = "plan",
-    anchor_label: str = "",
     parent: Comment | None = None,
 ) -> Comment:
+    """A comment on a part of the version; the part must exist in it (review.anchors), and its
+    label is the version's own (a section heading, 图1-2 and caption, a row's name ...)."""
+    from review.anchors import version_anchors
+
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write the comment.")})
+    if parent is not None:
+        anchor, label = parent.anchor, parent.anchor_label
+    else:
+        label = version_anchors(version.snapshot, version.outline_version).get(anchor)
+        if label is None:
+            raise ValidationError(_("This part is not in the submitted version."))
     return Comment.objects.create(
         version=version,
         anchor=anchor,
-        anchor_label=anchor_label or _("The plan as a whole"),
+        anchor_label=label[:200],
         parent=parent,
         author=actor,
         author_name=actor.display_name,
@@ -160,16 +170,56 @@ def _notify(plan: Plan, change: StatusChange) -> None:
         "state": State(change.target).label,
         "name": change.actor_name,
     }
-    url = reverse("plans:plan-detail", args=[plan.pk])
-    recipients = list(_recipients(plan, who))
-    Notification.objects.bulk_create(
-        Notification(user=u, kind=kind, message=message[:300], url=url) for u in recipients
+    notify(
+        _recipients(plan, who),
+        kind=kind,
+        message=message,
+        url=reverse("plans:plan-detail", args=[plan.pk]),
     )
-    ids = [u.pk for u in recipients]
-    if ids:
-        from review.tasks import send_notification_emails
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids, kind, message, url))
+
+@transaction.atomic
+def plan_assign(*, plan: Plan, actor, reviewer: User | None) -> Plan:
+    """Give the plan to a reviewer of the body that holds it (or to nobody). Any reviewer of
+    that body, or a national admin, may assign; the assignee is notified."""
+    from parks.audit import audit_record, field_changes
+    from parks.roles import Role
+    from review.selectors import assignable_reviewers
+
+    plan = Plan.objects.select_for_update().select_related("park__province").get(pk=plan.pk)
+    if REVIEWING_ROLE.get(plan.status) is None:
+        raise ValidationError(_("Only a plan with a reviewing body can be assigned."))
+    eligible = assignable_reviewers(plan)
+    role = effective_role(actor)
+    if not (role == Role.NATIONAL_ADMIN or eligible.filter(pk=actor.pk).exists()):
+        raise ValidationError(_("Only a reviewer of the body that holds the plan can assign it."))
+    if reviewer is not None and not eligible.filter(pk=reviewer.pk).exists():
+        raise ValidationError(
+            _("%(name)s cannot review this plan at this stage.") % {"name": reviewer.display_name}
+        )
+    before = plan.assigned_to.display_name if plan.assigned_to_id else ""
+    plan.assigned_to = reviewer
+    plan.save(update_fields=["assigned_to"])
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=plan,
+        action="assign",
+        changes=field_changes(
+            {"assigned_to": before},
+            {"assigned_to": reviewer.display_name if reviewer else ""},
+            {"assigned_to": _("Reviewer")},
+        ),
+    )
+    if reviewer is not None and reviewer.pk != actor.pk:
+        notify(
+            [reviewer],
+            kind=Notification.Kind.ASSIGNED,
+            message=_("%(park)s: assigned to you for review by %(name)s")
+            % {"park": plan.park.name, "name": actor.display_name},
+            url=reverse("review:panel", args=[plan.pk]),
+        )
+    return plan
 
 
 def _is_park_user(user) -> bool:
@@ -185,7 +235,6 @@ def comment_post(
     actor,
     body: str,
     anchor: str,
-    anchor_label: str,
     parent: Comment | None = None,
 ) -> Comment:
     """Reviewers comment on any part of a version; the park answers published comments."""
@@ -197,7 +246,7 @@ def comment_post(
             raise ValidationError(_("The reply belongs to another version."))
         if _is_park_user(actor) and not parent.published:
             raise ValidationError(_("This comment has not been sent to the park."))
-        anchor, anchor_label, parent = parent.anchor, parent.anchor_label, parent.parent or parent
+        parent = parent.parent or parent
     elif not reviewer:
         raise ValidationError(_("Only reviewers start comments; the park answers them."))
     comment = comment_add(
@@ -205,7 +254,6 @@ def comment_post(
         actor=actor,
         body=body,
         anchor=anchor,
-        anchor_label=anchor_label,
         parent=parent,
     )
     plan = version.plan
@@ -226,10 +274,11 @@ def comment_post(
         "part": comment.anchor_label,
         "name": actor.display_name,
     }
-    Notification.objects.bulk_create(
-        Notification(user=u, kind=Notification.Kind.COMMENT, message=message[:300], url=url)
-        for u in notify_to
-        if u.pk != actor.pk
+    notify(
+        [u for u in notify_to if u.pk != actor.pk],
+        kind=Notification.Kind.COMMENT,
+        message=message,
+        url=url,
     )
     return comment
 
@@ -297,21 +346,11 @@ def deadline_reminders_send(*, today=None) -> int:
             "cycle": cycle.name,
             "deadline": cycle.deadline.isoformat(),
         }
-        fresh = [u for u in users if u.pk not in already]
-        Notification.objects.bulk_create(
-            Notification(
-                user=u, kind=Notification.Kind.DEADLINE, message=message, url=reverse("home")
-            )
-            for u in fresh
+        fresh = notify(
+            [u for u in users if u.pk not in already],
+            kind=Notification.Kind.DEADLINE,
+            message=message,
+            url=reverse("home"),
         )
-        if fresh:
-            from review.tasks import send_notification_emails
-
-            ids = [u.pk for u in fresh]
-            transaction.on_commit(
-                lambda ids=ids, message=message: send_notification_emails.delay(
-                    ids, Notification.Kind.DEADLINE, message, reverse("home")
-                )
-            )
         sent += len(fresh)
     return sent

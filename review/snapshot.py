@@ -8,12 +8,13 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from parks.profile import PROFILE_FIELDS
-from parks.services import park_profile_get_or_create
 from plans.models import Plan
 from plans.rows import ALL_KINDS, ROW_KINDS
 from plans.selectors import plan_document
 
-FORMAT = 1
+# 2: section states, attachment descriptions, indicator catalogue facts and history, fuel
+#    quantities and shares: everything review.document needs to lay the version out again.
+FORMAT = 2
 
 
 def file_digest(field_file) -> str:
@@ -37,7 +38,7 @@ def _series(mapping) -> dict:
 def plan_snapshot(plan: Plan) -> dict:
     doc = plan_document(plan)
     numbers = doc.numbers
-    profile = park_profile_get_or_create(park=plan.park)
+    profile = doc.profile
     park = plan.park
     rows = {
         slug: [
@@ -68,8 +69,15 @@ def plan_snapshot(plan: Plan) -> dict:
             "carbon_peak_year": plan.carbon_peak_year,
         },
         "sections": {
-            key: {"body": s.body, "is_done": s.is_done, "word_count": s.word_count}
-            for key, s in doc.sections.items()
+            item.entry.key: {
+                "body": doc.sections[item.entry.key].body if item.entry.key in doc.sections else "",
+                "is_done": bool(item.section and item.section.is_done),
+                "word_count": item.words,
+                "state": item.state,
+                "items": item.items,
+            }
+            for item in doc.status.items
+            if item.entry.is_editable
         },
         "rows": rows,
         "figures": [
@@ -95,14 +103,16 @@ def plan_snapshot(plan: Plan) -> dict:
                 "file": a.file.name,
                 "file_type": a.file_type,
                 "size": a.size,
+                "description": a.description,
                 "sha256": file_digest(a.file),
             }
             for items in doc.attachments.values()
-            for a in items
+            for a in (linked.attachment for linked in items)
         ],
         "indicators": [
             {
                 "id": r.plan_indicator.pk,
+                "indicator_id": r.plan_indicator.indicator_id,
                 "code": r.plan_indicator.indicator.code if r.plan_indicator.indicator_id else "",
                 "name": r.plan_indicator.name,
                 "unit": r.plan_indicator.unit,
@@ -120,6 +130,15 @@ def plan_snapshot(plan: Plan) -> dict:
                 "data_source": r.plan_indicator.data_source,
                 "feasibility": r.plan_indicator.feasibility,
                 "justifications": r.plan_indicator.justifications,
+                "reference_value": (
+                    r.plan_indicator.indicator.reference_value
+                    if r.plan_indicator.indicator_id
+                    else None
+                ),
+                "derivation": (
+                    r.plan_indicator.indicator.derivation if r.plan_indicator.indicator_id else ""
+                ),
+                "history": _series(r.history),
                 "derived_baseline": None if r.derived_baseline is None else str(r.derived_baseline),
                 "warnings": [{"code": w.code, "message": w.message} for w in r.warnings],
             }
@@ -129,6 +148,7 @@ def plan_snapshot(plan: Plan) -> dict:
         "accounting": {
             "coefficient_set": numbers.account.coefficient_set_label,
             "grid_factor": numbers.account.grid_factor_label,
+            "missing_co2": numbers.account.missing_co2,
         },
         "energy": {
             "total_tce": _series(numbers.account.total_tce),
@@ -138,8 +158,10 @@ def plan_snapshot(plan: Plan) -> dict:
                     "key": line.fuel.key,
                     "name": line.fuel.name,
                     "unit": line.fuel.unit,
+                    "quantity": _series(line.quantity),
                     "tce": _series(line.tce),
                     "co2": _series(line.co2),
+                    "share": _series(numbers.account.share.get(line.fuel.key, {})),
                 }
                 for line in numbers.account.lines
                 if line.used

@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("review/", views.QueueView.as_view(), name="queue"),
     path("plans/<int:plan_pk>/review/", views.ReviewPanelView.as_view(), name="panel"),
+    path("plans/<int:plan_pk>/review/assign/", views.AssignView.as_view(), name="assign"),
     path(
         "plans/<int:plan_pk>/review/<slug:action>/",
         views.TransitionView.as_view(),

@@ -11,7 +11,7 @@ from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from plans.views import PlanAccessMixin
 from review import selectors, services
-from review.forms import QueueFilterForm, TransitionForm
+from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.workflow import State, find
 
 
@@ -25,8 +25,15 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
 
         transitions = selectors.available_transitions(self.plan, self.request.user)
         submit = level_of(self.request.user) == Level.PARK and self.plan.is_editable
+        reviewers = selectors.assignable_reviewers(self.plan)
+        can_assign = selectors.can_assign(self.plan, self.request.user)
         return super().get_context_data(
             transitions=transitions,
+            assign_form=AssignForm(
+                reviewers=reviewers, initial={"reviewer": self.plan.assigned_to_id}
+            )
+            if can_assign
+            else None,
             checklist=selectors.submission_checklist(self.plan) if submit else None,
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
@@ -62,28 +69,6 @@ class TransitionView(PlanAccessMixin, View):
         return HttpResponseRedirect(reverse("review:panel", args=[self.plan.pk]))
 
 
-class VersionView(PlanAccessMixin, TemplateView):
-    """A submitted version exactly as it was frozen, with comments anchored to its parts."""
-
-    template_name = "review/version.html"
-
-    def resolve_scope(self, plan_pk, number, **kwargs):
-        super().resolve_scope(plan_pk)
-        self.version = selectors.version_get(user=self.request.user, plan=self.plan, number=number)
-
-    def get_context_data(self, **kwargs):
-        from parks.roles import Perm, has_perm
-
-        return super().get_context_data(
-            version=self.version,
-            doc=selectors.version_view(self.version),
-            threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
-            can_comment=has_perm(self.request.user, Perm.REVIEW_PROVINCE)
-            or has_perm(self.request.user, Perm.REVIEW_NATIONAL),
-            **kwargs,
-        )
-
-
 class QueueView(PortalAccessMixin, ListView):
     template_name = "review/queue.html"
     paginate_by = 50
@@ -97,10 +82,14 @@ class QueueView(PortalAccessMixin, ListView):
 
     def get_queryset(self):
         states = [(s, label) for s, label in State.choices if s != State.DRAFT]
+        from plans.selectors import cycle_list
+
         self.filter_form = QueueFilterForm(
             self.request.GET or None,
             states=states,
             provinces=park_selectors.province_list(user=self.request.user),
+            cycles=cycle_list(),
+            reviewers=selectors.queue_reviewers(self.request.user),
         )
         params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         plans, self.counts = selectors.review_queue(user=self.request.user, **params)
@@ -114,10 +103,54 @@ class QueueView(PortalAccessMixin, ListView):
         return context
 
 
+class AssignView(PlanAccessMixin, View):
+    def post(self, request, plan_pk):
+        form = AssignForm(request.POST, reviewers=selectors.assignable_reviewers(self.plan))
+        if not form.is_valid():
+            messages.error(request, _("Choose a reviewer from the list."))
+        else:
+            try:
+                plan = services.plan_assign(
+                    plan=self.plan, actor=request.user, reviewer=form.cleaned_data["reviewer"]
+                )
+            except services.ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Assigned to %(name)s.") % {"name": plan.assigned_to.display_name}
+                    if plan.assigned_to
+                    else _("Nobody is assigned now."),
+                )
+        return HttpResponseRedirect(reverse("review:panel", args=[self.plan.pk]))
+
+
 class VersionMixin(PlanAccessMixin):
     def resolve_scope(self, plan_pk, number, **kwargs):
         super().resolve_scope(plan_pk)
         self.version = selectors.version_get(user=self.request.user, plan=self.plan, number=number)
+
+
+class VersionView(VersionMixin, TemplateView):
+    """A submitted version exactly as it was frozen, in the preview's layout, with comment
+    threads on every part a comment can be anchored to."""
+
+    template_name = "review/version.html"
+
+    def get_context_data(self, **kwargs):
+        from parks.roles import Perm, has_perm
+        from review.document import version_document
+
+        return super().get_context_data(
+            version=self.version,
+            doc=version_document(self.version),
+            summary=selectors.version_summary(self.version),
+            threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
+            anchor_template="review/_thread.html",
+            can_comment=has_perm(self.request.user, Perm.REVIEW_PROVINCE)
+            or has_perm(self.request.user, Perm.REVIEW_NATIONAL),
+            **kwargs,
+        )
 
 
 class CommentPostView(VersionMixin, View):
@@ -133,7 +166,6 @@ class CommentPostView(VersionMixin, View):
                 actor=request.user,
                 body=request.POST.get("body", ""),
                 anchor=request.POST.get("anchor", "plan")[:80],
-                anchor_label=request.POST.get("anchor_label", "")[:200],
                 parent=parent,
             )
         except services.ValidationError as error:
@@ -163,10 +195,13 @@ class VersionFileView(VersionMixin, View):
         from django.core.files.storage import storages
         from django.http import FileResponse
 
-        entries = {"figures": "figures", "attachments": "attachments"}
-        if kind not in entries:
+        snapshot = self.version.snapshot
+        if kind == "seals":
+            entry = snapshot.get("park", {}).get("seal") or None
+        elif kind in ("figures", "attachments"):
+            entry = next((e for e in snapshot.get(kind, []) if e["id"] == item), None)
+        else:
             raise Http404
-        entry = next((e for e in self.version.snapshot.get(kind, []) if e["id"] == item), None)
         if entry is None or not entry.get("file"):
             raise Http404
         storage = storages["private"]
@@ -176,11 +211,13 @@ class VersionFileView(VersionMixin, View):
             return FileResponse(
                 storage.open(entry["file"], "rb"), as_attachment=True, filename=entry["filename"]
             )
-        ext = entry["file"].rsplit(".", 1)[-1]
-        return FileResponse(
+        ext = entry["file"].rsplit(".", 1)[-1].lower()
+        response = FileResponse(
             storage.open(entry["file"], "rb"),
             content_type="image/png" if ext == "png" else "image/jpeg",
         )
+        response["Cache-Control"] = "private, max-age=3600"  # a version's files never change
+        return response
 
 
 class NotificationListView(PortalAccessMixin, TemplateView):
@@ -212,21 +249,6 @@ class NotificationListView(PortalAccessMixin, TemplateView):
         return HttpResponseRedirect(reverse("review:notifications"))
 
 
-def cell_label(table: str, row: str, *snapshots) -> str:
-    """'Table title · row label' of a data table cell, fuel names taken from the snapshots."""
-    from indicators.tables import TABLES
-
-    definition = TABLES.get(table)
-    if definition is None:
-        return f"{table} · {row}"
-    names = {r.key: r.label for r in definition.rows}
-    for snapshot in snapshots:
-        names.update(
-            {line["key"]: line["name"] for line in snapshot.get("energy", {}).get("lines", [])}
-        )
-    return f"{definition.title} · {names.get(row, row)}"
-
-
 class VersionDiffView(VersionMixin, TemplateView):
     """What changed from one version to another; by default since the version reviewed last."""
 
@@ -234,6 +256,7 @@ class VersionDiffView(VersionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from plans.outline import outline_for
+        from review.anchors import cell_label
         from review.diff import version_diff
 
         try:

@@ -30,6 +30,15 @@ class State(models.TextChoices):
 # The park edits its draft only in these states.
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
 
+# While a plan is with a reviewing body, a reviewer of that body can be assigned to it: the
+# state's reviewing role. Starting the review assigns the reviewer who starts it.
+REVIEWING_ROLE: dict[str, str] = {
+    State.SUBMITTED: Role.PROVINCE_REVIEWER,
+    State.PROVINCE_REVIEW: Role.PROVINCE_REVIEWER,
+    State.FORWARDED: Role.NATIONAL_REVIEWER,
+    State.NATIONAL_REVIEW: Role.NATIONAL_REVIEWER,
+}
+
 
 class ReturnReason(models.TextChoices):
     BASELINE = "baseline", _("Baseline inconsistent with the data tables")

@@ -52,3 +52,9 @@ def filesize(size: int) -> str:
 @register.filter
 def field_label_plan(plan, field: str) -> str:
     return type(plan)._meta.get_field(field).verbose_name
+
+
+@register.simple_tag
+def anchor(*parts) -> str:
+    """A review comment anchor such as 'row:tasks:12' (see review.anchors)."""
+    return ":".join(str(part) for part in parts)

@@ -78,6 +78,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     # a reviewer's comment on version 1 and a figure frozen in it.
     "review:panel": lambda w: {"plan_pk": w.plan_b.pk},
     "review:transition": lambda w: {"plan_pk": w.plan_b.pk, "action": "submit"},
+    "review:assign": lambda w: {"plan_pk": w.plan_b.pk},
     "review:version": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
     "review:comment-post": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
     "review:comment-resolve": lambda w: {
@@ -138,7 +139,6 @@ HOSTILE_POST = {
     "comment": "越权意见",
     "note": "越权说明",
     "anchor": "section:1.1",
-    "anchor_label": "越权锚点",
     "resolved": "1",
 }
 
@@ -192,7 +192,7 @@ def _plan_b_state(world) -> tuple:
 def _review_state(plan) -> tuple:
     """Everything of a plan's review a hostile request could change."""
     return (
-        Plan.objects.get(pk=plan.pk).status,
+        Plan.objects.values_list("status", "assigned_to").get(pk=plan.pk),
         sorted(Version.objects.filter(plan=plan).values_list("number", "content_hash")),
         sorted(
             Comment.objects.filter(version__plan=plan).values_list(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from plans.models import Cycle
 from review.workflow import State
-from tests.factories import CycleFactory, ParkFactory, PlanFactory
+from tests.factories import CycleFactory, ParkFactory, PlanFactory, UserFactory
 from tests.review.helpers import text_of
 
 QUEUE = reverse("review:queue")
@@ -121,6 +121,9 @@ def test_queue_counts_the_plans_per_state(world, client_for, queue):
         ({"state": "returned"}, set()),
         ({"overdue": "on"}, {"a_late"}),
         ({"mine": "on"}, {"neighbour_review"}),
+        ({"cycle": "2016-2020"}, {"a_late", "third_approved_late"}),
+        ({"reviewer": "none"}, {"a_submitted", "a_late"}),
+        ({"cycle": "2016-2020", "reviewer": "none"}, {"a_late"}),
         ({"state": "submitted", "overdue": "on"}, {"a_late"}),
         (
             {"province": "320000"},
@@ -225,3 +228,39 @@ def test_queue_query_count_does_not_grow_with_the_number_of_plans(world, client_
     # then the page lists them all with the same number of queries
     assert (ten[1], forty[1]) == (10, 40)
     assert forty[0] == ten[0]
+
+
+def test_queue_filters_by_a_named_reviewer_and_counts_within_the_cycle(world, client_for, queue):
+    # when the national reviewer filters by province A's reviewer, then by the earlier cycle
+    by_reviewer = client_for(world.national).get(QUEUE, {"reviewer": world.reviewer_a.pk})
+    by_cycle = client_for(world.national).get(QUEUE, {"cycle": "2016-2020"})
+
+    # then the reviewer's plans are listed; the state counts follow the cycle chosen
+    assert listed(by_reviewer) == pks(queue, "neighbour_review")
+    counts = {state: n for _label, state, n in by_cycle.context["counts"]}
+    assert (counts["submitted"], counts["forwarded"], counts["approved"]) == (1, 1, 1)
+    assert "共 3 个方案" in text_of(by_cycle.content.decode())
+
+
+def test_reviewer_filter_offers_colleagues_not_other_provinces(world, client_for, queue):
+    colleague = UserFactory(province_reviewer=True, province=world.province_a, full_name="郑同事")
+
+    choices = dict(
+        client_for(world.reviewer_a).get(QUEUE).context["filter_form"].fields["reviewer"].choices
+    )
+
+    assert str(colleague.pk) in choices and str(world.reviewer_a.pk) in choices
+    assert str(world.reviewer_b.pk) not in choices
+    assert str(world.national.pk) not in choices
+
+
+def test_queue_links_the_latest_submitted_version(world, client_for, catalogue):
+    from review.services import version_freeze
+
+    plan = PlanFactory(park=world.park_a, status=State.SUBMITTED)
+    version_freeze(plan=plan, actor=world.manager_a)
+    version_freeze(plan=plan, actor=world.manager_a)
+
+    html = client_for(world.reviewer_a).get(QUEUE).content.decode()
+
+    assert reverse("review:version", args=[plan.pk, 2]) in html

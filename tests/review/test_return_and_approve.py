@@ -128,7 +128,6 @@ def test_return_publishes_the_comments_to_the_park_and_tells_it(
         actor=world.reviewer_a,
         body="4.3 节缺少项目投资来源。",
         anchor="section:4.3",
-        anchor_label="4.3  重点任务和建设项目汇总",
     )
     assert earlier.published is False
     park_page = client_for(world.editor_a).get(
@@ -209,7 +208,6 @@ def test_answering_the_return_comment_lets_the_park_resubmit(world, in_review):
         actor=world.editor_a,
         body="已核对数据表，修正了基准值。",
         anchor="",
-        anchor_label="",
         parent=comment,
     )
 

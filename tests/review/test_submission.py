@@ -460,7 +460,6 @@ def test_version_1_stays_as_submitted_while_the_returned_draft_is_revised(
         actor=world.editor_a,
         body="已核对并修改基准值。",
         anchor=comment.anchor,
-        anchor_label=comment.anchor_label,
         parent=comment,
     )
     assert submission_checklist(ready_plan) == []
