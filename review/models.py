@@ -71,6 +71,14 @@ class StatusChange(models.Model):
     def __str__(self):
         return f"{self.plan} {self.source}→{self.target}"
 
+    @property
+    def action_label(self) -> str:
+        """The button the actor pressed (撤回提交, 退回修改 ...), from the workflow table."""
+        from review.workflow import find
+
+        transition = find(self.source, self.action)
+        return str(transition.label) if transition else self.action
+
 
 class CommentQuerySet(ParkScopedQuerySet):
     park_path = "version__plan__park"

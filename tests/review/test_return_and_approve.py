@@ -322,14 +322,14 @@ def test_timeline_on_the_panel_lists_every_step_in_order_with_reasons_and_bodies
         f"{world.national.display_name}（工业和信息化部火炬高技术产业开发中心）",
     )
     expected = [
-        (manager, "草稿 → 已提交省级审核 · v1"),
-        (reviewer, "已提交省级审核 → 省级审核中 · v1"),
-        (reviewer, "省级审核中 → 退回修改 · v1"),
-        (manager, "退回修改 → 已提交省级审核 · v2"),
-        (reviewer, "已提交省级审核 → 省级审核中 · v2"),
-        (reviewer, "省级审核中 → 已报送国家审核 · v2"),
-        (national, "已报送国家审核 → 国家审核中 · v2"),
-        (national, "国家审核中 → 审核通过 · v2"),
+        (manager, "提交省级审核 （草稿 → 已提交省级审核） · v1"),
+        (reviewer, "开始审核 （已提交省级审核 → 省级审核中） · v1"),
+        (reviewer, "退回修改 （省级审核中 → 退回修改） · v1"),
+        (manager, "重新提交省级审核 （退回修改 → 已提交省级审核） · v2"),
+        (reviewer, "开始审核 （已提交省级审核 → 省级审核中） · v2"),
+        (reviewer, "报送国家审核 （省级审核中 → 已报送国家审核） · v2"),
+        (national, "开始审核 （已报送国家审核 → 国家审核中） · v2"),
+        (national, "审核通过 （国家审核中 → 审核通过） · v2"),
     ]
     assert len(entries) == len(expected)
     for entry, (who, move) in zip(entries, expected, strict=True):
