@@ -165,6 +165,89 @@ def indicator_pages():
     return rows, workbook
 
 
+def review_pages():
+    """The review queue with 10 and with 178 parks in review, 3 versions each (queries must not
+    grow with the number of submissions), and the review page of a full plan, with no comments
+    and with 40 (queries must not grow with the comments either)."""
+    from indicators.demo import seed_demo_numbers
+    from parks.models import Park, Province, User
+    from plans.demo import seed_demo_plan
+    from plans.models import Plan
+    from plans.selectors import cycle_current
+    from plans.services import plan_get_or_create
+    from review.models import Version
+    from review.services import comment_post, transition_apply, version_freeze
+    from review.workflow import State
+
+    cycle = cycle_current()
+    national = User.objects.get(username="national")
+    reviewer = User.objects.get(username="jiangsu")
+    manager = User.objects.get(username="suzhou_manager")
+    province = Province.objects.get(code="320000")
+    missing = 178 - Park.objects.count()
+    Park.objects.bulk_create(
+        Park(name=f"合成审核园区{i:03d}", province=province) for i in range(max(missing, 0))
+    )
+    # every park's plan submitted three times: one frozen snapshot reused, the rows bulk-made
+    template = plan_get_or_create(park=Park.objects.order_by("pk").first(), cycle=cycle)
+    snapshot = version_freeze(plan=template, actor=manager)
+    Version.objects.filter(pk=snapshot.pk).delete()
+
+    def submit(parks):
+        plans = [plan_get_or_create(park=park, cycle=cycle) for park in parks]
+        Plan.objects.filter(pk__in=[p.pk for p in plans]).update(status=State.SUBMITTED)
+        Version.objects.bulk_create(
+            Version(
+                plan=plan,
+                number=n,
+                outline_version=snapshot.outline_version,
+                snapshot=snapshot.snapshot,
+                content_hash=snapshot.content_hash,
+                submitted_by=manager,
+            )
+            for plan in plans
+            for n in (1, 2, 3)
+        )
+
+    rows = {}
+    client = Client()
+    client.force_login(national)
+    parks = list(Park.objects.order_by("pk"))
+    submit(parks[:10])
+    rows["review queue, 10 parks x 3 versions"] = measure(client, reverse("review:queue"))
+    submit(parks[10:])
+    rows[f"review queue, {len(parks)} parks x 3 versions"] = measure(
+        client, reverse("review:queue")
+    )
+    rows[f"review queue, {len(parks)} parks, page 4"] = measure(
+        client, reverse("review:queue") + "?page=4"
+    )
+
+    # the review page of a full plan (as plan_pages() writes it), with its numbers
+    park = Park.objects.get(seed_key="苏州工业园区")
+    plan = plan_get_or_create(park=park, cycle=cycle)
+    Version.objects.filter(plan=plan).delete()
+    Plan.objects.filter(pk=plan.pk).update(status=State.DRAFT)
+    plan.refresh_from_db()
+    editor = User.objects.get(username="suzhou_editor")
+    seed_demo_plan(plan, editor, section_length=2000, copies=5)
+    seed_demo_numbers(plan, editor)
+    transition_apply(plan=plan, action="submit", actor=manager)
+    transition_apply(plan=plan, action="start", actor=reviewer)
+    version = Version.objects.get(plan=plan, number=1)
+    client = Client()
+    client.force_login(reviewer)
+    url = reverse("review:version", args=[plan.pk, 1])
+    rows["review page, full plan, no comments"] = measure(client, url)
+    anchors = [f"row:tasks:{row['id']}" for row in version.snapshot["rows"]["tasks"]][:20]
+    anchors += [f"section:{key}" for key in list(version.snapshot["sections"])[:20]]
+    for anchor in anchors:
+        comment_post(version=version, actor=reviewer, body="请补充说明。", anchor=anchor)
+    rows[f"review page, full plan, {len(anchors)} comments"] = measure(client, url)
+    rows["review panel"] = measure(client, reverse("review:panel", args=[plan.pk]))
+    return rows
+
+
 def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -203,6 +286,7 @@ def main():
         pages, workbook = indicator_pages()
         results["pages"].update(pages)
         results["workbook"] = workbook
+        results["pages"].update(review_pages())
         add_synthetic_parks(2000)
         client = Client()
         client.force_login(User.objects.get(username="national"))

@@ -37,7 +37,48 @@ def _floats(values):
     return [None if v is None else float(v) for v in values]
 
 
+CACHE_SECONDS = 7 * 24 * 3600
+
+
 def indicator_chart_svg(
+    *,
+    title: str,
+    unit: str,
+    history: dict[int, Decimal | None],
+    base_year: int,
+    baseline: Decimal | None,
+    targets: dict[int, Decimal | None],
+    reference: Decimal | None,
+) -> str:
+    """The chart's SVG, from the shared cache when the same numbers were drawn before (a frozen
+    version's charts never change; a page of charts costs ~12 ms each to draw)."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    inputs = {
+        "title": title,
+        "unit": unit,
+        "history": history,
+        "base_year": base_year,
+        "baseline": baseline,
+        "targets": targets,
+        "reference": reference,
+    }
+    digest = hashlib.sha256(
+        json.dumps([get_language(), inputs], default=str, sort_keys=True).encode()
+    ).hexdigest()
+    key = f"indicator-chart:1:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = _draw(**inputs)
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+def _draw(
     *,
     title: str,
     unit: str,
