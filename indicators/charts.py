@@ -11,6 +11,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+# pygal's legend hooks for its script: the same ids in every chart, so several charts on a page
+# (or in the PDF) would define them twice; without the script they serve nothing.
+_LEGEND_IDS = re.compile(r'\sid="activate-serie-\d+"')
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
@@ -70,7 +73,7 @@ def indicator_chart_svg(
     digest = hashlib.sha256(
         json.dumps([get_language(), inputs], default=str, sort_keys=True).encode()
     ).hexdigest()
-    key = f"indicator-chart:1:{digest}"
+    key = f"indicator-chart:2:{digest}"
     svg = cache.get(key)
     if svg is None:
         svg = _draw(**inputs)
@@ -106,6 +109,7 @@ def _draw(
         allow_interruptions=True,
         print_values=False,
         margin=12,
+        margin_bottom=24,  # room for the legend under the axis labels
     )
     chart.title = title
     chart.x_labels = [str(y) for y in years]
@@ -119,7 +123,7 @@ def _draw(
             show_dots=False,
             stroke_style={"dasharray": "6,4", "width": 2},
         )
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
+    return _LEGEND_IDS.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
 def indicator_svg(row, numbers) -> str:

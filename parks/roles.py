@@ -36,6 +36,7 @@ class Perm(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_CATALOGUE = "manage_catalogue"
     EXPORT_SUMMARIES = "export_summaries"
+    RERUN_JOBS = "rerun_jobs"  # render a PDF again, re-run a failed background job
 
 
 PARK_ROLES = frozenset({Role.PARK_EDITOR, Role.PARK_MANAGER})
@@ -63,6 +64,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_USERS,
             Perm.MANAGE_CATALOGUE,
             Perm.EXPORT_SUMMARIES,
+            Perm.RERUN_JOBS,
         }
     ),
 }

@@ -188,8 +188,9 @@ def draft_file_url(plan: Plan) -> FileUrl:
 
 
 def storage_file_url(kind: str, pk: int, name: str) -> str:
-    """For the PDF renderer, which reads `private:` URLs from the private storage."""
-    return f"private:{name}"
+    """For the PDF renderer, which reads `private:` URLs (images) from the private storage;
+    supporting files are listed by name, not linked (a storage name means nothing on paper)."""
+    return "" if kind == "attachment" else f"private:{name}"
 
 
 @dataclass

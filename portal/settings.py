@@ -135,6 +135,10 @@ else:
 # Sessions live in the database so any web host can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Render the document of record (PDF) when a version is submitted or approved. An operator may
+# turn it off (e.g. while the workers are being upgraded) and re-run renders from the admin.
+PDF_RENDER_ON_TRANSITION = env.bool("PDF_RENDER_ON_TRANSITION", default=True)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

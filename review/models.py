@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parks.models import ParkScopedQuerySet
+from parks.models import ParkScopedQuerySet, private_storage
 from plans.models import Plan
 from review.workflow import ReturnReason, State
 
@@ -157,3 +157,74 @@ class EmailPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.muted}"
+
+
+def pdf_upload_to(instance, filename):
+    return f"pdfs/plan-{instance.plan_id}/{filename}"
+
+
+class PdfDocument(models.Model):
+    """A rendered PDF of a plan: the document of record of a submitted version (rendered on
+    submit), of an approved version (with the approval page, rendered on approval), or a draft
+    preview with the 草稿 watermark. Rendered by a Celery task that records its progress here."""
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Draft preview")
+        SUBMITTED = "submitted", _("Submitted version")
+        APPROVED = "approved", _("Approved version")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pdfs")
+    version = models.ForeignKey(
+        Version, on_delete=models.CASCADE, null=True, blank=True, related_name="pdfs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to=pdf_upload_to, storage=private_storage, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    render_ms = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("PDF document")
+        verbose_name_plural = _("PDF documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind"],
+                condition=models.Q(version__isnull=False),
+                name="one_pdf_per_version_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(kind="draft"),
+                name="one_draft_pdf_per_plan",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="draft", version__isnull=True)
+                | (~models.Q(kind="draft") & models.Q(version__isnull=False)),
+                name="pdf_version_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.get_kind_display()} · {self.get_state_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.RENDERING}

@@ -1,5 +1,6 @@
 """Reads for the review: the submission checklist, the timeline, versions."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -328,3 +329,83 @@ def muted_email_kinds(user) -> set[str]:
 
     preference = EmailPreference.objects.filter(user=user).first()
     return set(preference.muted) if preference else set()
+
+
+@dataclass
+class Verification:
+    """What the public verification page confirms of a version: never its content."""
+
+    park: str
+    province: str
+    number: int
+    submitted_at: object
+    state: str
+    approved_at: object  # when this version was approved, if it stands approved
+    latest: bool  # no later version of the plan exists
+    intact: bool  # the stored snapshot still hashes to the stored hash
+
+
+HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
+def verification_for(content_hash_text: str) -> list[Verification]:
+    """The versions whose content hash this is (normally one), checked against their snapshot.
+    Public: answers only park, version, state, dates and whether the record is intact."""
+    from django.db.models import Max
+
+    from review.snapshot import content_hash
+    from review.workflow import State
+
+    text = (content_hash_text or "").strip().lower()
+    if not HASH_PATTERN.fullmatch(text):
+        return []
+    versions = (
+        Version.objects.filter(content_hash=text)
+        .select_related("plan__park__province")
+        .annotate(last_number=Max("plan__versions__number"))
+    )
+    result = []
+    for version in versions:
+        plan = version.plan
+        approval = (
+            StatusChange.objects.filter(plan=plan, action="approve", version=version)
+            .order_by("-at")
+            .first()
+        )
+        latest = version.number == version.last_number
+        approved = latest and plan.status == State.APPROVED and approval is not None
+        result.append(
+            Verification(
+                park=version.snapshot.get("park", {}).get("name", plan.park.name),
+                province=plan.park.province.name,
+                number=version.number,
+                submitted_at=version.submitted_at,
+                state=str(State(plan.status).label)
+                if latest
+                else _("Superseded by a later version"),
+                approved_at=approval.at if approved else None,
+                latest=latest,
+                intact=content_hash(version.snapshot) == version.content_hash,
+            )
+        )
+    return result
+
+
+def plan_pdfs(plan: Plan) -> list:
+    """The plan's PDFs, newest version first, the draft preview last."""
+    from review.models import PdfDocument
+
+    pdfs = list(
+        PdfDocument.objects.filter(plan=plan)
+        .select_related("version")
+        .order_by("-version__number", "-kind")
+    )
+    return sorted(pdfs, key=lambda p: p.version_id is None)
+
+
+def pdf_get(*, user, plan: Plan, pk: int):
+    from review.models import PdfDocument
+
+    return get_object_or_404(
+        PdfDocument.objects.visible_to(user).filter(plan=plan).select_related("version"), pk=pk
+    )

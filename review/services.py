@@ -10,6 +10,7 @@ Invariants (see review/workflow.py for the table):
   transaction and e-mailed after it commits.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -139,7 +140,16 @@ def transition_apply(
         plan.assigned_to = None
     plan.save(update_fields=["status", "assigned_to"])
     _notify(plan, change)
+    if action in PDF_ON and settings.PDF_RENDER_ON_TRANSITION:
+        from review.pdfs import pdf_request
+
+        pdf_request(plan=plan, kind=PDF_ON[action], version=version, actor=actor)
     return change
+
+
+# The document of record is rendered when a version is submitted, and again, with the approval
+# page, when it is approved.
+PDF_ON = {"submit": "submitted", "approve": "approved"}
 
 
 NOTIFY = {

@@ -20,3 +20,28 @@ def deadline_reminders() -> int:
     from review.services import deadline_reminders_send
 
     return deadline_reminders_send()
+
+
+@shared_task(
+    name="review.render_pdf",
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    time_limit=180,
+    soft_time_limit=150,
+)
+def render_pdf(self, pdf_id: int) -> int | None:
+    """Render one PDF (review.pdfs.pdf_render); transient errors are retried with backoff
+    (30 s, 60 s, 120 s), a render that runs out of time is recorded as failed."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from review.pdfs import TRANSIENT, pdf_render, pdf_timed_out
+
+    try:
+        pdf = pdf_render(pdf_id, last_attempt=self.request.retries >= self.max_retries)
+    except SoftTimeLimitExceeded:
+        pdf_timed_out(pdf_id)
+        return None
+    except TRANSIENT as error:
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    return pdf.pages if pdf else None

@@ -34,5 +34,10 @@ urlpatterns = [
         views.VersionDiffView.as_view(),
         name="version-diff",
     ),
+    path("plans/<int:plan_pk>/pdfs/", views.PdfListView.as_view(), name="pdfs"),
+    path("plans/<int:plan_pk>/pdfs/request/", views.PdfRequestView.as_view(), name="pdf-request"),
+    path("plans/<int:plan_pk>/pdfs/<int:pk>/", views.PdfDownloadView.as_view(), name="pdf"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("verify/", views.VerifyView.as_view(), name="verify-form"),
+    path("verify/<str:content_hash>/", views.VerifyView.as_view(), name="verify"),
 ]

@@ -1,6 +1,7 @@
 """Submission and review pages: thin views over review.selectors and review.services."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
             form=TransitionForm(),
+            **pdf_context(self.plan, self.request.user),
             days_left=(self.plan.cycle.deadline - timezone.localdate()).days,
             days_overdue=(timezone.localdate() - self.plan.cycle.deadline).days,
             **kwargs,
@@ -279,3 +281,87 @@ class VersionDiffView(VersionMixin, TemplateView):
             versions=selectors.versions(self.plan),
             **kwargs,
         )
+
+
+class VerifyView(TemplateView):
+    """Public (no login): confirms park, version, state and content hash of a submitted
+    version, for whoever holds its PDF; never shows the plan's content."""
+
+    template_name = "review/verify.html"
+
+    def get_context_data(self, content_hash: str = "", **kwargs):
+        content_hash = content_hash or self.request.GET.get("hash", "")
+        return super().get_context_data(
+            content_hash=content_hash.strip(),
+            matches=selectors.verification_for(content_hash) if content_hash else None,
+            **kwargs,
+        )
+
+
+class PdfListView(PlanAccessMixin, TemplateView):
+    """The plan's PDFs and where each stands; the panel polls it while one is being made."""
+
+    template_name = "review/_pdfs.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**pdf_context(self.plan, self.request.user), **kwargs)
+
+
+def pdf_context(plan, user) -> dict:
+    from parks.roles import Perm, has_perm
+
+    pdfs = selectors.plan_pdfs(plan)
+    return {
+        "pdfs": pdfs,
+        "pdfs_pending": any(p.is_pending for p in pdfs),
+        "can_rerun": has_perm(user, Perm.RERUN_JOBS),
+        "can_preview_pdf": has_perm(user, Perm.EDIT_PLAN) and plan.is_editable,
+    }
+
+
+class PdfDownloadView(PlanAccessMixin, View):
+    def resolve_scope(self, plan_pk, pk, **kwargs):
+        super().resolve_scope(plan_pk)
+        self.pdf = selectors.pdf_get(user=self.request.user, plan=self.plan, pk=pk)
+
+    def get(self, request, plan_pk, pk):
+        from django.http import FileResponse
+
+        if not self.pdf.file or self.pdf.is_pending:
+            raise Http404
+        if self.pdf.version_id:
+            name = f"{self.plan.park.name}-绿色发展行动方案-第{self.pdf.version.number}版.pdf"
+        else:
+            name = f"{self.plan.park.name}-绿色发展行动方案-草稿.pdf"
+        response = FileResponse(
+            self.pdf.file.open("rb"), content_type="application/pdf", filename=name
+        )
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class PdfRequestView(PlanAccessMixin, View):
+    """Park staff ask for a PDF preview of the draft; an admin renders a version's PDF again."""
+
+    def post(self, request, plan_pk):
+        from parks.roles import Perm, has_perm
+        from review.models import PdfDocument
+        from review.pdfs import pdf_request
+
+        back = reverse("review:panel", args=[self.plan.pk])
+        if request.POST.get("pdf", "").isdigit():
+            if not has_perm(request.user, Perm.RERUN_JOBS):
+                raise PermissionDenied
+            pdf = selectors.pdf_get(user=request.user, plan=self.plan, pk=int(request.POST["pdf"]))
+            pdf_request(
+                plan=self.plan, kind=pdf.kind, version=pdf.version, actor=request.user, force=True
+            )
+            messages.success(request, _("The PDF is being rendered again."))
+            return HttpResponseRedirect(back)
+        if not (has_perm(request.user, Perm.EDIT_PLAN) and self.plan.is_editable):
+            raise PermissionDenied
+        pdf_request(plan=self.plan, kind=PdfDocument.Kind.DRAFT, actor=request.user)
+        messages.success(
+            request, _("The draft PDF is being made; it appears below when it is ready.")
+        )
+        return HttpResponseRedirect(back + "#pdfs")

@@ -91,3 +91,11 @@ def catalogue(db):
         indicator=lambda code: Indicator.objects.get(code=code),
         required=list(Indicator.objects.filter(required=True, is_active=True)),
     )
+
+
+@pytest.fixture(autouse=True)
+def pdf_rendering(request, settings):
+    """Production renders a PDF (1-3 s with WeasyPrint) on every submission and approval. Tests
+    marked `pdf` do too; the hundreds of other tests that submit plans leave it out, through the
+    operator's switch (portal.settings.PDF_RENDER_ON_TRANSITION)."""
+    settings.PDF_RENDER_ON_TRANSITION = request.node.get_closest_marker("pdf") is not None

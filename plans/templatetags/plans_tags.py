@@ -21,6 +21,15 @@ def row_cell(row, field: str):
 
 
 @register.filter
+def cell_class(kind, field: str) -> str:
+    """'text-end' for a row table's numeric columns (years, amounts): aligned right, unbroken."""
+    from django.db import models
+
+    numeric = (models.DecimalField, models.IntegerField, models.FloatField)
+    return "text-end" if isinstance(kind.model._meta.get_field(field), numeric) else ""
+
+
+@register.filter
 def field_label(kind, field: str) -> str:
     return kind.model._meta.get_field(field).verbose_name
 

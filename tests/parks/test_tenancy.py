@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 
@@ -17,7 +18,7 @@ from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
 from review import services as review_services
-from review.models import Comment, StatusChange, Version
+from review.models import Comment, PdfDocument, StatusChange, Version
 from tests.factories import (
     AttachmentFactory,
     CustomFuelFactory,
@@ -93,6 +94,9 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
         "item": w.figure_b.pk,
     },
     "review:version-diff": lambda w: {"plan_pk": w.plan_b.pk, "number": 2},
+    "review:pdfs": lambda w: {"plan_pk": w.plan_b.pk},
+    "review:pdf-request": lambda w: {"plan_pk": w.plan_b.pk},
+    "review:pdf": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.pdf_b.pk},
 }
 # Pages with an id that are not park data: a park user lacks the right (403), see below.
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
@@ -169,6 +173,15 @@ def _give_park_b_a_plan(world) -> SimpleNamespace:
         body="滨江概况请补充。",
         anchor="section:1.1",
     )
+    # ... and the rendered PDF of version 1
+    world.pdf_b = PdfDocument.objects.create(
+        plan=world.plan_b,
+        version=world.version_b,
+        kind=PdfDocument.Kind.SUBMITTED,
+        state=PdfDocument.State.DONE,
+        pages=1,
+    )
+    world.pdf_b.file.save("v1-submitted.pdf", ContentFile(b"%PDF-1.7 park B"), save=True)
     return world
 
 
@@ -200,6 +213,7 @@ def _review_state(plan) -> tuple:
             )
         ),
         StatusChange.objects.filter(plan=plan).count(),
+        sorted(PdfDocument.objects.filter(plan=plan).values_list("pk", "state", "created_at")),
     )
 
 

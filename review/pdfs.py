@@ -1,0 +1,201 @@
+"""The PDFs of a plan: asked for here, rendered by the Celery task review.render_pdf.
+
+Invariants:
+- a submitted version gets its PDF when it is submitted, the approved version another one (with
+  the approval page) when it is approved; both are asked for after the transaction commits, and
+  a failure to queue or to render never undoes or blocks the submission or the approval;
+- asking again for a version's PDF that is ready, queued or rendering does nothing unless an
+  admin forces it (`force`), so a retried or duplicated task never renders twice;
+- the draft preview is one record per plan, rendered anew each time it is asked for;
+- the record says where the work is (queued, rendering, ready, failed with a readable reason).
+"""
+
+import logging
+import time
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.utils import InterfaceError, OperationalError
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from plans.models import Plan
+from review.models import PdfDocument, StatusChange, Version
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try (the storage or the database briefly away); anything else fails.
+TRANSIENT = (OSError, OperationalError, InterfaceError)
+
+
+def pdf_request(
+    *, plan: Plan, kind: str, version: Version | None = None, actor=None, force: bool = False
+) -> PdfDocument:
+    """The plan's PDF of this kind, queued for rendering unless it is already there."""
+    with transaction.atomic():
+        if kind == PdfDocument.Kind.DRAFT:
+            pdf, created = PdfDocument.objects.select_for_update().get_or_create(
+                plan=plan, kind=kind
+            )
+            if pdf.is_pending and not created and not force:
+                return pdf
+        else:
+            pdf, created = PdfDocument.objects.select_for_update().get_or_create(
+                version=version, kind=kind, defaults={"plan": plan}
+            )
+            if not created and not force and pdf.state != PdfDocument.State.FAILED:
+                return pdf
+        pdf.state = PdfDocument.State.QUEUED
+        pdf.error = ""
+        pdf.attempts = 0
+        pdf.requested_by = actor if getattr(actor, "pk", None) else None
+        pdf.created_at = timezone.now()
+        pdf.started_at = pdf.finished_at = None
+        pdf.save()
+        transaction.on_commit(lambda: _dispatch(pdf.pk))
+    return pdf
+
+
+def _dispatch(pdf_id: int) -> None:
+    """Hand the work to the worker. Called after the commit: whatever goes wrong here (no
+    broker; an eager render that fails) is recorded on the PDF, never raised at the user."""
+    from celery.exceptions import Retry
+
+    from review.tasks import render_pdf
+
+    try:
+        render_pdf.delay(pdf_id)
+    except Retry as retry:
+        # eager mode (no broker): there is no worker to try again later; an admin re-runs it
+        _record_failure(PdfDocument(pk=pdf_id), retry.exc or retry, final=True)
+    except Exception as error:  # the submission must stand whatever happens
+        logger.exception("PDF %s could not be queued", pdf_id)
+        PdfDocument.objects.filter(pk=pdf_id, state=PdfDocument.State.QUEUED).update(
+            state=PdfDocument.State.FAILED,
+            error=_("The rendering could not be queued: %(error)s") % {"error": error},
+            finished_at=timezone.now(),
+        )
+
+
+def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
+    """Render one PDF (the worker's side). Idempotent: a PDF that is ready is left alone."""
+    with transaction.atomic():
+        pdf = PdfDocument.objects.select_for_update().filter(pk=pdf_id).first()
+        if pdf is None or pdf.state == PdfDocument.State.DONE:
+            return pdf
+        pdf.state = PdfDocument.State.RENDERING
+        pdf.started_at = timezone.now()
+        pdf.attempts += 1
+        pdf.save(update_fields=["state", "started_at", "attempts"])
+    started = time.perf_counter()
+    try:
+        content, pages = _render(pdf)
+    except TRANSIENT as error:
+        _record_failure(pdf, error, final=last_attempt)
+        raise
+    except Exception as error:  # recorded with its reason, shown to the user
+        logger.exception("PDF %s failed", pdf_id)
+        _record_failure(pdf, error, final=True)
+        return pdf
+    old_name = pdf.file.name
+    pdf.file.save(_filename(pdf), ContentFile(content), save=False)
+    pdf.pages = pages
+    pdf.size = len(content)
+    pdf.render_ms = round((time.perf_counter() - started) * 1000)
+    pdf.state = PdfDocument.State.DONE
+    pdf.finished_at = timezone.now()
+    pdf.error = ""
+    pdf.save()
+    if old_name and old_name != pdf.file.name:
+        pdf.file.storage.delete(old_name)
+    return pdf
+
+
+def _record_failure(pdf: PdfDocument, error: Exception, *, final: bool) -> None:
+    reason = str(error) or error.__class__.__name__
+    if final:
+        state, message = PdfDocument.State.FAILED, reason
+    else:
+        state, message = (
+            PdfDocument.State.QUEUED,
+            _("Will try again: %(reason)s") % {"reason": reason},
+        )
+    PdfDocument.objects.filter(pk=pdf.pk).update(
+        state=state, error=message[:2000], finished_at=timezone.now() if final else None
+    )
+
+
+def pdf_timed_out(pdf_id: int) -> None:
+    PdfDocument.objects.filter(pk=pdf_id).exclude(state=PdfDocument.State.DONE).update(
+        state=PdfDocument.State.FAILED,
+        error=_("Rendering took too long and was stopped."),
+        finished_at=timezone.now(),
+    )
+
+
+def _filename(pdf: PdfDocument) -> str:
+    if pdf.kind == PdfDocument.Kind.DRAFT:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        return f"draft-{stamp}.pdf"
+    return f"v{pdf.version.number}-{pdf.kind}.pdf"
+
+
+def document_pdf_html(pdf: PdfDocument) -> str:
+    """The page WeasyPrint prints for this PDF: the frozen version (or the draft), with the
+    approval page after it when the plan was approved."""
+    from plans.pdf import pdf_html
+    from plans.selectors import plan_document, storage_file_url
+    from review.document import version_document
+
+    plan = Plan.objects.select_related("park__province", "cycle").get(pk=pdf.plan_id)
+    with translation.override("zh-hans"):
+        if pdf.kind == PdfDocument.Kind.DRAFT:
+            doc = plan_document(plan, file_url=storage_file_url)
+            title = f"{doc.plan.park.name} · {_('draft')}"
+            extra = ""
+        else:
+            version = Version.objects.select_related("plan__park", "plan__cycle").get(
+                pk=pdf.version_id
+            )
+            doc = version_document(version, file_url=storage_file_url)
+            title = _("%(park)s · version %(number)s") % {
+                "park": doc.plan.park.name,
+                "number": version.number,
+            }
+            extra = approval_html(version) if pdf.kind == PdfDocument.Kind.APPROVED else ""
+        return pdf_html(
+            doc=doc, draft=pdf.kind == PdfDocument.Kind.DRAFT, running_title=title, extra_html=extra
+        )
+
+
+def _render(pdf: PdfDocument) -> tuple[bytes, int]:
+    from plans.pdf import render_pdf
+
+    return render_pdf(document_pdf_html(pdf))
+
+
+def approval_html(version: Version) -> str:
+    """The approval page: the reviewing body's stamp, the review timeline and the verification
+    block (content hash, QR code to the public verification page)."""
+    import segno
+    from django.conf import settings
+    from django.urls import reverse
+
+    changes = list(StatusChange.objects.filter(plan_id=version.plan_id).select_related("version"))
+    approval = next(
+        (c for c in reversed(changes) if c.action == "approve" and c.version_id == version.pk),
+        None,
+    )
+    url = settings.SITE_URL.rstrip("/") + reverse("review:verify", args=[version.content_hash])
+    qr = segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff")
+    return render_to_string(
+        "review/pdf/approval.html",
+        {
+            "version": version,
+            "approval": approval,
+            "changes": changes,
+            "verify_url": url,
+            "qr_svg": qr,
+        },
+    )
