@@ -334,7 +334,10 @@ class PdfDownloadView(PlanAccessMixin, View):
         else:
             name = f"{self.plan.park.name}-绿色发展行动方案-草稿.pdf"
         response = FileResponse(
-            self.pdf.file.open("rb"), content_type="application/pdf", filename=name
+            self.pdf.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=name,
         )
         response["Cache-Control"] = "private, no-cache"
         return response

@@ -8,58 +8,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from indicators.demo import seed_demo_numbers
-from plans.demo import seed_demo_plan
 from plans.models import Plan
 from review.models import Comment, Version
 from review.workflow import State
-from tests.factories import PASSWORD, PlanFactory
-from tests.review.conftest import complete_park_profile
+from tests.e2e.conftest import act
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def plan(world, catalogue):
-    complete_park_profile(world.park_a, world.manager_a)
-    plan = PlanFactory(park=world.park_a)
-    seed_demo_plan(plan, world.editor_a)
-    seed_demo_numbers(plan, world.editor_a)
-    return plan
-
-
-@pytest.fixture
-def session(browser, browser_context_args, live_server):
-    """A logged-in browser context of its own for each user (own cookies, own tabs)."""
-    contexts = []
-
-    def open_as(user):
-        context = browser.new_context(**browser_context_args)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def act(page, plan, action: str, **fields) -> None:
-    """Press a transition's button on the review panel, after filling its form's fields."""
-    form = page.locator(f'form[action$="/review/{action}/"]')
-    for name, value in fields.items():
-        field = form.locator(f'[name="{name}"]')
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
 
 
 def status(plan) -> str:

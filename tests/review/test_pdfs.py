@@ -269,3 +269,27 @@ def test_reviewers_cannot_make_draft_pdfs_nor_park_staff_render_versions_again(
     assert client_for(world.reviewer_a).post(url).status_code == 403
     assert client_for(world.manager_a).post(url).status_code == 403  # not editable now
     assert not PdfDocument.objects.filter(plan=ready_plan).exists()
+
+
+@pytest.mark.pdf
+def test_an_admin_renders_a_failed_pdf_again_from_the_django_admin(
+    world, ready_plan, monkeypatch, django_capture_on_commit_callbacks, admin_client
+):
+    def broken(html):
+        raise ValueError("字体缺失")
+
+    monkeypatch.setattr("plans.pdf.render_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(ready_plan, world, "submit", "manager_a")
+    pdf = PdfDocument.objects.get(plan=ready_plan)
+    assert pdf.state == "failed"
+    monkeypatch.setattr("plans.pdf.render_pdf", lambda html: (b"%PDF-1.7 again", 3))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:review_pdfdocument_changelist"),
+            {"action": "render_again", "_selected_action": [pdf.pk]},
+        )
+
+    pdf.refresh_from_db()
+    assert (pdf.state, pdf.pages, pdf.error) == ("done", 3, "")
