@@ -8,6 +8,7 @@ Formulas (../shared/domain/README.md, "Formulas"):
 Every figure carries the coefficient set it used; values are Decimals, never floats.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -184,34 +185,70 @@ def average_yearly_cut(first: Decimal | None, last: Decimal | None, years: int) 
     return (Decimal(1) - Decimal(str(ratio))) * HUNDRED
 
 
+@dataclass(frozen=True)
+class Ratio:
+    """A derived indicator as numerator / denominator × scale, each read for a year from the data
+    tables (`values`) or the energy totals (`totals`: {"tce"|"co2": {year: Decimal}}). A plan's
+    figure is its own ratio; a group of parks' figure is Σ numerators / Σ denominators (a ratio
+    of sums, never the average of the parks' ratios)."""
+
+    numerator: Callable[[dict, dict, int], Decimal | None]
+    denominator: Callable[[dict, dict, int], Decimal | None]
+    scale: Decimal = Decimal(1)
+
+    def parts(self, values: dict, totals: dict, year: int) -> tuple[Decimal | None, ...]:
+        return self.numerator(values, totals, year), self.denominator(values, totals, year)
+
+    def of(self, values: dict, totals: dict, year: int) -> Decimal | None:
+        return _ratio(*self.parts(values, totals, year), self.scale)
+
+
+def _cell(table: str, row: str):
+    return lambda values, totals, year: _row(values, table, row, year)
+
+
+def _total(kind: str):
+    return lambda values, totals, year: totals[kind].get(year)
+
+
+def _solid_waste_base(values: dict, totals: dict, year: int) -> Decimal | None:
+    generated = _row(values, "pollutants", "sw_generated", year)
+    stored = _row(values, "pollutants", "sw_stored", year)
+    return None if generated is None else generated + (stored or Decimal(0))
+
+
+# The formulas of ../shared/domain/README.md ("Formulas"); units as the data tables are entered.
+RATIOS: dict[str, Ratio] = {
+    "energy_intensity_iav": Ratio(_total("tce"), _cell("economy", "iav")),
+    "co2_intensity_iav": Ratio(_total("co2"), _cell("economy", "iav")),
+    "energy_intensity_gdp": Ratio(_total("tce"), _cell("economy", "gdp")),
+    "wastewater_intensity_iav": Ratio(
+        _cell("pollutants", "wastewater"), _cell("economy", "iav"), TONNES_PER_10K_TONNES
+    ),
+    "fresh_water_intensity_iav": Ratio(
+        _cell("water", "fresh"), _cell("economy", "iav"), M3_PER_10K_M3
+    ),
+    "water_reuse_rate": Ratio(_cell("water", "reused"), _cell("water", "total"), HUNDRED),
+    "solid_waste_utilization_rate": Ratio(
+        _cell("pollutants", "sw_utilised"), _solid_waste_base, HUNDRED
+    ),
+    **{
+        f"{pollutant}_intensity_iav": Ratio(
+            _cell("pollutants", pollutant), _cell("economy", "iav"), KG_PER_TONNE
+        )
+        for pollutant in ("cod", "nh3n", "so2", "nox")
+    },
+}
+
+
 def derived_series(values: dict, account: EnergyAccount) -> dict[str, dict[int, Decimal | None]]:
     """Every derivable indicator for every history year."""
     years = account.years
+    totals = {"tce": account.total_tce, "co2": account.total_co2}
     series: dict[str, dict[int, Decimal | None]] = {key: {} for key in DERIVED}
     for y in years:
-        iav, gdp = _row(values, "economy", "iav", y), _row(values, "economy", "gdp", y)
-        series["energy_intensity_iav"][y] = _ratio(account.total_tce[y], iav)
-        series["co2_intensity_iav"][y] = _ratio(account.total_co2[y], iav)
-        series["energy_intensity_gdp"][y] = _ratio(account.total_tce[y], gdp)
-        series["wastewater_intensity_iav"][y] = _ratio(
-            _row(values, "pollutants", "wastewater", y), iav, TONNES_PER_10K_TONNES
-        )
-        series["fresh_water_intensity_iav"][y] = _ratio(
-            _row(values, "water", "fresh", y), iav, M3_PER_10K_M3
-        )
-        series["water_reuse_rate"][y] = _ratio(
-            _row(values, "water", "reused", y), _row(values, "water", "total", y), HUNDRED
-        )
-        generated = _row(values, "pollutants", "sw_generated", y)
-        stored = _row(values, "pollutants", "sw_stored", y)
-        base = None if generated is None else generated + (stored or Decimal(0))
-        series["solid_waste_utilization_rate"][y] = _ratio(
-            _row(values, "pollutants", "sw_utilised", y), base, HUNDRED
-        )
-        for pollutant in ("cod", "nh3n", "so2", "nox"):
-            series[f"{pollutant}_intensity_iav"][y] = _ratio(
-                _row(values, "pollutants", pollutant, y), iav, KG_PER_TONNE
-            )
+        for key, ratio in RATIOS.items():
+            series[key][y] = ratio.of(values, totals, y)
         series["co2_intensity_cut_rate"][y] = None
     co2 = series["co2_intensity_iav"]
     if years:

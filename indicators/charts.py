@@ -18,7 +18,10 @@ _LEGEND_IDS = re.compile(r'\sid="activate-serie-\d+"')
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
 
-def _style():
+SERIES_COLOURS = ("#6c757d", "#1e6b45", "#d9480f", "#c92a2a")
+
+
+def _style(colours=SERIES_COLOURS):
     from pygal.style import Style
 
     return Style(
@@ -28,7 +31,7 @@ def _style():
         foreground="#333",
         foreground_strong="#111",
         foreground_subtle="#ccc",
-        colors=("#6c757d", "#1e6b45", "#d9480f", "#c92a2a"),
+        colors=colours,
         title_font_size=15,
         label_font_size=12,
         legend_font_size=12,
@@ -95,21 +98,16 @@ def _draw(
 
     years = sorted(set(history) | {base_year} | set(targets))
     chart = pygal.Line(
-        style=_style(),
-        width=640,
-        height=340,
-        js=[],
-        disable_xml_declaration=True,
-        show_dots=True,
-        dots_size=3,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=4,
-        truncate_legend=-1,
-        y_title=unit,
-        allow_interruptions=True,
-        print_values=False,
-        margin=12,
-        margin_bottom=24,  # room for the legend under the axis labels
+        **chart_options(
+            width=640,
+            height=340,
+            show_dots=True,
+            dots_size=3,
+            legend_at_bottom_columns=4,
+            y_title=unit,
+            allow_interruptions=True,
+            print_values=False,
+        )
     )
     chart.title = title
     chart.x_labels = [str(y) for y in years]
@@ -123,7 +121,26 @@ def _draw(
             show_dots=False,
             stroke_style={"dasharray": "6,4", "width": 2},
         )
+    return svg_of(chart)
+
+
+def svg_of(chart) -> str:
+    """A pygal chart's SVG without its script and its page-wide legend ids."""
     return _LEGEND_IDS.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
+def chart_options(colours=SERIES_COLOURS, **overrides) -> dict:
+    """The options every portal chart shares (style, no script, legend below)."""
+    return {
+        "style": _style(colours),
+        "js": [],
+        "disable_xml_declaration": True,
+        "legend_at_bottom": True,
+        "truncate_legend": -1,
+        "margin": 12,
+        "margin_bottom": 24,
+        **overrides,
+    }
 
 
 def indicator_svg(row, numbers) -> str:

@@ -167,7 +167,11 @@ def version_document(version: Version, *, file_url: FileUrl | None = None) -> Pl
         outline_version=version.outline_version,
         carbon_peak_year=snap.get("plan", {}).get("carbon_peak_year"),
     )
-    profile = thaw(ParkProfile, {k: v for k, v in frozen_park.items() if k != "id"}, park=park)
+    profile = thaw(
+        ParkProfile,
+        {k: v for k, v in frozen_park.items() if k not in {"id", "seal"}},
+        park=park,
+    )
     seal = frozen_park.get("seal") or {}
 
     frozen_sections = snap.get("sections", {})

@@ -135,6 +135,14 @@ def plan_snapshot(plan: Plan) -> dict:
                     if r.plan_indicator.indicator_id
                     else None
                 ),
+                "reference_comparison": (
+                    r.plan_indicator.indicator.reference_comparison
+                    if r.plan_indicator.indicator_id
+                    else ""
+                ),
+                "category": (
+                    r.plan_indicator.indicator.category if r.plan_indicator.indicator_id else ""
+                ),
                 "derivation": (
                     r.plan_indicator.indicator.derivation if r.plan_indicator.indicator_id else ""
                 ),
