@@ -166,9 +166,9 @@ def indicator_pages():
 
 
 def review_pages():
-    """The review queue with 10 and with 178 parks in review, 3 versions each (queries must not
-    grow with the number of submissions), and the review page of a full plan, with no comments
-    and with 40 (queries must not grow with the comments either)."""
+    """The review queue and the national dashboard with 10 and with 178 parks in review, 3
+    versions each (queries must not grow with the number of submissions), and the review page of
+    a full plan, with no comments and with 40 (queries must not grow with the comments either)."""
     from indicators.demo import seed_demo_numbers
     from parks.models import Park, Province, User
     from plans.demo import seed_demo_plan
@@ -188,8 +188,11 @@ def review_pages():
     Park.objects.bulk_create(
         Park(name=f"合成审核园区{i:03d}", province=province) for i in range(max(missing, 0))
     )
-    # every park's plan submitted three times: one frozen snapshot reused, the rows bulk-made
+    # every park's plan submitted three times: one frozen snapshot of a demo plan with its
+    # numbers (about 40 KB of JSON) reused, the rows bulk-made
     template = plan_get_or_create(park=Park.objects.order_by("pk").first(), cycle=cycle)
+    seed_demo_plan(template, User.objects.get(username="suzhou_editor"))
+    seed_demo_numbers(template, User.objects.get(username="suzhou_editor"))
     snapshot = version_freeze(plan=template, actor=manager)
     Version.objects.filter(pk=snapshot.pk).delete()
 
@@ -213,12 +216,17 @@ def review_pages():
     client = Client()
     client.force_login(national)
     parks = list(Park.objects.order_by("pk"))
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    dashboard = reverse("review:dashboard") + "?states=submitted"
     submit(parks[:10])
     rows["review queue, 10 parks x 3 versions"] = measure(client, reverse("review:queue"))
+    rows["dashboard, 10 parks"] = measure(admin, dashboard)
     submit(parks[10:])
     rows[f"review queue, {len(parks)} parks x 3 versions"] = measure(
         client, reverse("review:queue")
     )
+    rows[f"dashboard, {len(parks)} parks"] = measure(admin, dashboard)
     rows[f"review queue, {len(parks)} parks, page 4"] = measure(
         client, reverse("review:queue") + "?page=4"
     )

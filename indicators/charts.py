@@ -139,6 +139,7 @@ def chart_options(colours=SERIES_COLOURS, **overrides) -> dict:
         "truncate_legend": -1,
         "margin": 12,
         "margin_bottom": 24,
+        "no_data_text": _("No data"),
         **overrides,
     }
 

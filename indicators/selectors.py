@@ -68,6 +68,16 @@ class IndicatorRow:
     warnings: list[Warning]
 
     @property
+    def has_numbers(self) -> bool:
+        """Whether there is anything to chart: history, a baseline or a target."""
+        pi = self.plan_indicator
+        return (
+            any(v is not None for v in (self.history or {}).values())
+            or pi.baseline not in ("", None)
+            or any(v not in ("", None) for v in (pi.targets or {}).values())
+        )
+
+    @property
     def unjustified(self) -> list[Warning]:
         given = self.plan_indicator.justifications or {}
         return [w for w in self.warnings if not (given.get(w.code) or "").strip()]

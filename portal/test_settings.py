@@ -1,6 +1,8 @@
 """Test settings: the same as production settings, only faster. Never a different behaviour."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from portal.settings import *  # noqa: F403
@@ -11,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="greenplan-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 for _alias in ("default", "private"):
     STORAGES[_alias] = {  # noqa: F405
         "BACKEND": "django.core.files.storage.FileSystemStorage",
