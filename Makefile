@@ -7,7 +7,7 @@ PORT   ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps venv messages run test lint check-migrations \
-        pytest worker beat services bench clean
+        pytest worker beat services bench bench-pdf bench-exports clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ services: ## Start PostgreSQL and Redis on 127.0.0.1 (installs them if missing)
 
 bench: venv ## Benchmarks: query counts and server times, written to bench/out/
 	$(BIN)/python bench/run.py
+
+bench-pdf: venv ## PDF benchmark: full plan with WeasyPrint and Chromium, demo plans on two workers
+	$(BIN)/python bench/pdf.py
+
+bench-exports: venv ## Excel export benchmark: 174 demo parks and 3,000 synthetic parks
+	$(BIN)/python bench/exports.py
 
 clean: ## Remove the virtual environment, the SQLite database and private files
 	rm -rf $(VENV) db.sqlite3 var staticfiles test-results

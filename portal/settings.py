@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.deadline_reminders",
         "schedule": 60 * 60 * 24,  # daily; reminders are idempotent per user and day
     },
+    "expire-exports": {
+        "task": "review.expire_exports",
+        "schedule": 60 * 60 * 24,  # daily; deletes export files past their expiry
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

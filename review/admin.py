@@ -1,7 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from review.models import Comment, PdfDocument, StatusChange, Version
+from review.models import (
+    Comment,
+    ExportJob,
+    PdfDocument,
+    StatusChange,
+    SummarySnapshot,
+    Version,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -62,3 +69,24 @@ class PdfDocumentAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    list_display = (
+        "requested_by",
+        "cycle",
+        "state",
+        "progress",
+        "parks",
+        "created_at",
+        "expires_at",
+    )
+    list_filter = ("state",)
+    list_select_related = ("requested_by",)
+
+
+@admin.register(SummarySnapshot)
+class SummarySnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("name", "cycle", "created_by", "created_at")
+    list_select_related = ("cycle", "created_by")

@@ -30,7 +30,7 @@ class ExportForm(forms.Form):
         label=gettext_lazy("States"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Approved plans unless chosen otherwise; drafts are never exported."),
+        help_text=gettext_lazy("Approved plans unless you choose otherwise; never drafts."),
     )
     snapshot = forms.ChoiceField(
         label=gettext_lazy("Snapshot"),

@@ -18,7 +18,7 @@ from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
 from review import services as review_services
-from review.models import Comment, PdfDocument, StatusChange, Version
+from review.models import Comment, ExportJob, PdfDocument, StatusChange, Version
 from tests.factories import (
     AttachmentFactory,
     CustomFuelFactory,
@@ -101,6 +101,8 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
 # Pages with an id that are not park data: a park user lacks the right (403), see below.
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:province-update": lambda w: {"pk": w.province_b.pk},
+    # An export belongs to the user who asked for it (anyone else: 404, tests/review/test_exports)
+    "review:export-download": lambda w: {"pk": w.export_b.pk},
 }
 
 
@@ -182,6 +184,10 @@ def _give_park_b_a_plan(world) -> SimpleNamespace:
         pages=1,
     )
     world.pdf_b.file.save("v1-submitted.pdf", ContentFile(b"%PDF-1.7 park B"), save=True)
+    # ... and province B's reviewer's Excel export
+    world.export_b = ExportJob.objects.create(
+        requested_by=world.reviewer_b, cycle="2021-2025", state=ExportJob.State.DONE
+    )
     return world
 
 
