@@ -159,11 +159,37 @@ class EmailPreference(models.Model):
         return f"{self.user}: {self.muted}"
 
 
+class BackgroundJob(models.Model):
+    """What a Celery job records of itself, for the page that shows it: its state (queued,
+    running, ready, failed with a readable reason, expired), and when it started and ended."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.RUNNING}
+
+
 def pdf_upload_to(instance, filename):
     return f"pdfs/plan-{instance.plan_id}/{filename}"
 
 
-class PdfDocument(models.Model):
+class PdfDocument(BackgroundJob):
     """A rendered PDF of a plan: the document of record of a submitted version (rendered on
     submit), of an approved version (with the approval page, rendered on approval), or a draft
     preview with the 草稿 watermark. Rendered by a Celery task that records its progress here."""
@@ -173,35 +199,23 @@ class PdfDocument(models.Model):
         SUBMITTED = "submitted", _("Submitted version")
         APPROVED = "approved", _("Approved version")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RENDERING = "rendering", _("Rendering")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pdfs")
     version = models.ForeignKey(
         Version, on_delete=models.CASCADE, null=True, blank=True, related_name="pdfs"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     file = models.FileField(upload_to=pdf_upload_to, storage=private_storage, blank=True)
     pages = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     render_ms = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanOwnedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("PDF document")
         verbose_name_plural = _("PDF documents")
         constraints = [
@@ -224,10 +238,6 @@ class PdfDocument(models.Model):
 
     def __str__(self):
         return f"{self.plan} · {self.get_kind_display()} · {self.get_state_display()}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.state in {self.State.QUEUED, self.State.RENDERING}
 
 
 class SummarySnapshot(models.Model):
@@ -266,16 +276,9 @@ class ExportJobQuerySet(models.QuerySet):
         return self.filter(requested_by=user)
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """A national or provincial Excel export, made by a Celery task: its scope, its progress and
     its private file, which expires."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
@@ -286,28 +289,18 @@ class ExportJob(models.Model):
     snapshot = models.ForeignKey(
         SummarySnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     step = models.CharField(max_length=100, blank=True)
     file = models.FileField(upload_to=export_upload_to, storage=private_storage, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     parks = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
 
     def __str__(self):
         return f"{self.requested_by} · {self.cycle} · {self.get_state_display()}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.state in {self.State.QUEUED, self.State.RUNNING}

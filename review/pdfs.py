@@ -84,7 +84,7 @@ def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
         pdf = PdfDocument.objects.select_for_update().filter(pk=pdf_id).first()
         if pdf is None or pdf.state == PdfDocument.State.DONE:
             return pdf
-        pdf.state = PdfDocument.State.RENDERING
+        pdf.state = PdfDocument.State.RUNNING
         pdf.started_at = timezone.now()
         pdf.attempts += 1
         pdf.save(update_fields=["state", "started_at", "attempts"])
