@@ -158,8 +158,10 @@ def dashboard(*, user, scope: summaries.Scope) -> Dashboard:
         else:
             by_section[_("The plan as a whole")] += 1
 
-    # the numbers of the plans in scope: one pass over their snapshots
-    versions = list(summaries.iterate(summaries.standing_versions(user=user, scope=scope)))
+    # the numbers of the plans in scope: one pass over their snapshots (or the cache's)
+    indicators, totals, covered = summaries.figures(
+        summaries.standing_versions(user=user, scope=scope), base_year=cycle.base_year
+    )
     return Dashboard(
         scope=scope,
         cycle=cycle,
@@ -174,9 +176,9 @@ def dashboard(*, user, scope: summaries.Scope) -> Dashboard:
             if reason in ReturnReason.values
         ],
         returns_by_section=by_section.most_common(),
-        indicators=summaries.indicator_summaries(versions, base_year=cycle.base_year),
-        totals=summaries.totals_of(versions),
-        parks_covered=len(versions),
+        indicators=indicators,
+        totals=totals,
+        parks_covered=covered,
         state_labels=[str(State(s).label) for s in scope.states],
     )
 
@@ -186,11 +188,10 @@ def peer_view(*, version) -> list[dict]:
     plan in the cycle, and among its province's, for each required indicator (percentiles)."""
     plan = version.plan
     scope = summaries.Scope(cycle=plan.cycle.code, states=summaries.SUMMARY_STATES)
-    national = summaries.indicator_summaries(
-        # every park, nationally: only percentiles leave this function, never another park's
-        # numbers, so the park itself or a provincial reviewer may see them
-        summaries.iterate(summaries.standing_versions(user=None, scope=scope)),
-        base_year=plan.cycle.base_year,
+    # every park, nationally: only percentiles leave this function, never another park's
+    # numbers, so the park itself or a provincial reviewer may see them
+    national, _totals, _count = summaries.figures(
+        summaries.standing_versions(user=None, scope=scope), base_year=plan.cycle.base_year
     )
     by_code = {s.code: s for s in national}
     province = plan.park.province.code

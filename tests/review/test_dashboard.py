@@ -226,8 +226,11 @@ def test_only_an_admin_freezes_a_snapshot(world, client_for, parks):
 
 
 def test_dashboard_queries_do_not_grow_with_the_parks(world, client_for, parks, catalogue):
+    from django.core.cache import cache
+
     client = client_for(world.admin)
     client.get(DASHBOARD)  # warm
+    cache.clear()  # both measured with the snapshots read (no cached figures)
     with CaptureQueriesContext(connection) as few:
         client.get(DASHBOARD, APPROVED_AND_IN_REVIEW)
     editor = UserFactory(park_editor=True, park=world.park_a)
@@ -237,6 +240,7 @@ def test_dashboard_queries_do_not_grow_with_the_parks(world, client_for, parks, 
         seed_demo_numbers(plan, editor)
         version_freeze(plan=plan, actor=editor)
         Plan.objects.filter(pk=plan.pk).update(status=State.APPROVED)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = client.get(DASHBOARD, APPROVED_AND_IN_REVIEW)
 
@@ -260,3 +264,24 @@ def test_peer_view_places_the_park_among_the_others(world, client_for, parks):
     energy_a = {row["name"]: row for row in page_a.context["peers"]}["单位工业增加值综合能耗"]
     assert (energy_a["baseline_national"], energy_a["baseline_province"]) == (100, 100)
     assert "在其他园区中的位置" in text_of(page_a.content.decode())
+
+
+def test_the_figures_are_cached_by_the_versions_they_come_from(world, client_for, parks):
+    from django.core.cache import cache
+
+    client = client_for(world.admin)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(DASHBOARD).context["board"]
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(DASHBOARD).context["board"]
+
+    # the second reading takes the sums from the cache (one query fewer: no snapshots read) ...
+    assert len(warm) == len(cold) - 1
+    assert (
+        row(second, "energy_intensity_iav").national_baseline()
+        == row(first, "energy_intensity_iav").national_baseline()
+    )
+    # ... and a new standing version is a new key: the figures follow at once
+    Plan.objects.filter(pk=parks["third"].pk).update(status=State.APPROVED)
+    assert client.get(DASHBOARD).context["board"].parks_covered == 3
