@@ -58,12 +58,6 @@ def indicator_chart_svg(
 ) -> str:
     """The chart's SVG, from the shared cache when the same numbers were drawn before (a frozen
     version's charts never change; a page of charts costs ~12 ms each to draw)."""
-    import hashlib
-    import json
-
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
     inputs = {
         "title": title,
         "unit": unit,
@@ -73,13 +67,24 @@ def indicator_chart_svg(
         "targets": targets,
         "reference": reference,
     }
+    return cached_svg("indicator-chart:2", inputs, lambda: _draw(**inputs))
+
+
+def cached_svg(kind: str, inputs, draw) -> str:
+    """`draw()`, kept in the shared cache under the digest of its inputs and the language."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
     digest = hashlib.sha256(
         json.dumps([get_language(), inputs], default=str, sort_keys=True).encode()
     ).hexdigest()
-    key = f"indicator-chart:2:{digest}"
+    key = f"{kind}:{digest}"
     svg = cache.get(key)
     if svg is None:
-        svg = _draw(**inputs)
+        svg = draw()
         cache.set(key, svg, CACHE_SECONDS)
     return svg
 

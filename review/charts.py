@@ -2,11 +2,16 @@
 
 from django.utils.translation import gettext as _
 
-from indicators.charts import chart_options, svg_of
+from indicators.charts import cached_svg, chart_options, svg_of
 
 
 def progress_chart(provinces) -> str:
     """Parks by province and where their plans stand, as stacked horizontal bars."""
+    rows = [(p.name, p.approved, p.in_review, p.returned, p.not_submitted) for p in provinces]
+    return cached_svg("progress-chart:1", rows, lambda: _progress_chart(provinces))
+
+
+def _progress_chart(provinces) -> str:
     import pygal
 
     rows = [p for p in provinces if p.parks]
@@ -30,6 +35,12 @@ def progress_chart(provinces) -> str:
 
 def distribution_chart(summary) -> str:
     """Every park's stated baseline and 2025 target, each sorted, with the national reference."""
+    inputs = [summary.name, summary.unit, summary.baselines, summary.targets]
+    inputs.append(summary.reference_value)
+    return cached_svg("distribution-chart:1", inputs, lambda: _distribution_chart(summary))
+
+
+def _distribution_chart(summary) -> str:
     import pygal
 
     chart = pygal.Line(
