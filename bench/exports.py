@@ -66,9 +66,7 @@ def full_snapshot() -> dict:
     """The frozen snapshot of a full plan, on a park of its own (then removed again)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from indicators import services as numbers_services
-    from indicators.demo import seed_demo_numbers
-    from indicators.models import Indicator, PlanIndicator
+    from indicators.demo import seed_demo_numbers, seed_more_indicators
     from parks.demo import DEMO_PROFILE, demo_seal_png
     from parks.models import Park, Province, User
     from parks.services import park_profile_get_or_create, park_profile_save
@@ -93,21 +91,7 @@ def full_snapshot() -> dict:
     plan = plan_get_or_create(park=park, cycle=cycle_current())
     seed_demo_plan(plan, editor, copies=FULL_PLAN["copies"])
     seed_demo_numbers(plan, editor)
-    chosen = PlanIndicator.objects.filter(plan=plan, indicator__isnull=False)
-    for indicator in Indicator.objects.filter(required=False).exclude(
-        pk__in=chosen.values("indicator_id")
-    ):
-        if PlanIndicator.objects.filter(plan=plan).count() >= FULL_PLAN["indicators"]:
-            break
-        numbers_services.plan_indicator_add(plan=plan, actor=editor, indicator=indicator)
-    for i in range(FULL_PLAN["indicators"] - PlanIndicator.objects.filter(plan=plan).count()):
-        numbers_services.plan_indicator_add(
-            plan=plan,
-            actor=editor,
-            custom_name=f"自定指标{i + 1}",
-            custom_unit="%",
-            custom_direction="higher",
-        )
+    seed_more_indicators(plan, editor, FULL_PLAN["indicators"])
     version = version_freeze(plan=plan, actor=manager)
     return version.snapshot
 

@@ -197,9 +197,8 @@ def frozen_pdf_html(plan, manager) -> tuple[str, str]:
 
 def full_plan(editor, manager, seal: bytes) -> tuple[str, str, dict]:
     """The full plan on a park of its own (the 174 demo parks are left to part 3)."""
-    from indicators import services as numbers_services
-    from indicators.demo import seed_demo_numbers
-    from indicators.models import Indicator, PlanIndicator
+    from indicators.demo import seed_demo_numbers, seed_more_indicators
+    from indicators.models import PlanIndicator
     from parks.models import Park, Province
     from plans.demo import seed_demo_plan
     from plans.models import Figure, KeyProject, KeyTask
@@ -219,22 +218,7 @@ def full_plan(editor, manager, seal: bytes) -> tuple[str, str, dict]:
     for task in tasks.order_by("-pk")[: max(tasks.count() - FULL_PLAN["tasks"], 0)]:
         row_delete(kind=ROW_KINDS["tasks"], row=task, actor=editor, expected_revision=task.revision)
     seed_demo_numbers(plan, editor)
-    chosen = PlanIndicator.objects.filter(plan=plan, indicator__isnull=False)
-    optional = Indicator.objects.filter(required=False).exclude(
-        pk__in=chosen.values("indicator_id")
-    )
-    for indicator in optional.order_by("pk"):
-        if PlanIndicator.objects.filter(plan=plan).count() >= FULL_PLAN["indicators"]:
-            break
-        numbers_services.plan_indicator_add(plan=plan, actor=editor, indicator=indicator)
-    for i in range(FULL_PLAN["indicators"] - PlanIndicator.objects.filter(plan=plan).count()):
-        numbers_services.plan_indicator_add(
-            plan=plan,
-            actor=editor,
-            custom_name=f"自定指标{i + 1}",
-            custom_unit="%",
-            custom_direction="higher",
-        )
+    seed_more_indicators(plan, editor, FULL_PLAN["indicators"])
     counts = {
         "indicators": PlanIndicator.objects.filter(plan=plan).count(),
         "tasks": KeyTask.objects.filter(plan=plan).count(),

@@ -113,8 +113,7 @@ def indicator_pages():
 
     from indicators import selectors as numbers_selectors
     from indicators import services as numbers_services
-    from indicators.demo import seed_demo_numbers
-    from indicators.models import Indicator
+    from indicators.demo import seed_demo_numbers, seed_more_indicators
     from indicators.tables import TABLES
     from indicators.workbook import build_workbook, read_workbook
     from parks.models import Park, User
@@ -131,16 +130,7 @@ def indicator_pages():
     rows = {}
     for label in ("6 indicators", "25 indicators"):
         if label.startswith("25"):
-            for indicator in Indicator.objects.filter(required=False):
-                numbers_services.plan_indicator_add(plan=plan, actor=editor, indicator=indicator)
-            for i in range(25 - plan.indicators.count()):
-                numbers_services.plan_indicator_add(
-                    plan=plan,
-                    actor=editor,
-                    custom_name=f"自定指标{i}",
-                    custom_unit="%",
-                    custom_direction="higher",
-                )
+            seed_more_indicators(plan, editor, 25)
         rows[f"indicators page, {label}"] = measure(
             client, reverse("indicators:indicator-list", args=[plan.pk])
         )

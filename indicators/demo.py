@@ -130,3 +130,27 @@ def seed_demo_numbers(plan: Plan, actor) -> None:
             data=data,
             expected_revision=PlanIndicator.objects.get(pk=pi.pk).revision,
         )
+
+
+def seed_more_indicators(plan: Plan, actor, total: int) -> None:
+    """Bring the plan to `total` indicators: the catalogue's optional ones first, then the park's
+    own (for the benchmarks' full plans)."""
+    from indicators.models import Indicator, PlanIndicator
+    from indicators.services import plan_indicator_add
+
+    chosen = PlanIndicator.objects.filter(plan=plan, indicator__isnull=False)
+    optional = Indicator.objects.filter(required=False).exclude(
+        pk__in=chosen.values("indicator_id")
+    )
+    for indicator in optional.order_by("pk"):
+        if PlanIndicator.objects.filter(plan=plan).count() >= total:
+            return
+        plan_indicator_add(plan=plan, actor=actor, indicator=indicator)
+    for i in range(total - PlanIndicator.objects.filter(plan=plan).count()):
+        plan_indicator_add(
+            plan=plan,
+            actor=actor,
+            custom_name=f"自定指标{i + 1}",
+            custom_unit="%",
+            custom_direction="higher",
+        )

@@ -99,3 +99,19 @@ def pdf_rendering(request, settings):
     marked `pdf` do too; the hundreds of other tests that submit plans leave it out, through the
     operator's switch (portal.settings.PDF_RENDER_ON_TRANSITION)."""
     settings.PDF_RENDER_ON_TRANSITION = request.node.get_closest_marker("pdf") is not None
+
+
+@pytest.fixture
+def live_worker():
+    """A real Celery worker sharing the test database and private files (CI; skipped with the
+    reason where no Redis or PostgreSQL runs)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.live import celery_worker, require, shared_database_url
+
+    require(bool(settings.REDIS_URL), "REDIS_URL is not set: there is no broker for a worker")
+    require(connection.vendor == "postgresql", "the worker needs a database it can share")
+    env = {"DATABASE_URL": shared_database_url(), "MEDIA_ROOT": settings.MEDIA_ROOT}
+    with celery_worker(env=env) as process:
+        yield process

@@ -1,8 +1,6 @@
 """Checks that CI really runs on PostgreSQL, Redis and a Celery worker (skipped elsewhere)."""
 
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -10,9 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from portal.celery import app as celery_app
 from portal.tasks import ping
-from tests.live import require
+from tests.live import celery_worker, require
 
 pytestmark = pytest.mark.live_services
 
@@ -36,36 +33,9 @@ def test_a_real_celery_worker_runs_a_task(db):
     # given: a worker process on a queue of its own, talking to Redis
     require(bool(settings.REDIS_URL), "REDIS_URL is not set: there is no broker for a worker")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            queue,
-            "-P",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
+    with celery_worker(queue=queue):
         # when
         result = ping.apply_async(queue=queue).get(timeout=60)
-    finally:
-        celery_app.conf.task_always_eager = eager
-        worker.terminate()
-        worker.wait(timeout=30)
     # then: it ran in the worker, not in this process
     assert result.startswith("pong from ")
     assert int(result.rsplit(" ", 1)[1]) != os.getpid()

@@ -8,17 +8,18 @@ from tests.review.conftest import complete_park_profile
 pytestmark = pytest.mark.e2e
 
 
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 @pytest.fixture
 def login(live_server):
-    def _login(page, user):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
-
-    return _login
+    return lambda page, user: log_in(page, live_server, user)
 
 
 @pytest.fixture
@@ -41,12 +42,7 @@ def session(browser, browser_context_args, live_server):
         page = context.new_page()
         if user is None:  # a visitor who is not logged in
             return page
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
+        return log_in(page, live_server, user)
 
     yield open_as
     for context in contexts:

@@ -33,7 +33,6 @@ from review.workflow import State
 from tests.factories import ParkFactory, PlanFactory, UserFactory
 from tests.review.conftest import complete_park_profile
 from tests.review.helpers import messages_of, walk
-from tests.review.test_pdf_worker import worker  # noqa: F401  (the live worker fixture)
 
 D = Decimal
 
@@ -715,7 +714,7 @@ def test_an_export_for_a_user_who_lost_the_right_fails_with_the_reason(
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_makes_the_export_after_the_commit(world, client_for, request):
     # given a Celery worker on Redis (skipped with the reason where none can run)
-    process = request.getfixturevalue("worker")
+    process = request.getfixturevalue("live_worker")
 
     # when the national reviewer asks for an export (queued on Redis once committed)
     job = export_request(user=world.national, scope=Scope(cycle=world.cycle.code))
