@@ -138,6 +138,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Render the document of record (PDF) when a version is submitted or approved. An operator may
 # turn it off (e.g. while the workers are being upgraded) and re-run renders from the admin.
 PDF_RENDER_ON_TRANSITION = env.bool("PDF_RENDER_ON_TRANSITION", default=True)
+# Days an Excel export is kept before review.expire_exports deletes its file.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

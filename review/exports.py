@@ -12,7 +12,7 @@ Invariants:
   a readable reason, never raised at the user; a job that is ready is not built again (a
   retried or duplicated task does nothing);
 - the file is private: only the user who asked downloads it (ExportJob.objects.visible_to), and
-  it is deleted once `expires_at` passes (EXPORT_KEEP_DAYS, 7 days unless set).
+  it is deleted once `expires_at` passes (settings.EXPORT_KEEP_DAYS, 7 days unless set).
 """
 
 import datetime
@@ -42,7 +42,7 @@ TRANSIENT = (OSError, OperationalError, InterfaceError)
 
 
 def keep_days() -> int:
-    return getattr(settings, "EXPORT_KEEP_DAYS", 7)
+    return settings.EXPORT_KEEP_DAYS
 
 
 # --- services ---------------------------------------------------------------------------------
