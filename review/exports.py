@@ -25,20 +25,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.utils import InterfaceError, OperationalError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parks.roles import Level, Perm, has_perm, level_of
-from review import summaries
+from review import jobs, summaries
 from review.models import ExportJob, StatusChange, SummarySnapshot
 from review.workflow import State
 
 logger = logging.getLogger(__name__)
-
-# Errors worth another try (the storage or the database briefly away); anything else fails.
-TRANSIENT = (OSError, OperationalError, InterfaceError)
 
 
 def keep_days() -> int:
@@ -91,25 +87,15 @@ def job_scope(job: ExportJob) -> summaries.Scope:
 
 
 def _dispatch(job_id: int) -> None:
-    """Hand the work to the worker. Called after the commit: whatever goes wrong here (no
-    broker; an eager build that fails) is recorded on the job, never raised at the user."""
-    from celery.exceptions import Retry
-
     from review.tasks import export_summary
 
-    try:
-        export_summary.delay(job_id)
-    except Retry as retry:
-        # eager mode (no broker): there is no worker to try again later
-        _record_failure(job_id, retry.exc or retry, final=True)
-    except Exception as error:  # the page must answer whatever happens
-        logger.exception("Export %s could not be queued", job_id)
-        ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-            state=ExportJob.State.FAILED,
-            error=_("The export could not be queued: %(error)s") % {"error": error},
-            step="",
-            finished_at=timezone.now(),
-        )
+    jobs.dispatch(
+        export_summary,
+        ExportJob,
+        job_id,
+        not_queued=_("The export could not be queued: %(error)s"),
+        step="",
+    )
 
 
 class Progress:
@@ -155,12 +141,12 @@ def export_run(job_id: int, *, last_attempt: bool = True) -> ExportJob | None:
             name, content_path, result = _build(job)
     except SoftTimeLimitExceeded:
         raise  # the task records it (export_timed_out)
-    except TRANSIENT as error:
-        _record_failure(job.pk, error, final=last_attempt)
+    except jobs.TRANSIENT as error:
+        jobs.record_failure(ExportJob, job.pk, error, final=last_attempt, step="")
         raise
     except Exception as error:  # recorded with its reason, shown to the user
         logger.exception("Export %s failed", job_id)
-        _record_failure(job.pk, error, final=True)
+        jobs.record_failure(ExportJob, job.pk, error, final=True, step="")
         job.refresh_from_db()
         return job
     try:
@@ -235,32 +221,8 @@ def _requester_label(user) -> str:
     return f"{user.display_name}（{' · '.join(parts)}）" if parts else user.display_name
 
 
-def _record_failure(job_id: int, error: BaseException, *, final: bool) -> None:
-    reason = str(error) or error.__class__.__name__
-    if isinstance(error, PermissionDenied) and not str(error):
-        reason = _("Permission denied.")
-    if final:
-        state, message = ExportJob.State.FAILED, reason
-    else:
-        state, message = (
-            ExportJob.State.QUEUED,
-            _("Will try again: %(reason)s") % {"reason": reason},
-        )
-    ExportJob.objects.filter(pk=job_id).update(
-        state=state,
-        error=message[:2000],
-        step="",
-        finished_at=timezone.now() if final else None,
-    )
-
-
 def export_timed_out(job_id: int) -> None:
-    ExportJob.objects.filter(pk=job_id).exclude(state=ExportJob.State.DONE).update(
-        state=ExportJob.State.FAILED,
-        error=_("The export took too long and was stopped."),
-        step="",
-        finished_at=timezone.now(),
-    )
+    jobs.timed_out(ExportJob, job_id, _("The export took too long and was stopped."), step="")
 
 
 def exports_expire(*, now: datetime.datetime | None = None) -> int:

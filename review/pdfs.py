@@ -13,20 +13,18 @@ Invariants:
 import logging
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.utils import InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
+from review import jobs
 from review.models import PdfDocument, StatusChange, Version
 
 logger = logging.getLogger(__name__)
-
-# Errors worth another try (the storage or the database briefly away); anything else fails.
-TRANSIENT = (OSError, OperationalError, InterfaceError)
 
 
 def pdf_request(
@@ -58,24 +56,14 @@ def pdf_request(
 
 
 def _dispatch(pdf_id: int) -> None:
-    """Hand the work to the worker. Called after the commit: whatever goes wrong here (no
-    broker; an eager render that fails) is recorded on the PDF, never raised at the user."""
-    from celery.exceptions import Retry
-
     from review.tasks import render_pdf
 
-    try:
-        render_pdf.delay(pdf_id)
-    except Retry as retry:
-        # eager mode (no broker): there is no worker to try again later; an admin re-runs it
-        _record_failure(PdfDocument(pk=pdf_id), retry.exc or retry, final=True)
-    except Exception as error:  # the submission must stand whatever happens
-        logger.exception("PDF %s could not be queued", pdf_id)
-        PdfDocument.objects.filter(pk=pdf_id, state=PdfDocument.State.QUEUED).update(
-            state=PdfDocument.State.FAILED,
-            error=_("The rendering could not be queued: %(error)s") % {"error": error},
-            finished_at=timezone.now(),
-        )
+    jobs.dispatch(
+        render_pdf,
+        PdfDocument,
+        pdf_id,
+        not_queued=_("The rendering could not be queued: %(error)s"),
+    )
 
 
 def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
@@ -91,12 +79,14 @@ def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
     started = time.perf_counter()
     try:
         content, pages = _render(pdf)
-    except TRANSIENT as error:
-        _record_failure(pdf, error, final=last_attempt)
+    except SoftTimeLimitExceeded:
+        raise  # the task records it (pdf_timed_out)
+    except jobs.TRANSIENT as error:
+        jobs.record_failure(PdfDocument, pdf.pk, error, final=last_attempt)
         raise
     except Exception as error:  # recorded with its reason, shown to the user
         logger.exception("PDF %s failed", pdf_id)
-        _record_failure(pdf, error, final=True)
+        jobs.record_failure(PdfDocument, pdf.pk, error, final=True)
         return pdf
     old_name = pdf.file.name
     pdf.file.save(_filename(pdf), ContentFile(content), save=False)
@@ -112,26 +102,8 @@ def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
     return pdf
 
 
-def _record_failure(pdf: PdfDocument, error: Exception, *, final: bool) -> None:
-    reason = str(error) or error.__class__.__name__
-    if final:
-        state, message = PdfDocument.State.FAILED, reason
-    else:
-        state, message = (
-            PdfDocument.State.QUEUED,
-            _("Will try again: %(reason)s") % {"reason": reason},
-        )
-    PdfDocument.objects.filter(pk=pdf.pk).update(
-        state=state, error=message[:2000], finished_at=timezone.now() if final else None
-    )
-
-
 def pdf_timed_out(pdf_id: int) -> None:
-    PdfDocument.objects.filter(pk=pdf_id).exclude(state=PdfDocument.State.DONE).update(
-        state=PdfDocument.State.FAILED,
-        error=_("Rendering took too long and was stopped."),
-        finished_at=timezone.now(),
-    )
+    jobs.timed_out(PdfDocument, pdf_id, _("Rendering took too long and was stopped."))
 
 
 def _filename(pdf: PdfDocument) -> str:

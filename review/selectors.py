@@ -288,10 +288,6 @@ class VersionSummary:
     def percent(self) -> int:
         return round(100 * self.complete / self.required) if self.required else 100
 
-    @property
-    def unjustified(self) -> int:
-        return sum(1 for _name, _message, justification in self.warnings if not justification)
-
 
 def version_summary(version: Version) -> VersionSummary:
     from plans.outline import outline_for
@@ -341,7 +337,6 @@ class Verification:
     submitted_at: object
     state: str
     approved_at: object  # when this version was approved, if it stands approved
-    latest: bool  # no later version of the plan exists
     intact: bool  # the stored snapshot still hashes to the stored hash
 
 
@@ -384,7 +379,6 @@ def verification_for(content_hash_text: str) -> list[Verification]:
                 if latest
                 else _("Superseded by a later version"),
                 approved_at=approval.at if approved else None,
-                latest=latest,
                 intact=content_hash(version.snapshot) == version.content_hash,
             )
         )

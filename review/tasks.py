@@ -31,19 +31,11 @@ def deadline_reminders() -> int:
     soft_time_limit=150,
 )
 def render_pdf(self, pdf_id: int) -> int | None:
-    """Render one PDF (review.pdfs.pdf_render); transient errors are retried with backoff
-    (30 s, 60 s, 120 s), a render that runs out of time is recorded as failed."""
-    from celery.exceptions import SoftTimeLimitExceeded
+    """Render one PDF (review.pdfs.pdf_render), retried and timed out as review.jobs says."""
+    from review.jobs import run_task
+    from review.pdfs import pdf_render, pdf_timed_out
 
-    from review.pdfs import TRANSIENT, pdf_render, pdf_timed_out
-
-    try:
-        pdf = pdf_render(pdf_id, last_attempt=self.request.retries >= self.max_retries)
-    except SoftTimeLimitExceeded:
-        pdf_timed_out(pdf_id)
-        return None
-    except TRANSIENT as error:
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    pdf = run_task(self, pdf_id, pdf_render, pdf_timed_out)
     return pdf.pages if pdf else None
 
 
@@ -56,19 +48,12 @@ def render_pdf(self, pdf_id: int) -> int | None:
     soft_time_limit=540,
 )
 def export_summary(self, job_id: int) -> int | None:
-    """Build one Excel export (review.exports.export_run); transient errors are retried with
-    backoff (30 s, 60 s, 120 s), an export that runs out of time is recorded as failed."""
-    from celery.exceptions import SoftTimeLimitExceeded
+    """Build one Excel export (review.exports.export_run), retried and timed out as
+    review.jobs says."""
+    from review.exports import export_run, export_timed_out
+    from review.jobs import run_task
 
-    from review.exports import TRANSIENT, export_run, export_timed_out
-
-    try:
-        job = export_run(job_id, last_attempt=self.request.retries >= self.max_retries)
-    except SoftTimeLimitExceeded:
-        export_timed_out(job_id)
-        return None
-    except TRANSIENT as error:
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    job = run_task(self, job_id, export_run, export_timed_out)
     return job.parks if job else None
 
 
