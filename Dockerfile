@@ -18,6 +18,7 @@ COPY review ./review
 RUN pip install .
 COPY . .
 RUN python manage.py compilemessages -v0 \
+ && python manage.py build_pdf_fonts \
  && WHITENOISE_USE_FINDERS=false STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
     python manage.py collectstatic --noinput -v0 \
  && useradd --system --home /app portal && mkdir -p /data/private && chown -R portal /data

@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps venv messages run test lint check-migrations \
+.PHONY: help setup system-deps venv messages fonts run test lint check-migrations \
         pytest worker beat services bench bench-pdf bench-exports clean
 
 help: ## List the targets
@@ -25,7 +25,10 @@ venv: $(BIN)/python ## Create .venv and install the project with its dev tools
 messages: venv ## Compile the translations (zh_Hans first, English second)
 	$(MANAGE) compilemessages -v0 --ignore=$(VENV)
 
-setup: system-deps venv messages ## Everything needed to run or test, on a fresh Debian machine
+fonts: venv ## Build the PDF's print fonts (Noto CJK cut to the characters plans use) into PDF_FONT_DIR
+	$(MANAGE) build_pdf_fonts
+
+setup: system-deps venv messages fonts ## Everything needed to run or test, on a fresh Debian machine
 
 run: setup ## Set up, load the parks and demo users, and serve on port 8000 (SQLite, eager Celery)
 	DEBUG=true $(MANAGE) migrate -v0

@@ -15,7 +15,9 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 # (or in the PDF) would define them twice; without the script they serve nothing.
 _LEGEND_IDS = re.compile(r'\sid="activate-serie-\d+"')
 
-FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+# "Print Sans SC" first: the PDF's cut-down Noto Sans CJK SC (plans.fonts); browsers do not know
+# it and take the next.
+FONT = '"Print Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
 
 SERIES_COLOURS = ("#6c757d", "#1e6b45", "#d9480f", "#c92a2a")
@@ -67,7 +69,7 @@ def indicator_chart_svg(
         "targets": targets,
         "reference": reference,
     }
-    return cached_svg("indicator-chart:2", inputs, lambda: _draw(**inputs))
+    return cached_svg("indicator-chart:3", inputs, lambda: _draw(**inputs))
 
 
 def cached_svg(kind: str, inputs, draw) -> str:

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -67,3 +68,28 @@ def field_label_plan(plan, field: str) -> str:
 def anchor(*parts) -> str:
     """A review comment anchor such as 'row:tasks:12' (see review.anchors)."""
     return ":".join(str(part) for part in parts)
+
+
+@register.filter
+def each(items, width) -> list[str]:
+    """One column width per item: `plan_years|each:22` gives a year column of 22 each."""
+    return [str(width)] * len(items)
+
+
+@register.simple_tag
+def colgroup(*widths) -> str:
+    """The <colgroup> of a printed table laid out with `table-layout: fixed` (print.css
+    .doc-table-fixed): each argument is a width, a string of widths ("9 28 22") or a list of
+    them (`|each`); they are relative (millimetres of the page they are meant for, by habit)
+    and come out as percentages of the table's width."""
+    flat = []
+    for width in widths:
+        parts = width if isinstance(width, list | tuple) else str(width).split()
+        flat.extend(float(part) for part in parts)
+    total = sum(flat)
+    if not flat or total <= 0:
+        return ""
+    cols = format_html_join(
+        "", '<col style="width: {}%">', ((f"{w * 100 / total:.2f}",) for w in flat)
+    )
+    return format_html("<colgroup>{}</colgroup>", cols)

@@ -398,3 +398,48 @@ def test_rendering_refuses_private_files_that_are_not_images(caplog):
 
     # then it is refused
     assert any("Not an image type" in r.getMessage() for r in caplog.records)
+
+
+def words_with_boxes(path: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """Each page's words as (text, xMin, yMin, xMax, yMax), from pdftotext -bbox."""
+    html = pdftotext(path, "-bbox")
+    word = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<'
+    )
+    return [
+        [
+            (text, float(x0), float(y0), float(x1), float(y1))
+            for x0, y0, x1, y1, text in word.findall(body)
+        ]
+        for body in re.findall(r"<page [^>]*>(.*?)</page>", html, re.S)
+    ]
+
+
+@needs_poppler
+def test_no_word_runs_into_another(demo):
+    # the tables with declared column widths are laid out without measuring their cells: a
+    # figure wider than its column would run over the next cell; nothing does
+    for number, words in enumerate(words_with_boxes(demo.final), start=1):
+        if number == 1:
+            continue  # the cover: the seal is meant to sit over the name line
+        for i, (text, x0, y0, x1, y1) in enumerate(words):
+            for other, ox0, oy0, ox1, oy1 in words[i + 1 :]:
+                # glyph boxes of consecutive lines touch; words on one line do not
+                overlap_x = min(x1, ox1) - max(x0, ox0)
+                overlap_y = min(y1, oy1) - max(y0, oy0)
+                same_line = overlap_y > 0.5 * min(y1 - y0, oy1 - oy0)
+                assert overlap_x < 0.5 or not same_line, (number, text, other)
+
+
+def test_the_long_tables_declare_a_width_for_every_column(demo):
+    # the tables laid out without measuring (tasks, projects, roadmap, members, indicators)
+    fixed = r'<table class="[^"]*doc-table-fixed[^"]*">(.*?)</table>'
+    tables = re.findall(fixed, demo.final_html, re.S)
+    assert len(tables) == 5
+    for table in tables:
+        widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%">', table)]
+        header = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
+        # one width per column of the header, together the table's whole width
+        assert len(widths) == header.count("<th ")
+        assert abs(sum(widths) - 100) < 0.1
+        assert min(widths) >= 3

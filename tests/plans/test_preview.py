@@ -246,3 +246,16 @@ def test_preview_query_count_is_the_same_for_a_reviewer(world, client_for, plan_
 
     # then both take the same number of queries (no per-row access check)
     assert as_editor == as_reviewer
+
+
+def test_colgroup_turns_widths_into_percentages_of_the_table():
+    from django.template import Context, Template
+
+    template = Template('{% load plans_tags %}{% colgroup "10 20" years|each:5 15 %}')
+
+    html = template.render(Context({"years": [2021, 2022]}))
+
+    # 10 + 20 + 5 + 5 + 15 = 55
+    expected = "".join(f'<col style="width: {w * 100 / 55:.2f}%">' for w in (10, 20, 5, 5, 15))
+    assert html == f"<colgroup>{expected}</colgroup>"
+    assert Template("{% load plans_tags %}{% colgroup '' %}").render(Context()) == ""
