@@ -443,3 +443,18 @@ def test_the_long_tables_declare_a_width_for_every_column(demo):
         assert len(widths) == header.count("<th ")
         assert abs(sum(widths) - 100) < 0.1
         assert min(widths) >= 3
+
+
+@needs_poppler
+def test_the_figures_of_the_tables_with_declared_widths_are_printed_whole(demo):
+    # given the numbers in the number cells of those tables (amounts, baselines, targets)
+    fixed = r'<table class="[^"]*doc-table-fixed[^"]*">(.*?)</table>'
+    cells = re.findall(
+        r'<td class="text-end">(.*?)</td>', "".join(re.findall(fixed, demo.final_html, re.S)), re.S
+    )
+    figures = {squeezed(cell) for cell in cells} - {"—", ""}
+    assert len(figures) >= 10
+
+    # then each is one word of the PDF: none was wrapped inside its column
+    words = {text for page in words_with_boxes(demo.final) for text, *_box in page}
+    assert sorted(figures - words) == []
