@@ -22,9 +22,12 @@ On a throw-away test database with the demo data (parks.demo.seed_demo) it measu
    footers, running headers, table-of-contents page numbers, landscape pages, images.
 3. Every demo park's plan (174 parks; sections of ~600 characters, 9 tasks, 6 projects, 2
    figures, data tables, 6 indicators, park information with seal), each frozen as a version,
-   rendered through two worker processes (multiprocessing Pool(2), spawn, each calling
-   render_pdf; not Celery): total wall time, PDFs per minute, mean time and pages per PDF. The
-   seeding is timed apart and does not count.
+   then rendered through two workers: with REDIS_URL and PostgreSQL, one real Celery worker
+   with two processes (`make worker`) on its own queue runs review.render_pdf for each (reads
+   the version, builds the page, renders, stores the file), timed from the first request to the
+   last PDF stored, with the worker tree's peak memory; without them, a multiprocessing Pool(2)
+   calls render_pdf on pages built beforehand. Total wall time, PDFs per minute, mean time and
+   pages per PDF. The seeding is timed apart and does not count.
 
 The PDF uses the print fonts when they are built (`make fonts`, plans.fonts); the results say
 which fonts were used ("print_fonts"). Without them the full Noto CJK fonts are read: slower and
@@ -73,6 +76,7 @@ FULL_PLAN = {"section_length": 2000, "indicators": 25, "tasks": 40, "projects": 
 # A test database of its own, so a test run on the same server keeps its test_greenplan.
 TEST_DB_NAME = "test_greenplan_bench_pdf"
 MIB = 2**20
+CELERY_QUEUE = "bench-pdf"
 
 
 # --- Django, in this process and in the children ------------------------------------------------
@@ -335,6 +339,33 @@ def tree_memory(root: int) -> tuple[int, int, int]:
     return rss, pss, len(tree)
 
 
+class TreePeak:
+    """The peak of a process tree's summed RSS and PSS and of its process count, polled from
+    /proc every 50 ms in a thread while the block runs."""
+
+    def __init__(self, root: int):
+        self.root = root
+        self.rss_kib = self.pss_kib = self.processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self):
+        while not self._stop.is_set():
+            rss, pss, processes = tree_memory(self.root)
+            self.rss_kib = max(self.rss_kib, rss)
+            self.pss_kib = max(self.pss_kib, pss)
+            self.processes = max(self.processes, processes)
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def chromium_print(html_path: Path, out: Path, work: Path) -> dict:
     profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=work))
     command = [
@@ -346,7 +377,6 @@ def chromium_print(html_path: Path, out: Path, work: Path) -> dict:
     ]
     if Path(GNU_TIME).exists():
         command = [GNU_TIME, "-v", *command]
-    peak = {"rss": 0, "pss": 0, "processes": 0}
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -355,31 +385,18 @@ def chromium_print(html_path: Path, out: Path, work: Path) -> dict:
         text=True,
         start_new_session=True,
     )
-    stop = threading.Event()
-
-    def poll():
-        while not stop.is_set():
-            rss, pss, processes = tree_memory(process.pid)
-            peak["rss"] = max(peak["rss"], rss)
-            peak["pss"] = max(peak["pss"], pss)
-            peak["processes"] = max(peak["processes"], processes)
-            stop.wait(0.05)
-
-    poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
-    _, stderr = process.communicate()
-    seconds = time.perf_counter() - start
-    stop.set()
-    poller.join()
+    with TreePeak(process.pid) as peak:
+        _, stderr = process.communicate()
+        seconds = time.perf_counter() - start
     shutil.rmtree(profile, ignore_errors=True)
     if process.returncode or not out.exists():
         raise RuntimeError(f"Chromium failed ({process.returncode}): {stderr[-2000:]}")
     largest = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     return {
         "seconds": seconds,
-        "tree_peak_rss_mib": peak["rss"] / 1024,
-        "tree_peak_pss_mib": peak["pss"] / 1024,
-        "processes": peak["processes"],
+        "tree_peak_rss_mib": peak.rss_kib / 1024,
+        "tree_peak_pss_mib": peak.pss_kib / 1024,
+        "processes": peak.processes,
         "largest_process_mib": round(int(largest.group(1)) / 1024, 1) if largest else None,
     }
 
@@ -459,31 +476,123 @@ def toc_titles(html: str) -> list[str]:
 # --- every demo park ----------------------------------------------------------------------------
 
 
-def all_parks(parks, editor, manager, seal: bytes, work: Path) -> dict:
+def seed_parks(parks, editor, manager, seal: bytes) -> tuple[list, float]:
+    """Every demo park's plan written (the demo park's own is seeded already) and frozen as a
+    version; (versions, seconds)."""
     from indicators.demo import seed_demo_numbers
     from plans.demo import seed_demo_plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from review.services import version_freeze
 
     cycle = cycle_current()
-    folder = work / "parks"
-    folder.mkdir()
-    files = []
+    versions = []
     start = time.perf_counter()
     for park in parks:
         seed_profile(park, manager, seal)
         plan = plan_get_or_create(park=park, cycle=cycle)
-        if not plan.sections.filter(revision__gt=0).exists():  # the demo park is seeded already
+        if not plan.sections.filter(revision__gt=0).exists():
             seed_demo_plan(plan, editor, section_length=600)
             seed_demo_numbers(plan, editor)
-        html, _ = frozen_pdf_html(plan, manager)
-        path = folder / f"{park.pk:05d}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    seeding = time.perf_counter() - start
+        versions.append(version_freeze(plan=plan, actor=manager))
+    return versions, time.perf_counter() - start
 
+
+def _wait_for_worker(app, name: str, process, seconds: int = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with {process.returncode}")
+        if app.control.ping(destination=[name], timeout=1.0):
+            return
+    raise RuntimeError("the Celery worker did not answer")
+
+
+def render_with_celery(versions, work: Path) -> dict:
+    """Every version's PDF through the real task (review.render_pdf: read the version, build
+    the page, render, store) on one Celery worker with two processes, as `make worker` runs it,
+    on Redis and this database; from the first request to the last PDF stored."""
     from django.conf import settings
 
+    from portal.celery import app
+    from review.models import PdfDocument
+    from review.pdfs import pdf_request
+    from tests.live import shared_database_url
+
+    name = f"bench-pdf-{os.getpid()}@localhost"
+    log = (work / "worker.log").open("w")
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "prefork"),
+            *("--concurrency=2", "-Q", CELERY_QUEUE, "-n", name, "--loglevel=WARNING"),
+            *("--without-gossip", "--without-mingle"),
+        ],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DATABASE_URL": shared_database_url(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    eager, queue = app.conf.task_always_eager, app.conf.task_default_queue
+    # its own queue: a worker of the portal on the same Redis never takes the bench's tasks
+    app.conf.task_always_eager, app.conf.task_default_queue = False, CELERY_QUEUE
+    try:
+        _wait_for_worker(app, name, process)
+        with TreePeak(process.pid) as peak:
+            start = time.perf_counter()
+            pdfs = [
+                pdf_request(plan=v.plan, kind=PdfDocument.Kind.SUBMITTED, version=v).pk
+                for v in versions
+            ]
+            pending = PdfDocument.objects.filter(pk__in=pdfs).exclude(
+                state__in=(PdfDocument.State.DONE, PdfDocument.State.FAILED)
+            )
+            while pending.exists():
+                time.sleep(0.2)
+            total = time.perf_counter() - start
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = eager, queue
+        os.killpg(process.pid, 15)
+        process.wait(timeout=60)
+        log.close()
+    done = list(PdfDocument.objects.filter(pk__in=pdfs, state=PdfDocument.State.DONE))
+    seconds = [(p.finished_at - p.started_at).total_seconds() for p in done]
+    return {
+        "workers": "one Celery worker, prefork, concurrency 2 (make worker), review.render_pdf",
+        "plans": len(pdfs),
+        "failed": len(pdfs) - len(done),
+        "total_s": round(total, 1),
+        "pdfs_per_minute": round(len(pdfs) / total * 60, 1),
+        "wall_per_pdf_s": round(total / len(pdfs), 2),
+        "mean_render_s": round(statistics.mean(seconds), 2),
+        "max_render_s": round(max(seconds), 2),
+        "mean_pages": round(statistics.mean(p.pages for p in done), 1),
+        "mean_size_kib": round(statistics.mean(p.size for p in done) / 1024, 1),
+        "worker_tree_peak_rss_mib": round(peak.rss_kib / 1024, 1),
+        "worker_tree_peak_pss_mib": round(peak.pss_kib / 1024, 1),
+    }
+
+
+def render_with_pool(versions, work: Path) -> dict:
+    """Without Redis or PostgreSQL (no worker can share the database): the versions' pages
+    built here, each rendered by render_pdf in a multiprocessing Pool(2)."""
+    from django.conf import settings
+
+    from review.models import PdfDocument
+    from review.pdfs import document_pdf_html
+
+    folder = work / "parks"
+    folder.mkdir()
+    files = []
+    for version in versions:
+        pdf = PdfDocument(plan=version.plan, version=version, kind=PdfDocument.Kind.SUBMITTED)
+        path = folder / f"{version.pk:05d}.html"
+        path.write_text(document_pdf_html(pdf), encoding="utf-8")
+        files.append(str(path))
     context = multiprocessing.get_context("spawn")
     start = time.perf_counter()
     with context.Pool(2, initializer=pool_init, initargs=(settings.MEDIA_ROOT,)) as pool:
@@ -493,9 +602,9 @@ def all_parks(parks, editor, manager, seal: bytes, work: Path) -> dict:
     for r in results:
         peaks[r["pid"]] = max(peaks.get(r["pid"], 0), r["peak_mib"])
     return {
-        "workers": "multiprocessing Pool(2), spawn, render_pdf in each (not Celery)",
+        "workers": "multiprocessing Pool(2), spawn, render_pdf in each (no Celery: no Redis)",
         "plans": len(files),
-        "seeding_and_html_s": round(seeding, 1),
+        "failed": 0,
         "total_s": round(total, 1),
         "pdfs_per_minute": round(len(files) / total * 60, 1),
         "wall_per_pdf_s": round(total / len(files), 2),
@@ -505,6 +614,18 @@ def all_parks(parks, editor, manager, seal: bytes, work: Path) -> dict:
         "mean_size_kib": round(statistics.mean(r["size"] for r in results) / 1024, 1),
         "worker_peak_mib": [round(p, 1) for p in peaks.values()],
     }
+
+
+def all_parks(parks, editor, manager, seal: bytes, work: Path) -> dict:
+    from django.conf import settings
+    from django.db import connection
+
+    versions, seeding = seed_parks(parks, editor, manager, seal)
+    if settings.REDIS_URL and connection.vendor == "postgresql":
+        result = render_with_celery(versions, work)
+    else:
+        result = render_with_pool(versions, work)
+    return {**result, "seeding_s": round(seeding, 1)}
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -604,14 +725,19 @@ def report(r: dict) -> None:
         f"{round(w['child_peak_mib'] * MIB / 1e6)} MB"
     )
     print(f"{p['plans']} park plans, {p['workers']}:")
-    print(
-        f"  rendering {p['total_s']} s in all (worker start included), "
-        f"{p['pdfs_per_minute']} PDFs/min = {p['wall_per_pdf_s']} s of wall time per PDF; "
-        f"{p['mean_render_s']} s mean render time in a worker (max {p['max_render_s']}), "
-        f"{p['mean_pages']} pages mean, {p['mean_size_kib']} KiB mean, "
-        f"worker peaks {p['worker_peak_mib']} MiB"
+    memory = (
+        f"worker tree peaks {p['worker_tree_peak_rss_mib']} MiB RSS, "
+        f"{p['worker_tree_peak_pss_mib']} MiB PSS"
+        if "worker_tree_peak_rss_mib" in p
+        else f"worker peaks {p['worker_peak_mib']} MiB"
     )
-    print(f"  seeding and building the HTML (not counted): {p['seeding_and_html_s']} s")
+    print(
+        f"  {p['total_s']} s in all, {p['pdfs_per_minute']} PDFs/min = {p['wall_per_pdf_s']} s "
+        f"of wall time per PDF; {p['mean_render_s']} s mean time per PDF in a worker (max "
+        f"{p['max_render_s']}), {p['mean_pages']} pages mean, {p['mean_size_kib']} KiB mean, "
+        f"{p['failed']} failed; {memory}"
+    )
+    print(f"  seeding and freezing the versions (not counted): {p['seeding_s']} s")
 
 
 if __name__ == "__main__":
