@@ -17,7 +17,10 @@ from plans.views.plan import PlanAccessMixin
 from plans.views.rows import file_table_context
 
 
-class FileUploadMixin(PlanAccessMixin):
+class FileUploadView(PlanAccessMixin, View):
+    """Upload a file to a section: the form, then the service; the section's file table comes
+    back, with the form's errors in Chinese next to its fields when the upload is refused."""
+
     required_perm = Perm.EDIT_PLAN
     kind_slug = ""
 
@@ -32,48 +35,56 @@ class FileUploadMixin(PlanAccessMixin):
         )
         return render(self.request, f"plans/_{self.kind_slug}.html", context, status=status)
 
+    def get_form(self):
+        raise NotImplementedError
 
-class FigureAddView(FileUploadMixin, View):
+    def add(self, data) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.add(form.cleaned_data)
+                return self.render_files()
+            except ValidationError as error:
+                apply_validation_error(form, error)
+        return self.render_files(form=form)
+
+
+class FigureAddView(FileUploadView):
     kind_slug = "figures"
 
-    def post(self, request, *args, **kwargs):
-        form = FigureUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.figure_add(
-                    plan=self.plan,
-                    section_key=self.entry.key,
-                    upload=form.cleaned_data["image"],
-                    caption=form.cleaned_data["caption"],
-                    actor=request.user,
-                )
-                return self.render_files()
-            except ValidationError as error:
-                apply_validation_error(form, error)
-        return self.render_files(form=form)
+    def get_form(self):
+        return FigureUploadForm(self.request.POST, self.request.FILES)
+
+    def add(self, data) -> None:
+        services.figure_add(
+            plan=self.plan,
+            section_key=self.entry.key,
+            upload=data["image"],
+            caption=data["caption"],
+            actor=self.request.user,
+        )
 
 
-class AttachmentAddView(FileUploadMixin, View):
+class AttachmentAddView(FileUploadView):
     kind_slug = "attachments"
 
-    def post(self, request, *args, **kwargs):
-        form = AttachmentUploadForm(
-            request.POST, request.FILES, categories=self.entry.attachment_categories
+    def get_form(self):
+        return AttachmentUploadForm(
+            self.request.POST, self.request.FILES, categories=self.entry.attachment_categories
         )
-        if form.is_valid():
-            try:
-                services.attachment_add(
-                    plan=self.plan,
-                    section_key=self.entry.key,
-                    category=form.cleaned_data["category"],
-                    upload=form.cleaned_data["file"],
-                    description=form.cleaned_data["description"],
-                    actor=request.user,
-                )
-                return self.render_files()
-            except ValidationError as error:
-                apply_validation_error(form, error)
-        return self.render_files(form=form)
+
+    def add(self, data) -> None:
+        services.attachment_add(
+            plan=self.plan,
+            section_key=self.entry.key,
+            category=data["category"],
+            upload=data["file"],
+            description=data["description"],
+            actor=self.request.user,
+        )
 
 
 class FigureImageView(PlanAccessMixin, View):
