@@ -45,6 +45,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -508,6 +509,30 @@ def _wait_for_worker(app, name: str, process, seconds: int = 90) -> None:
     raise RuntimeError("the Celery worker did not answer")
 
 
+def _stop_worker(process) -> None:
+    """A warm shutdown (running tasks finish), then the whole process group killed."""
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 30)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _delete_queue(redis_url: str, queue_name: str) -> None:
+    """The run's queue off Redis: its messages and kombu's bindings for it."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete(
+        queue_name, f"_kombu.binding.{queue_name}", f"_kombu.binding_permanent.{queue_name}"
+    )
+
+
 def render_with_celery(versions, work: Path) -> dict:
     """Every version's PDF through the real task (review.render_pdf: read the version, build
     the page, render, store) on one Celery worker with two processes, as `make worker` runs it,
@@ -519,12 +544,15 @@ def render_with_celery(versions, work: Path) -> dict:
     from review.pdfs import pdf_request
     from tests.live import shared_database_url
 
-    name = f"bench-pdf-{os.getpid()}@localhost"
+    # a queue and a worker of this run's own: no other worker on the same Redis (the portal's,
+    # another bench run) takes its tasks, and what an interrupted run left is never replayed
+    queue_name = f"{CELERY_QUEUE}-{os.getpid()}"
+    name = f"{queue_name}@localhost"
     log = (work / "worker.log").open("w")
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "prefork"),
-            *("--concurrency=2", "-Q", CELERY_QUEUE, "-n", name, "--loglevel=WARNING"),
+            *("--concurrency=2", "-Q", queue_name, "-n", name, "--loglevel=WARNING"),
             *("--without-gossip", "--without-mingle"),
         ],
         env={
@@ -538,8 +566,9 @@ def render_with_celery(versions, work: Path) -> dict:
         start_new_session=True,
     )
     eager, queue = app.conf.task_always_eager, app.conf.task_default_queue
-    # its own queue: a worker of the portal on the same Redis never takes the bench's tasks
-    app.conf.task_always_eager, app.conf.task_default_queue = False, CELERY_QUEUE
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue_name
+    # each PDF gets the task's hard time limit, on two processes, and a minute to start
+    deadline = time.monotonic() + 60 + len(versions) * settings.CELERY_TASK_TIME_LIMIT / 2
     try:
         _wait_for_worker(app, name, process)
         with TreePeak(process.pid) as peak:
@@ -552,14 +581,20 @@ def render_with_celery(versions, work: Path) -> dict:
                 state__in=(PdfDocument.State.DONE, PdfDocument.State.FAILED)
             )
             while pending.exists():
+                if process.poll() is not None:
+                    raise RuntimeError(f"the Celery worker exited with {process.returncode}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{pending.count()} PDFs still pending at the deadline")
                 time.sleep(0.2)
             total = time.perf_counter() - start
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = eager, queue
-        os.killpg(process.pid, 15)
-        process.wait(timeout=60)
+        _stop_worker(process)
         log.close()
+        _delete_queue(settings.REDIS_URL, queue_name)
     done = list(PdfDocument.objects.filter(pk__in=pdfs, state=PdfDocument.State.DONE))
+    if not done:
+        raise RuntimeError(f"no PDF was rendered; see {work / 'worker.log'}")
     seconds = [(p.finished_at - p.started_at).total_seconds() for p in done]
     return {
         "workers": "one Celery worker, prefork, concurrency 2 (make worker), review.render_pdf",

@@ -19,6 +19,9 @@ PDF_FONT_DIR; they are never user data and never go through the file storage.
 
 import hashlib
 import json
+import os
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -222,10 +225,26 @@ def subset_font(font: PrintFont, source: Path, target: Path) -> int:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=print_characters())
     subsetter.subset(face)
-    partial = target.with_suffix(".partial")
-    face.save(str(partial))
-    partial.replace(target)
+    with _replacing(target) as partial:
+        face.save(str(partial))
     return target.stat().st_size
+
+
+@contextmanager
+def _replacing(target: Path):
+    """A temporary file beside `target`, of its own name (two builds into one folder never share
+    one), that replaces `target` when the block succeeds and is removed when it fails. The result
+    is readable by all, like an installed font (the image builds as root, the worker runs as
+    another user)."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    partial = Path(name)
+    try:
+        yield partial
+        partial.chmod(0o644)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _build_one(args) -> tuple[str, int]:
@@ -249,7 +268,8 @@ def build_fonts(directory: Path, workers: int = 2, dirs=FONT_DIRS) -> dict:
     if todo:
         manifest = _read_manifest(directory)
         manifest.update({font.filename: _stamp(source) for font, source in todo})
-        (directory / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        with _replacing(directory / MANIFEST) as partial:
+            partial.write_text(json.dumps(manifest, indent=2))
     done = {font.filename for font, _s in todo}
     return {
         "built": built,

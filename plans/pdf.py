@@ -99,8 +99,8 @@ def _collector_paused():
     what the render drops, and the collection afterwards frees its cycles, so the peak memory is
     the same (bench/pdf.py)."""
     was_enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()  # inside the try: a time limit's signal here still re-enables it
         yield
     finally:
         if was_enabled:

@@ -1,3 +1,4 @@
+import math
 from decimal import Decimal
 
 from django import template
@@ -86,10 +87,23 @@ def colgroup(*widths) -> str:
     for width in widths:
         parts = width if isinstance(width, list | tuple) else str(width).split()
         flat.extend(float(part) for part in parts)
-    total = sum(flat)
-    if not flat or total <= 0:
+    if not flat:
         return ""
+    if not all(math.isfinite(w) and w > 0 for w in flat):
+        raise template.TemplateSyntaxError(f"colgroup: widths must be positive: {flat}")
+    total = sum(flat)
     cols = format_html_join(
         "", '<col style="width: {}%">', ((f"{w * 100 / total:.2f}",) for w in flat)
     )
     return format_html("<colgroup>{}</colgroup>", cols)
+
+
+@register.filter
+def wrap_at_groups(value) -> str:
+    """A figure with a break opportunity after each thousands separator, for the tables laid out
+    with declared widths (print.css .doc-table-fixed): a figure too long for its column wraps
+    between digit groups (999,999,<wbr>999.99), never inside one."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(conditional_escape(value).replace(",", ",<wbr>"))

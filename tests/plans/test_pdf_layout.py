@@ -452,9 +452,34 @@ def test_the_figures_of_the_tables_with_declared_widths_are_printed_whole(demo):
     cells = re.findall(
         r'<td class="text-end">(.*?)</td>', "".join(re.findall(fixed, demo.final_html, re.S)), re.S
     )
-    figures = {squeezed(cell) for cell in cells} - {"—", ""}
+    figures = {squeezed(re.sub(r"<[^>]+>", "", cell)) for cell in cells} - {"—", ""}
     assert len(figures) >= 10
 
     # then each is one word of the PDF: none was wrapped inside its column
     words = {text for page in words_with_boxes(demo.final) for text, *_box in page}
     assert sorted(figures - words) == []
+
+
+@needs_poppler
+def test_a_figure_too_long_for_its_column_wraps_between_digit_groups(tmp_path):
+    from django.template import Context, Template
+
+    # given the largest amount a project takes (14 digits) in a 21 mm column of a fixed table
+    amount = Template("{% load plans_tags %}{{ value|wrap_at_groups }}").render(
+        Context({"value": "999,999,999,999.99"})
+    )
+    assert amount == "999,<wbr>999,<wbr>999,<wbr>999.99"
+    html = (
+        '<table class="doc-table doc-table-fixed" style="width: 63mm">'
+        '<colgroup><col style="width: 66.67%"><col style="width: 33.33%"></colgroup>'
+        f'<tbody><tr><td>投资总额</td><td class="text-end">{amount}</td></tr></tbody></table>'
+    )
+
+    # when it is printed
+    path = tmp_path / "amount.pdf"
+    path.write_bytes(render_pdf(html)[0])
+
+    # then it wraps after a thousands separator, each line whole groups of digits
+    words = [text for text, *_box in words_with_boxes(path)[0] if text != "投资总额"]
+    assert len(words) > 1 and "".join(words) == "999,999,999,999.99"
+    assert all(re.fullmatch(r"(\d{1,3},)*\d{3}(\.\d\d)?|\d{1,3},(\d{3},)*", w) for w in words)

@@ -259,3 +259,13 @@ def test_colgroup_turns_widths_into_percentages_of_the_table():
     expected = "".join(f'<col style="width: {w * 100 / 55:.2f}%">' for w in (10, 20, 5, 5, 15))
     assert html == f"<colgroup>{expected}</colgroup>"
     assert Template("{% load plans_tags %}{% colgroup '' %}").render(Context()) == ""
+
+
+@pytest.mark.parametrize("widths", ["'10 0'", "'10 -5'", "'10 nan'", "'inf 10'"])
+def test_colgroup_refuses_widths_that_are_not_positive(widths):
+    from django.template import Context, Template, TemplateSyntaxError
+
+    template = Template("{% load plans_tags %}{% colgroup " + widths + " %}")
+
+    with pytest.raises(TemplateSyntaxError):
+        template.render(Context())
