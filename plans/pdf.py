@@ -62,6 +62,7 @@ def pdf_html(
             "plans/pdf/document.html",
             {
                 "doc": doc,
+                "printing": True,  # charts as images (indicators_tags.indicator_chart)
                 "draft": draft,
                 "running_title": running_title,
                 # Rendered by our own templates (the approval page), escaped there.

@@ -483,3 +483,14 @@ def test_a_figure_too_long_for_its_column_wraps_between_digit_groups(tmp_path):
     words = [text for text, *_box in words_with_boxes(path)[0] if text != "投资总额"]
     assert len(words) > 1 and "".join(words) == "999,999,999,999.99"
     assert all(re.fullmatch(r"(\d{1,3},)*\d{3}(\.\d\d)?|\d{1,3},(\d{3},)*", w) for w in words)
+
+
+@needs_poppler
+def test_the_charts_are_svg_images_whose_text_is_printed(demo):
+    # the PDF's page holds each chart as an SVG image (read once, as a drawing), not inline
+    charts = demo.final_html.count('class="doc-chart-image" src="data:image/svg+xml;base64,')
+    assert charts >= 3
+    assert "<svg" not in demo.final_html
+    # and the charts' legends are printed, as text
+    text = squeezed(pdftotext(demo.final))
+    assert text.count("基准值与目标值") >= charts
