@@ -12,8 +12,9 @@ ERROR) and leaves the image out. Supporting files are listed by name, not linked
 
 Speed (bench/pdf.py): the tables are laid out with the column widths they declare
 (`{% colgroup %}`, `table-layout: fixed` in print.css) rather than measured cell by cell, the print
-fonts are cut down to the characters plans use (plans.fonts), and Python's cyclic garbage
-collector is paused while a document is laid out and written (`_collector_paused`).
+fonts are cut down to the characters plans use (plans.fonts), the charts are SVG images rather
+than inline SVG (`printing` in the context; indicators_tags.indicator_chart), and Python's cyclic
+garbage collector is paused while a document is laid out and written (`_collector_paused`).
 """
 
 import gc
