@@ -57,21 +57,12 @@ from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.live import CHROMIUM, CHROMIUM_ARGS, shared_database_url  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
 
 RUNS = 3
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-]
+PRINT_ARGS = ("--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer")
 GNU_TIME = "/usr/bin/time"
 FULL_PLAN = {"section_length": 2000, "indicators": 25, "tasks": 40, "projects": 30, "figures": 10}
 # A test database of its own, so a test run on the same server keeps its test_greenplan.
@@ -371,7 +362,7 @@ def chromium_print(html_path: Path, out: Path, work: Path) -> dict:
     profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=work))
     command = [
         CHROMIUM,
-        *CHROMIUM_ARGS,
+        *PRINT_ARGS,
         f"--user-data-dir={profile}",
         f"--print-to-pdf={out}",
         html_path.as_uri(),
@@ -542,7 +533,6 @@ def render_with_celery(versions, work: Path) -> dict:
     from portal.celery import app
     from review.models import PdfDocument
     from review.pdfs import pdf_request
-    from tests.live import shared_database_url
 
     # a queue and a worker of this run's own: no other worker on the same Redis (the portal's,
     # another bench run) takes its tasks, and what an interrupted run left is never replayed
@@ -595,20 +585,33 @@ def render_with_celery(versions, work: Path) -> dict:
     done = list(PdfDocument.objects.filter(pk__in=pdfs, state=PdfDocument.State.DONE))
     if not done:
         raise RuntimeError(f"no PDF was rendered; see {work / 'worker.log'}")
-    seconds = [(p.finished_at - p.started_at).total_seconds() for p in done]
     return {
         "workers": "one Celery worker, prefork, concurrency 2 (make worker), review.render_pdf",
-        "plans": len(pdfs),
         "failed": len(pdfs) - len(done),
-        "total_s": round(total, 1),
-        "pdfs_per_minute": round(len(pdfs) / total * 60, 1),
-        "wall_per_pdf_s": round(total / len(pdfs), 2),
-        "mean_render_s": round(statistics.mean(seconds), 2),
-        "max_render_s": round(max(seconds), 2),
-        "mean_pages": round(statistics.mean(p.pages for p in done), 1),
-        "mean_size_kib": round(statistics.mean(p.size for p in done) / 1024, 1),
+        **throughput(
+            total,
+            plans=len(pdfs),
+            seconds=[(p.finished_at - p.started_at).total_seconds() for p in done],
+            pages=[p.pages for p in done],
+            sizes=[p.size for p in done],
+        ),
         "worker_tree_peak_rss_mib": round(peak.rss_kib / 1024, 1),
         "worker_tree_peak_pss_mib": round(peak.pss_kib / 1024, 1),
+    }
+
+
+def throughput(total: float, *, plans: int, seconds: list, pages: list, sizes: list) -> dict:
+    """Part 3's figures: `plans` PDFs in `total` seconds of wall time; each rendered PDF's
+    seconds in a worker, pages and bytes."""
+    return {
+        "plans": plans,
+        "total_s": round(total, 1),
+        "pdfs_per_minute": round(plans / total * 60, 1),
+        "wall_per_pdf_s": round(total / plans, 2),
+        "mean_render_s": round(statistics.mean(seconds), 2),
+        "max_render_s": round(max(seconds), 2),
+        "mean_pages": round(statistics.mean(pages), 1),
+        "mean_size_kib": round(statistics.mean(sizes) / 1024, 1),
     }
 
 
@@ -638,15 +641,14 @@ def render_with_pool(versions, work: Path) -> dict:
         peaks[r["pid"]] = max(peaks.get(r["pid"], 0), r["peak_mib"])
     return {
         "workers": "multiprocessing Pool(2), spawn, render_pdf in each (no Celery: no Redis)",
-        "plans": len(files),
         "failed": 0,
-        "total_s": round(total, 1),
-        "pdfs_per_minute": round(len(files) / total * 60, 1),
-        "wall_per_pdf_s": round(total / len(files), 2),
-        "mean_render_s": round(statistics.mean(r["seconds"] for r in results), 2),
-        "max_render_s": round(max(r["seconds"] for r in results), 2),
-        "mean_pages": round(statistics.mean(r["pages"] for r in results), 1),
-        "mean_size_kib": round(statistics.mean(r["size"] for r in results) / 1024, 1),
+        **throughput(
+            total,
+            plans=len(files),
+            seconds=[r["seconds"] for r in results],
+            pages=[r["pages"] for r in results],
+            sizes=[r["size"] for r in results],
+        ),
         "worker_peak_mib": [round(p, 1) for p in peaks.values()],
     }
 

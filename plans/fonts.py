@@ -5,9 +5,9 @@ and region in one file). WeasyPrint copies the whole file of every font a docume
 memory and subsets it when it writes the PDF: for the four faces of a plan (serif and sans,
 regular and bold) that is about 90 MB held and 170 MB at the peak, of the ~400 MB a full plan
 took. So `manage.py build_pdf_fonts` (run by `make setup`, the Docker build and CI) cuts each
-face down once, with fontTools, to PRINT_CHARACTERS: GB 2312 (its 6,763 hanzi cover about
-99.9 % of the characters in modern Chinese text) with Latin, punctuation, units and circled
-numbers. The results, ~4 MB each, are declared to WeasyPrint with @font-face under their own
+face down once, with fontTools, to print_characters(): GB 2312 (its 6,763 hanzi are the
+characters of everyday modern text) with Latin, punctuation, units, circled numbers and
+symbols. The results, ~4 MB each, are declared to WeasyPrint with @font-face under their own
 family names (PRINT_FONTS); print.css names them first and the full Noto CJK family second, so a
 character outside the subset (a rare character in a name) is drawn from the full font: the same
 design, as the subset was cut from it. Without built fonts the PDF uses the full fonts: the same

@@ -7,10 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from tests.factories import CycleFactory, ParkFactory, ProvinceFactory, UserFactory
+from tests.live import CHROMIUM, CHROMIUM_ARGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -58,15 +57,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
+        "args": list(CHROMIUM_ARGS),
     }
 
 

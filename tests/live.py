@@ -1,5 +1,6 @@
 """Tests that need a live service skip with a reason where none runs, and fail in CI instead;
-and a real Celery worker for the tests that need one."""
+a real Celery worker for the tests that need one; Debian's Chromium and the switches that keep
+it quiet, for the browser tests and the PDF benchmark."""
 
 import os
 import subprocess
@@ -7,6 +8,18 @@ import sys
 from contextlib import contextmanager
 
 import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# No sandbox (root in a container), no GPU, no network of its own: updates, sync, QUIC.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def require(condition: bool, reason: str) -> None:
