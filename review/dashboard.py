@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.numbers import to_decimal
 from indicators.tables import TABLES
 from parks.models import Park, Province
 from plans.outline import outline_for
@@ -200,7 +201,7 @@ def peer_view(*, version) -> list[dict]:
         summary = by_code.get(item.get("code"))
         if summary is None or not item.get("required"):
             continue
-        baseline = summaries.to_decimal(item.get("baseline"))
+        baseline = to_decimal(item.get("baseline"))
         target = summaries.final_target(item)
         rows.append(
             {

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from core.numbers import to_decimal
 from indicators.accounting import DERIVED, EnergyAccount, Fuel, FuelLine
 from indicators.checks import Warning
 from indicators.models import Indicator, PlanIndicator
@@ -56,13 +57,9 @@ def thaw(model, values: dict, **extra):
     return model(**kwargs, **extra)
 
 
-def _decimal(value) -> Decimal | None:
-    return None if value in (None, "") else Decimal(value)
-
-
 def _series(mapping: dict | None, years) -> dict[int, Decimal | None]:
     mapping = mapping or {}
-    return {year: _decimal(mapping.get(str(year))) for year in years}
+    return {year: to_decimal(mapping.get(str(year))) for year in years}
 
 
 def _numbers(snap: dict, plan: Plan) -> PlanNumbers:
@@ -105,7 +102,7 @@ def _numbers(snap: dict, plan: Plan) -> PlanNumbers:
                 direction=item["direction"],
                 required=item.get("required", False),
                 reference_text=item.get("reference_text", ""),
-                reference_value=_decimal(item.get("reference_value")),
+                reference_value=to_decimal(item.get("reference_value")),
                 derivation=item.get("derivation", ""),
             )
         plan_indicator = PlanIndicator(
@@ -125,7 +122,7 @@ def _numbers(snap: dict, plan: Plan) -> PlanNumbers:
             IndicatorRow(
                 plan_indicator,
                 _series(item.get("history"), history) if item.get("history") else {},
-                _decimal(item.get("derived_baseline")),
+                to_decimal(item.get("derived_baseline")),
                 [Warning(w["code"], w["message"]) for w in item.get("warnings", [])],
             )
         )

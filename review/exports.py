@@ -29,8 +29,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
 from parks.roles import Level, Perm, has_perm, level_of
-from review import jobs, summaries
+from review import summaries
 from review.models import ExportJob, StatusChange, SummarySnapshot
 from review.workflow import State
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BackgroundJob
 from parks.models import ParkScopedQuerySet, private_storage
 from plans.models import Plan
 from review.workflow import ReturnReason, State
@@ -157,32 +158,6 @@ class EmailPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.muted}"
-
-
-class BackgroundJob(models.Model):
-    """What a Celery job records of itself, for the page that shows it: its state (queued,
-    running, ready, failed with a readable reason, expired), and when it started and ended."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
-
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at", "-id"]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.state in {self.State.QUEUED, self.State.RUNNING}
 
 
 def pdf_upload_to(instance, filename):

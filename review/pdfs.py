@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
 from plans.models import Plan
-from review import jobs
 from review.models import PdfDocument, StatusChange, Version
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def _filename(pdf: PdfDocument) -> str:
 def document_pdf_html(pdf: PdfDocument) -> str:
     """The page WeasyPrint prints for this PDF: the frozen version (or the draft), with the
     approval page after it when the plan was approved."""
-    from plans.pdf import pdf_html
+    from core.pdf import pdf_html
     from plans.selectors import plan_document, storage_file_url
     from review.document import version_document
 
@@ -142,7 +142,7 @@ def document_pdf_html(pdf: PdfDocument) -> str:
 
 
 def _render(pdf: PdfDocument) -> tuple[bytes, int]:
-    from plans.pdf import render_pdf
+    from core.pdf import render_pdf
 
     return render_pdf(document_pdf_html(pdf))
 

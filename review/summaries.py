@@ -15,10 +15,11 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from core.numbers import to_decimal
 from indicators.accounting import RATIOS
 from plans.models import Plan
 from review.models import Version
@@ -78,15 +79,6 @@ def standing_versions(*, user, scope: Scope) -> QuerySet[Version]:
 def iterate(versions: QuerySet[Version]) -> Iterator[Version]:
     """The versions with their snapshots, CHUNK at a time (bounded memory)."""
     return versions.iterator(chunk_size=CHUNK)
-
-
-def to_decimal(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        return None
 
 
 # --- a plan's figures, read from its snapshot -----------------------------------------------

@@ -31,8 +31,8 @@ def deadline_reminders() -> int:
     soft_time_limit=150,
 )
 def render_pdf(self, pdf_id: int) -> int | None:
-    """Render one PDF (review.pdfs.pdf_render), retried and timed out as review.jobs says."""
-    from review.jobs import run_task
+    """Render one PDF (review.pdfs.pdf_render), retried and timed out as core.jobs says."""
+    from core.jobs import run_task
     from review.pdfs import pdf_render, pdf_timed_out
 
     pdf = run_task(self, pdf_id, pdf_render, pdf_timed_out)
@@ -49,9 +49,9 @@ def render_pdf(self, pdf_id: int) -> int | None:
 )
 def export_summary(self, job_id: int) -> int | None:
     """Build one Excel export (review.exports.export_run), retried and timed out as
-    review.jobs says."""
+    core.jobs says."""
+    from core.jobs import run_task
     from review.exports import export_run, export_timed_out
-    from review.jobs import run_task
 
     job = run_task(self, job_id, export_run, export_timed_out)
     return job.parks if job else None

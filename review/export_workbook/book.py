@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core.numbers import to_decimal
 from indicators.accounting import RATIOS
 from indicators.models import Direction
 from indicators.tables import TABLES
@@ -45,7 +46,7 @@ from review.export_workbook.sheets import (
     num,
     sheet_columns,
 )
-from review.summaries import Figure, IndicatorSummary, to_decimal
+from review.summaries import Figure, IndicatorSummary
 from review.workflow import State
 
 

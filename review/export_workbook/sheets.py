@@ -13,9 +13,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.numbers import to_decimal
 from parks.profile import PROFILE_GROUPS, field_label
 from plans.outline import TASK_GROUPS
-from review.summaries import to_decimal
 from review.workflow import State
 
 MONEY = "#,##0.00"

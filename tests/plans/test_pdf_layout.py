@@ -1,4 +1,4 @@
-"""The plan's PDF (plans.pdf, static/css/print.css): the demo plan printed as a typeset document
+"""The plan's PDF (core.pdf, static/css/print.css): the demo plan printed as a typeset document
 (cover with the seal, part 一, 目录 with the pages the chapters start on, each chapter on a new
 page, running header and 第 X 页 / 共 Y 页, wide tables on landscape pages, nothing beyond the
 margins, the 草稿 watermark on drafts only), rendered without touching the network.
@@ -21,11 +21,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from core.pdf import pdf_html, render_pdf
 from indicators.demo import GDP
 from parks.demo import DEMO_PARK_A, seed_demo
 from plans.models import Plan
 from plans.outline import OUTLINE
-from plans.pdf import pdf_html, render_pdf
 from plans.selectors import plan_document, storage_file_url
 from tests.factories import CycleFactory, ensure_catalogue
 from tests.plans.helpers import image_bytes

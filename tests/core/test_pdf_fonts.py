@@ -1,4 +1,4 @@
-"""The PDF's print fonts (plans.fonts): Noto CJK cut down to the characters plans are written
+"""The PDF's print fonts (core.fonts): Noto CJK cut down to the characters plans are written
 in, built once per host, declared to WeasyPrint with @font-face, with the full font behind them
 for any other character."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from plans import fonts
-from plans.fonts import PRINT_FONTS, PrintFont
-from plans.pdf import RefusedURL, _fetcher, print_stylesheet, render_pdf
+from core import fonts
+from core.fonts import PRINT_FONTS, PrintFont
+from core.pdf import RefusedURL, _fetcher, print_stylesheet, render_pdf
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdffonts"))
 needs_poppler = pytest.mark.skipif(

@@ -5,14 +5,14 @@ with its own stylesheet (static/css/print.css: A4, CJK fonts, running header, pa
 of contents with page numbers, landscape pages for the wide tables, the draft watermark).
 
 Rendering never touches the network: the only URLs it reads are `private:<storage name>` (seal,
-figures; read from the private storage), `pdf-font:<file>` (the built print fonts, plans.fonts)
+figures; read from the private storage), `pdf-font:<file>` (the built print fonts, core.fonts)
 and `data:`. Anything else is refused; WeasyPrint logs the refusal (logger "weasyprint", level
 ERROR) and leaves the image out. Supporting files are listed by name, not linked
 (plans.selectors.storage_file_url gives them no URL).
 
 Speed (bench/pdf.py): the tables are laid out with the column widths they declare
 (`{% colgroup %}`, `table-layout: fixed` in print.css) rather than measured cell by cell, the print
-fonts are cut down to the characters plans use (plans.fonts), the charts are SVG images rather
+fonts are cut down to the characters plans use (core.fonts), the charts are SVG images rather
 than inline SVG (`printing` in the context; indicators_tags.indicator_chart), and Python's cyclic
 garbage collector is paused while a document is laid out and written (`_collector_paused`).
 """
@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from plans.fonts import FONT_SCHEME, font_face_css, read_font
+from core.fonts import FONT_SCHEME, font_face_css, read_font
 
 PRIVATE_SCHEME = "private:"
 STYLESHEET = "css/print.css"
@@ -111,7 +111,7 @@ def _collector_paused():
 
 
 def print_stylesheet() -> str:
-    """The print fonts' @font-face rules (plans.fonts) and static/css/print.css, read from disk
+    """The print fonts' @font-face rules (core.fonts) and static/css/print.css, read from disk
     (never fetched by URL)."""
     return font_face_css() + "\n" + _stylesheet_path().read_text(encoding="utf-8")
 

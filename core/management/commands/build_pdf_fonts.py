@@ -2,13 +2,13 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from plans.fonts import build_fonts, font_dir
+from core.fonts import build_fonts, font_dir
 
 
 class Command(BaseCommand):
     help = (
         "Cut the PDF's print fonts out of the installed Noto CJK fonts into PDF_FONT_DIR "
-        "(plans.fonts); fonts already built from the same source are kept."
+        "(core.fonts); fonts already built from the same source are kept."
     )
 
     def add_arguments(self, parser):
