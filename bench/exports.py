@@ -102,9 +102,9 @@ def approve_parks(parks, snapshot: dict) -> None:
     from parks.models import User
     from plans.models import Plan
     from plans.selectors import cycle_current
+    from plans.status import State
     from review.models import StatusChange, Version
     from review.snapshot import content_hash
-    from review.workflow import State
 
     cycle = cycle_current()
     national = User.objects.get(username="national")

@@ -165,9 +165,9 @@ def review_pages():
     from plans.models import Plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from plans.status import State
     from review.models import Version
     from review.services import comment_post, transition_apply, version_freeze
-    from review.workflow import State
 
     cycle = cycle_current()
     national = User.objects.get(username="national")

@@ -27,8 +27,8 @@ from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import Kind, outline_for
 from plans.richtext import count_words, plain_text, sanitize_html
 from plans.rows import RowKind
+from plans.status import EDITABLE_STATES, State
 from plans.uploads import attachment_type, check_size, image_type, safe_filename
-from review.workflow import EDITABLE_STATES, State
 
 AUTOSAVE_AUDIT_WINDOW = datetime.timedelta(minutes=10)
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "parks",
     "plans",
     "indicators",
+    "notifications",
     "review",
 ]
 
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parks.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },

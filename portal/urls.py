@@ -38,5 +38,6 @@ urlpatterns = [
     path("", include("parks.urls")),
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
+    path("", include("notifications.urls")),
     path("", include("review.urls")),
 ]

@@ -14,9 +14,10 @@ from indicators.tables import TABLES
 from parks.models import Park, Province
 from plans.outline import outline_for
 from plans.rows import ROW_KINDS
+from plans.status import State
 from review import summaries
 from review.models import Comment, StatusChange, SummarySnapshot
-from review.workflow import ReturnReason, State
+from review.workflow import ReturnReason
 
 
 @dataclass

@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 
 from core import jobs
 from parks.roles import Level, Perm, has_perm, level_of
+from plans.status import State
 from review import summaries
 from review.models import ExportJob, StatusChange, SummarySnapshot
-from review.workflow import State
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BackgroundJob
 from parks.models import ParkScopedQuerySet, private_storage
 from plans.models import Plan
-from review.workflow import ReturnReason, State
+from plans.status import State
+from review.workflow import ReturnReason
 
 
 class PlanOwnedQuerySet(ParkScopedQuerySet):
@@ -118,46 +119,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.anchor_label}: {self.body[:30]}"
-
-
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("A plan was submitted")
-        FORWARDED = "forwarded", _("A plan was forwarded")
-        RETURNED = "returned", _("A plan was returned")
-        APPROVED = "approved", _("A plan was approved")
-        REOPENED = "reopened", _("An approved plan was reopened")
-        COMMENT = "comment", _("New comment")
-        DEADLINE = "deadline", _("Deadline reminder")
-        ASSIGNED = "assigned", _("A plan was assigned to me")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.message
-
-
-class EmailPreference(models.Model):
-    """Kinds of e-mail a user turned off (in-portal notifications always arrive)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
-    )
-    muted = models.JSONField(default=list, blank=True)
-
-    def __str__(self):
-        return f"{self.user}: {self.muted}"
 
 
 def pdf_upload_to(instance, filename):

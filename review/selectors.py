@@ -183,7 +183,7 @@ def review_queue(
     from django.db.models import Count, Max
     from django.utils import timezone
 
-    from review.workflow import State
+    from plans.status import State
 
     plans = (
         Plan.objects.visible_to(user)
@@ -261,18 +261,6 @@ def open_comments_for_park(plan: Plan) -> list:
     ]
 
 
-def notifications_for(user, limit: int = 50):
-    from review.models import Notification
-
-    return Notification.objects.filter(user=user)[:limit]
-
-
-def unread_count(user) -> int:
-    from review.models import Notification
-
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 @dataclass
 class VersionSummary:
     """What the reviewer reads first: completeness, the checks that warned with the park's
@@ -320,13 +308,6 @@ def comment_get(*, user, version: Version, pk: int):
     return get_object_or_404(comments, pk=pk)
 
 
-def muted_email_kinds(user) -> set[str]:
-    from review.models import EmailPreference
-
-    preference = EmailPreference.objects.filter(user=user).first()
-    return set(preference.muted) if preference else set()
-
-
 @dataclass
 class Verification:
     """What the public verification page confirms of a version: never its content."""
@@ -348,8 +329,8 @@ def verification_for(content_hash_text: str) -> list[Verification]:
     Public: answers only park, version, state, dates and whether the record is intact."""
     from django.db.models import Max
 
+    from plans.status import State
     from review.snapshot import content_hash
-    from review.workflow import State
 
     text = (content_hash_text or "").strip().lower()
     if not HASH_PATTERN.fullmatch(text):

@@ -22,8 +22,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from core.numbers import to_decimal
 from indicators.accounting import RATIOS
 from plans.models import Plan
+from plans.status import State
 from review.models import Version
-from review.workflow import State
 
 # What a summary shows unless asked otherwise: approved plans only.
 DEFAULT_STATES: tuple[str, ...] = (State.APPROVED,)

@@ -2,27 +2,6 @@ from celery import shared_task
 
 
 @shared_task(
-    name="review.send_notification_emails",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=120,
-    soft_time_limit=100,
-)
-def send_notification_emails(user_ids: list[int], kind: str, message: str, url: str) -> int:
-    from review.notifications import emails_send
-
-    return emails_send(user_ids=user_ids, kind=kind, message=message, url=url)
-
-
-@shared_task(name="review.deadline_reminders", time_limit=300, soft_time_limit=240)
-def deadline_reminders() -> int:
-    from review.services import deadline_reminders_send
-
-    return deadline_reminders_send()
-
-
-@shared_task(
     name="review.render_pdf",
     bind=True,
     acks_late=True,

@@ -11,10 +11,11 @@ from django.views.generic import ListView, TemplateView, View
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
+from plans.status import State
 from plans.views import PlanAccessMixin
 from review import selectors, services
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
-from review.workflow import State, find
+from review.workflow import find
 
 
 class ReviewPanelView(PlanAccessMixin, TemplateView):
@@ -222,35 +223,6 @@ class VersionFileView(VersionMixin, View):
         )
         response["Cache-Control"] = "private, max-age=3600"  # a version's files never change
         return response
-
-
-class NotificationListView(PortalAccessMixin, TemplateView):
-    template_name = "review/notifications.html"
-
-    def get_context_data(self, **kwargs):
-        from review.models import Notification
-
-        return super().get_context_data(
-            notifications=selectors.notifications_for(self.request.user),
-            kinds=Notification.Kind.choices,
-            muted=selectors.muted_email_kinds(self.request.user),
-            **kwargs,
-        )
-
-    def post(self, request):
-        if "mark_read" in request.POST:
-            services.notifications_mark_read(user=request.user)
-        else:
-            services.email_preference_save(
-                user=request.user,
-                muted=[
-                    k
-                    for k in request.POST.getlist("kind_known")
-                    if k not in request.POST.getlist("email")
-                ],
-            )
-            messages.success(request, _("E-mail settings saved."))
-        return HttpResponseRedirect(reverse("review:notifications"))
 
 
 class VersionDiffView(VersionMixin, TemplateView):

@@ -16,6 +16,7 @@ from indicators.accounting import RATIOS
 from indicators.models import Direction
 from indicators.tables import TABLES
 from plans.models import KeyProject
+from plans.status import State
 from review import summaries
 from review.export_workbook.sheets import (
     ABOUT,
@@ -47,7 +48,6 @@ from review.export_workbook.sheets import (
     sheet_columns,
 )
 from review.summaries import Figure, IndicatorSummary
-from review.workflow import State
 
 
 class SummaryBook:

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from core.numbers import to_decimal
 from parks.profile import PROFILE_GROUPS, field_label
 from plans.outline import TASK_GROUPS
-from review.workflow import State
+from plans.status import State
 
 MONEY = "#,##0.00"
 QUANTITY = "#,##0.00"

@@ -6,8 +6,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from plans.models import Plan
+from plans.status import State
 from review.services import version_freeze
-from review.workflow import State
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from plans.status import State
 from review.exports import export_run
 from review.models import ExportJob
-from review.workflow import State
 from tests.review.helpers import walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -15,9 +15,9 @@ from indicators.demo import seed_demo_numbers
 from indicators.models import PlanIndicator, TableData
 from plans.demo import seed_demo_plan
 from plans.models import Cycle, Plan
+from plans.status import State
 from review.models import SummarySnapshot, Version
 from review.services import summary_snapshot_create, version_freeze
-from review.workflow import State
 from tests.factories import ParkFactory, PlanFactory, UserFactory
 from tests.review.helpers import act, text_of
 

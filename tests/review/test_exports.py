@@ -24,12 +24,12 @@ from indicators.demo import seed_demo_numbers
 from plans.demo import PROJECTS, seed_demo_plan
 from plans.rows import ROW_KINDS
 from plans.services import row_create
+from plans.status import State
 from review import export_workbook
 from review.exports import Progress, export_request, export_run, exports_expire
 from review.models import ExportJob, StatusChange, SummarySnapshot, Version
 from review.selectors import submission_checklist
 from review.summaries import SUMMARY_STATES, Scope
-from review.workflow import State
 from tests.factories import ParkFactory, PlanFactory, UserFactory
 from tests.review.conftest import complete_park_profile
 from tests.review.helpers import messages_of, walk

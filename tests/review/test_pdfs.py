@@ -10,9 +10,9 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from plans.status import State
 from review.models import PdfDocument, Version
 from review.pdfs import pdf_render, pdf_request
-from review.workflow import State
 from tests.review.helpers import act, messages_of, status_of, text_of, walk
 
 needs_poppler = pytest.mark.skipif(

@@ -14,10 +14,10 @@ from parks.services import park_update
 from plans import services as plan_services
 from plans.models import KeyTask
 from plans.rows import ROW_KINDS
+from plans.status import State
 from review.anchors import version_anchors
 from review.models import Version
 from review.services import comment_post
-from review.workflow import State
 from tests.review.helpers import act, text_of, walk
 
 

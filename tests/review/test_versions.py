@@ -9,9 +9,9 @@ from django.urls import reverse
 from plans import services as plan_services
 from plans.models import Figure, Section
 from plans.rows import ALL_KINDS
+from plans.status import State
 from review.models import Comment, Version
 from review.services import comment_resolve
-from review.workflow import State
 from tests.review.helpers import act, links_of, panel_url, text_of, walk
 
 BEFORE = "提交时的社会发展情况：园区常住人口约113万人。"
