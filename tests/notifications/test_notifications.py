@@ -46,7 +46,8 @@ def test_a_muted_kind_is_not_mailed_but_still_shown(world, django_capture_on_com
 
 def test_marking_read_clears_only_the_users_own_count(world):
     # given
-    notify([world.editor_a, world.editor_b], kind=Notification.Kind.RETURNED, message="退回", url="/")
+    staff = [world.editor_a, world.editor_b]
+    notify(staff, kind=Notification.Kind.RETURNED, message="退回", url="/")
     # when
     notifications_mark_read(user=world.editor_a)
     # then
