@@ -208,7 +208,7 @@ def review_pages():
     parks = list(Park.objects.order_by("pk"))
     admin = Client()
     admin.force_login(User.objects.get(username="admin"))
-    dashboard = reverse("review:dashboard") + "?states=submitted"
+    dashboard = reverse("summaries:dashboard") + "?states=submitted"
     submit(parks[:10])
     rows["review queue, 10 parks x 3 versions"] = measure(client, reverse("review:queue"))
     rows["dashboard, 10 parks"] = measure(admin, dashboard)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "indicators",
     "notifications",
     "review",
+    "summaries",
 ]
 
 MIDDLEWARE = [

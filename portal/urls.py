@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("notifications.urls")),
     path("", include("review.urls")),
+    path("", include("summaries.urls")),
 ]

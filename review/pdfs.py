@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core import jobs
 from plans.models import Plan
 from review.models import PdfDocument, StatusChange, Version
+from review.tasks import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +57,6 @@ def pdf_request(
 
 
 def _dispatch(pdf_id: int) -> None:
-    from review.tasks import render_pdf
-
     jobs.dispatch(
         render_pdf,
         PdfDocument,

@@ -384,9 +384,3 @@ def pdf_get(*, user, plan: Plan, pk: int):
     return get_object_or_404(
         PdfDocument.objects.visible_to(user).filter(plan=plan).select_related("version"), pk=pk
     )
-
-
-def summary_snapshots():
-    from review.models import SummarySnapshot
-
-    return SummarySnapshot.objects.select_related("cycle")

@@ -305,25 +305,3 @@ def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Commen
     comment.resolved_at = timezone.now() if resolved else None
     comment.save(update_fields=["is_resolved", "resolved_by", "resolved_at"])
     return comment
-
-
-@transaction.atomic
-def summary_snapshot_create(*, actor, name: str, cycle, note: str = ""):
-    """Freeze the approved set of a cycle under a name: the versions approved now."""
-    from parks.roles import Perm, has_perm
-    from review.models import SummarySnapshot
-    from review.summaries import Scope, standing_versions
-
-    if not has_perm(actor, Perm.MANAGE_PARKS):
-        raise ValidationError(_("Only a national administrator freezes a snapshot."))
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Give the snapshot a name.")})
-    if SummarySnapshot.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("A snapshot with this name exists already.")})
-    scope = Scope(cycle=cycle.code, states=(State.APPROVED,))
-    snapshot = SummarySnapshot.objects.create(
-        name=name, cycle=cycle, states=[State.APPROVED], created_by=actor, note=note.strip()
-    )
-    snapshot.versions.set(standing_versions(user=actor, scope=scope).values_list("pk", flat=True))
-    return snapshot

@@ -142,8 +142,8 @@ class VersionView(VersionMixin, TemplateView):
     template_name = "review/version.html"
 
     def get_context_data(self, **kwargs):
-        from review.dashboard import peer_view
         from review.document import version_document
+        from summaries.dashboard import peer_view
 
         return super().get_context_data(
             version=self.version,
@@ -340,81 +340,3 @@ class PdfRequestView(PlanAccessMixin, View):
             request, _("The draft PDF is being made; it appears below when it is ready.")
         )
         return HttpResponseRedirect(back + "#pdfs")
-
-
-class DashboardView(PortalAccessMixin, TemplateView):
-    """National dashboard (admins, national reviewers) or provincial (a provincial reviewer's
-    province only): the scope comes from the filter form, the numbers from review.dashboard."""
-
-    template_name = "review/dashboard.html"
-    required_perm = Perm.EXPORT_SUMMARIES
-
-    def get_context_data(self, **kwargs):
-        from plans.selectors import cycle_current, cycle_list
-        from review import charts, dashboard, summaries
-        from review.forms import DashboardFilterForm, SnapshotForm
-
-        user = self.request.user
-        current = cycle_current()
-        form = DashboardFilterForm(
-            self.request.GET or None,
-            initial={"cycle": current.code, "states": list(summaries.DEFAULT_STATES)},
-            cycles=cycle_list(),
-            provinces=park_selectors.province_list(user=user),
-            states=[(s, State(s).label) for s in summaries.SUMMARY_STATES],
-            snapshots=selectors.summary_snapshots(),
-        )
-        if form.is_bound:
-            form.is_valid()  # the fields that are valid count; an invalid one falls back
-        data = getattr(form, "cleaned_data", {})
-        scope = summaries.Scope(
-            cycle=data.get("cycle") or current.code,
-            provinces=(data["province"],) if data.get("province") else (),
-            states=tuple(data.get("states") or summaries.DEFAULT_STATES),
-            snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
-        )
-        board = dashboard.dashboard(user=user, scope=scope)
-        return super().get_context_data(
-            form=form,
-            board=board,
-            progress_svg=charts.progress_chart(board.provinces),
-            totals_svg=charts.totals_chart(board.totals, summaries.HISTORY_YEARS),
-            investment_svg=charts.investment_chart(board.totals, board.provinces),
-            distributions=[(i, charts.distribution_chart(i)) for i in board.required_indicators],
-            snapshot_form=SnapshotForm() if has_perm(user, Perm.MANAGE_PARKS) else None,
-            years=summaries.HISTORY_YEARS,
-            **kwargs,
-        )
-
-
-class SnapshotCreateView(PortalAccessMixin, View):
-    required_perm = Perm.MANAGE_PARKS
-
-    def post(self, request):
-        from plans.selectors import cycle_current
-        from review.forms import SnapshotForm
-
-        form = SnapshotForm(request.POST)
-        if form.is_valid():
-            try:
-                snapshot = services.summary_snapshot_create(
-                    actor=request.user,
-                    name=form.cleaned_data["name"],
-                    note=form.cleaned_data["note"],
-                    cycle=cycle_current(),
-                )
-            except services.ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    _("Snapshot “%(name)s” frozen: %(n)s approved plans.")
-                    % {"name": snapshot.name, "n": snapshot.versions.count()},
-                )
-                return HttpResponseRedirect(
-                    reverse("review:dashboard")
-                    + f"?snapshot={snapshot.pk}&cycle={snapshot.cycle.code}"
-                )
-        else:
-            messages.error(request, _("Give the snapshot a name."))
-        return HttpResponseRedirect(reverse("review:dashboard"))

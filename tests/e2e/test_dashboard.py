@@ -18,7 +18,7 @@ def test_dashboard_filter_and_snapshot(world, plan, live_server, session, output
     admin = session(world.admin)
 
     # the national dashboard: one approved plan, 江苏's progress, the indicator table
-    admin.goto(live_server.url + reverse("review:dashboard"))
+    admin.goto(live_server.url + reverse("summaries:dashboard"))
     expect(admin.locator("[data-coverage]")).to_contain_text("1 个园区")
     expect(admin.locator('tr[data-province="320000"]')).to_contain_text("江苏省")
     expect(admin.locator('tr[data-indicator="energy_intensity_iav"]')).to_contain_text("0.1700")

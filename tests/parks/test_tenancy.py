@@ -18,7 +18,8 @@ from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
 from review import services as review_services
-from review.models import Comment, ExportJob, PdfDocument, StatusChange, Version
+from review.models import Comment, PdfDocument, StatusChange, Version
+from summaries.models import ExportJob
 from tests.factories import (
     AttachmentFactory,
     CustomFuelFactory,
@@ -102,7 +103,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:province-update": lambda w: {"pk": w.province_b.pk},
     # An export belongs to the user who asked for it (anyone else: 404, tests/review/test_exports)
-    "review:export-download": lambda w: {"pk": w.export_b.pk},
+    "summaries:export-download": lambda w: {"pk": w.export_b.pk},
 }
 
 

@@ -1,19 +1,24 @@
-"""National and provincial Excel exports (background jobs): their pages. Thin: the work, the
-scoping and the queries are in review.exports."""
+"""The national and provincial summaries' pages: the dashboard, named snapshots and the Excel
+exports (background jobs). Thin: the numbers are in summaries.dashboard and summaries.figures,
+the exports' work, scoping and queries in summaries.exports."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
-from parks.roles import Perm
-from review import exports
-from review.summaries import DEFAULT_STATES, Scope
+from parks.roles import Perm, has_perm
+from plans.selectors import cycle_current, cycle_list
+from plans.status import State
+from summaries import charts, dashboard, exports, figures, selectors, services
+from summaries.figures import DEFAULT_STATES, Scope
+from summaries.forms import DashboardFilterForm, SnapshotForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,7 +74,7 @@ def jobs_context(user) -> dict:
 class ExportListView(PortalAccessMixin, TemplateView):
     """The export form and the user's exports with where each stands."""
 
-    template_name = "review/exports.html"
+    template_name = "summaries/exports.html"
     required_perm = Perm.EXPORT_SUMMARIES
 
     def get_context_data(self, **kwargs):
@@ -89,14 +94,14 @@ class ExportListView(PortalAccessMixin, TemplateView):
                 messages.success(
                     request, _("The export is being made; it appears below when it is ready.")
                 )
-                return HttpResponseRedirect(reverse("review:exports") + "#export-jobs")
+                return HttpResponseRedirect(reverse("summaries:exports") + "#export-jobs")
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class ExportJobsView(PortalAccessMixin, TemplateView):
     """The user's exports (the page polls this fragment while one is being made)."""
 
-    template_name = "review/_export_jobs.html"
+    template_name = "summaries/_export_jobs.html"
     required_perm = Perm.EXPORT_SUMMARIES
 
     def get_context_data(self, **kwargs):
@@ -128,8 +133,72 @@ class ExportDownloadView(PortalAccessMixin, View):
         return response
 
 
-urlpatterns: list = [
-    path("exports/", ExportListView.as_view(), name="exports"),
-    path("exports/jobs/", ExportJobsView.as_view(), name="export-jobs"),
-    path("exports/<int:pk>/download/", ExportDownloadView.as_view(), name="export-download"),
-]
+class DashboardView(PortalAccessMixin, TemplateView):
+    """National dashboard (admins, national reviewers) or provincial (a provincial reviewer's
+    province only): the scope comes from the filter form, the numbers from figures.dashboard."""
+
+    template_name = "summaries/dashboard.html"
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        current = cycle_current()
+        form = DashboardFilterForm(
+            self.request.GET or None,
+            initial={"cycle": current.code, "states": list(figures.DEFAULT_STATES)},
+            cycles=cycle_list(),
+            provinces=park_selectors.province_list(user=user),
+            states=[(s, State(s).label) for s in figures.SUMMARY_STATES],
+            snapshots=selectors.summary_snapshots(),
+        )
+        if form.is_bound:
+            form.is_valid()  # the fields that are valid count; an invalid one falls back
+        data = getattr(form, "cleaned_data", {})
+        scope = figures.Scope(
+            cycle=data.get("cycle") or current.code,
+            provinces=(data["province"],) if data.get("province") else (),
+            states=tuple(data.get("states") or figures.DEFAULT_STATES),
+            snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
+        )
+        board = dashboard.dashboard(user=user, scope=scope)
+        return super().get_context_data(
+            form=form,
+            board=board,
+            progress_svg=charts.progress_chart(board.provinces),
+            totals_svg=charts.totals_chart(board.totals, figures.HISTORY_YEARS),
+            investment_svg=charts.investment_chart(board.totals, board.provinces),
+            distributions=[(i, charts.distribution_chart(i)) for i in board.required_indicators],
+            snapshot_form=SnapshotForm() if has_perm(user, Perm.MANAGE_PARKS) else None,
+            years=figures.HISTORY_YEARS,
+            **kwargs,
+        )
+
+
+class SnapshotCreateView(PortalAccessMixin, View):
+    required_perm = Perm.MANAGE_PARKS
+
+    def post(self, request):
+        form = SnapshotForm(request.POST)
+        if form.is_valid():
+            try:
+                snapshot = services.summary_snapshot_create(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                    cycle=cycle_current(),
+                )
+            except services.ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Snapshot “%(name)s” frozen: %(n)s approved plans.")
+                    % {"name": snapshot.name, "n": snapshot.versions.count()},
+                )
+                return HttpResponseRedirect(
+                    reverse("summaries:dashboard")
+                    + f"?snapshot={snapshot.pk}&cycle={snapshot.cycle.code}"
+                )
+        else:
+            messages.error(request, _("Give the snapshot a name."))
+        return HttpResponseRedirect(reverse("summaries:dashboard"))

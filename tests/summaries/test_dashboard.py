@@ -16,12 +16,14 @@ from indicators.models import PlanIndicator, TableData
 from plans.demo import seed_demo_plan
 from plans.models import Cycle, Plan
 from plans.status import State
-from review.models import SummarySnapshot, Version
-from review.services import summary_snapshot_create, version_freeze
+from review.models import Version
+from review.services import version_freeze
+from summaries.models import SummarySnapshot
+from summaries.services import summary_snapshot_create
 from tests.factories import ParkFactory, PlanFactory, UserFactory
 from tests.review.helpers import act, text_of
 
-DASHBOARD = reverse("review:dashboard")
+DASHBOARD = reverse("summaries:dashboard")
 APPROVED_AND_IN_REVIEW = {"states": ["approved", "submitted"]}
 
 
@@ -113,7 +115,7 @@ def test_national_figures_are_ratios_of_sums_of_approved_versions(world, client_
 
 
 def test_drafts_never_count(world, client_for, parks):
-    from review.summaries import SUMMARY_STATES, Scope
+    from summaries.figures import SUMMARY_STATES, Scope
 
     # when every state the form offers is asked for
     board = (
@@ -214,7 +216,7 @@ def test_a_named_snapshot_keeps_its_numbers(world, client_for, parks):
 
 
 def test_only_an_admin_freezes_a_snapshot(world, client_for, parks):
-    url = reverse("review:snapshot-create")
+    url = reverse("summaries:snapshot-create")
 
     assert client_for(world.national).post(url, {"name": "越权"}).status_code == 403
     response = client_for(world.admin).post(url, {"name": "2026 年度"})

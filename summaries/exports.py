@@ -5,7 +5,7 @@ asked, deleted when they expire.
 Invariants:
 - only users with Perm.EXPORT_SUMMARIES ask for an export; a provincial reviewer's export
   covers their own province whatever they ask, and every export reads only the versions its
-  requester may see (summaries.standing_versions goes through Plan.objects.visible_to), checked
+  requester may see (figures.standing_versions goes through Plan.objects.visible_to), checked
   again when the job runs, with the right checked again too;
 - the values are the submitted or approved versions' frozen snapshots, never a draft;
 - the job is queued after the commit; failing to queue or to build is recorded on the job with
@@ -32,8 +32,10 @@ from django.utils.translation import gettext as _
 from core import jobs
 from parks.roles import Level, Perm, has_perm, level_of
 from plans.status import State
-from review import summaries
-from review.models import ExportJob, StatusChange, SummarySnapshot
+from review.models import StatusChange
+from summaries import figures
+from summaries.models import ExportJob, SummarySnapshot
+from summaries.tasks import export_summary
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ def keep_days() -> int:
 
 
 @transaction.atomic
-def export_request(*, user, scope: summaries.Scope) -> ExportJob:
+def export_request(*, user, scope: figures.Scope) -> ExportJob:
     """A new export of `scope` for `user`, queued for the worker once this commits."""
     from plans.models import Cycle
 
@@ -78,8 +80,8 @@ def export_request(*, user, scope: summaries.Scope) -> ExportJob:
     return job
 
 
-def job_scope(job: ExportJob) -> summaries.Scope:
-    return summaries.Scope(
+def job_scope(job: ExportJob) -> figures.Scope:
+    return figures.Scope(
         cycle=job.cycle,
         provinces=tuple(job.provinces),
         states=tuple(job.states),
@@ -88,8 +90,6 @@ def job_scope(job: ExportJob) -> summaries.Scope:
 
 
 def _dispatch(job_id: int) -> None:
-    from review.tasks import export_summary
-
     jobs.dispatch(
         export_summary,
         ExportJob,
@@ -172,13 +172,13 @@ def export_run(job_id: int, *, last_attempt: bool = True) -> ExportJob | None:
 def _build(job: ExportJob):
     """Write the workbook to a temporary file: (file name, path, export_workbook.Result)."""
     from plans.models import Cycle
-    from review import export_workbook
+    from summaries import export_workbook
 
     user = job.requested_by
     if not has_perm(user, Perm.EXPORT_SUMMARIES):
         raise PermissionDenied(_("The user who asked for this export may no longer export."))
     cycle = Cycle.objects.get(code=job.cycle)
-    versions = summaries.standing_versions(user=user, scope=job_scope(job))
+    versions = figures.standing_versions(user=user, scope=job_scope(job))
     approvals = dict(
         StatusChange.objects.filter(action="approve", version__in=versions.order_by().values("pk"))
         .order_by("at", "id")
@@ -200,7 +200,7 @@ def _build(job: ExportJob):
     try:
         result = export_workbook.build(
             handle.name,
-            versions=summaries.iterate(versions),
+            versions=figures.iterate(versions),
             total=total,
             approvals=approvals,
             about=about,
@@ -275,7 +275,7 @@ def export_choices(*, user) -> dict:
         "cycles": list(cycle_list()),
         "current_cycle": current,
         "provinces": list(province_list(user=user)),
-        "states": [(s, State(s).label) for s in summaries.SUMMARY_STATES],
+        "states": [(s, State(s).label) for s in figures.SUMMARY_STATES],
         "snapshots": list(SummarySnapshot.objects.select_related("cycle")),
     }
 

@@ -1,5 +1,5 @@
 """The summary workbook's sheets: their names, notes, columns and formats, and the write-only
-sheet that writes them (review.export_workbook)."""
+sheet that writes them (summaries.export_workbook)."""
 
 import datetime
 from collections import defaultdict

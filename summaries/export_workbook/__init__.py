@@ -1,7 +1,7 @@
 """The national summary workbook of issue 7, written with openpyxl's write-only mode.
 
-One pass over the versions in scope (review.summaries.iterate: chunks, bounded memory) writes
-every park's rows to the park-level sheets while review.summaries.indicator_summaries reads the
+One pass over the versions in scope (figures.figures.iterate: chunks, bounded memory) writes
+every park's rows to the park-level sheets while figures.figures.indicator_summaries reads the
 same versions for the aggregates; what the later sheets need (sums by province, fuel, task group
 and year; the list of versions) is small and kept as the pass goes. Each write-only sheet streams
 to its own temporary file, so the sheets fill in any order and `说明` still comes first.
@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from review import summaries
-from review.export_workbook.book import SummaryBook
-from review.export_workbook.sheets import NATIONAL, About, Result
+from summaries import figures
+from summaries.export_workbook.book import SummaryBook
+from summaries.export_workbook.sheets import NATIONAL, About, Result
 
 __all__ = ["About", "Result", "build"]
 
@@ -41,7 +41,7 @@ def build(
             total_label=NATIONAL if about.national else "合计",
         )
         report(5, _("Writing the park sheets"), phase=True)
-        found = summaries.indicator_summaries(
+        found = figures.indicator_summaries(
             book.stream(versions, total=total, report=report), base_year=about.cycle.base_year
         )
         report(90, _("Working out the national and provincial aggregates"), phase=True)

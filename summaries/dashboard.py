@@ -1,5 +1,5 @@
 """The national and provincial dashboards: progress of the submissions, overdue parks, returns,
-and the numbers of the plans in scope (review.summaries). A fixed number of queries, whatever the
+and the numbers of the plans in scope (figures.figures). A fixed number of queries, whatever the
 number of parks; the snapshots are read once, in chunks."""
 
 from collections import Counter, defaultdict
@@ -15,9 +15,10 @@ from parks.models import Park, Province
 from plans.outline import outline_for
 from plans.rows import ROW_KINDS
 from plans.status import State
-from review import summaries
-from review.models import Comment, StatusChange, SummarySnapshot
+from review.models import Comment, StatusChange
 from review.workflow import ReturnReason
+from summaries import figures
+from summaries.models import SummarySnapshot
 
 
 @dataclass
@@ -58,7 +59,7 @@ class ProvinceProgress:
 
 @dataclass
 class Dashboard:
-    scope: summaries.Scope
+    scope: figures.Scope
     cycle: object
     snapshot: SummarySnapshot | None
     as_of: object
@@ -67,8 +68,8 @@ class Dashboard:
     overdue_count: int
     returns_by_reason: list[tuple[str, int]]
     returns_by_section: list[tuple[str, int]]
-    indicators: list[summaries.IndicatorSummary]
-    totals: summaries.Totals
+    indicators: list[figures.IndicatorSummary]
+    totals: figures.Totals
     parks_covered: int
     state_labels: list[str] = field(default_factory=list)
 
@@ -83,7 +84,7 @@ class Dashboard:
         )
 
     @property
-    def required_indicators(self) -> list[summaries.IndicatorSummary]:
+    def required_indicators(self) -> list[figures.IndicatorSummary]:
         return [i for i in self.indicators if i.required]
 
 
@@ -105,7 +106,7 @@ def _section_of(anchor: str) -> str:
     return kind if kind == "park" else ""
 
 
-def dashboard(*, user, scope: summaries.Scope) -> Dashboard:
+def dashboard(*, user, scope: figures.Scope) -> Dashboard:
     from plans.models import Cycle
 
     cycle = Cycle.objects.get(code=scope.cycle)
@@ -113,7 +114,7 @@ def dashboard(*, user, scope: summaries.Scope) -> Dashboard:
     parks = Park.objects.visible_to(user).filter(is_active=True)
     if scope.provinces:
         parks = parks.filter(province__code__in=scope.provinces)
-    plans = summaries.scope_plans(user=user, scope=scope).filter(park__in=parks)
+    plans = figures.scope_plans(user=user, scope=scope).filter(park__in=parks)
 
     # progress by province: two grouped queries
     park_counts = dict(parks.values_list("province").annotate(n=Count("pk")).order_by())
@@ -161,8 +162,8 @@ def dashboard(*, user, scope: summaries.Scope) -> Dashboard:
             by_section[_("The plan as a whole")] += 1
 
     # the numbers of the plans in scope: one pass over their snapshots (or the cache's)
-    indicators, totals, covered = summaries.figures(
-        summaries.standing_versions(user=user, scope=scope), base_year=cycle.base_year
+    indicators, totals, covered = figures.figures(
+        figures.standing_versions(user=user, scope=scope), base_year=cycle.base_year
     )
     return Dashboard(
         scope=scope,
@@ -189,11 +190,11 @@ def peer_view(*, version) -> list[dict]:
     """Where this park's stated baseline and 2025 target sit among all parks with a submitted
     plan in the cycle, and among its province's, for each required indicator (percentiles)."""
     plan = version.plan
-    scope = summaries.Scope(cycle=plan.cycle.code, states=summaries.SUMMARY_STATES)
+    scope = figures.Scope(cycle=plan.cycle.code, states=figures.SUMMARY_STATES)
     # every park, nationally: only percentiles leave this function, never another park's
     # numbers, so the park itself or a provincial reviewer may see them
-    national, _totals, _count = summaries.figures(
-        summaries.standing_versions(user=None, scope=scope), base_year=plan.cycle.base_year
+    national, _totals, _count = figures.figures(
+        figures.standing_versions(user=None, scope=scope), base_year=plan.cycle.base_year
     )
     by_code = {s.code: s for s in national}
     province = plan.park.province.code
@@ -203,7 +204,7 @@ def peer_view(*, version) -> list[dict]:
         if summary is None or not item.get("required"):
             continue
         baseline = to_decimal(item.get("baseline"))
-        target = summaries.final_target(item)
+        target = figures.final_target(item)
         rows.append(
             {
                 "name": item["name"],

@@ -25,11 +25,12 @@ from plans.demo import PROJECTS, seed_demo_plan
 from plans.rows import ROW_KINDS
 from plans.services import row_create
 from plans.status import State
-from review import export_workbook
-from review.exports import Progress, export_request, export_run, exports_expire
-from review.models import ExportJob, StatusChange, SummarySnapshot, Version
+from review.models import StatusChange, Version
 from review.selectors import submission_checklist
-from review.summaries import SUMMARY_STATES, Scope
+from summaries import export_workbook
+from summaries.exports import Progress, export_request, export_run, exports_expire
+from summaries.figures import SUMMARY_STATES, Scope
+from summaries.models import ExportJob, SummarySnapshot
 from tests.factories import ParkFactory, PlanFactory, UserFactory
 from tests.review.conftest import complete_park_profile
 from tests.review.helpers import messages_of, walk
@@ -488,23 +489,23 @@ def test_national_admin_asks_for_an_export_on_the_page_and_downloads_it(
     approved, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(approved.admin)
-    page = client.get(reverse("review:exports"))
+    page = client.get(reverse("summaries:exports"))
     assert page.status_code == 200
     assert page.context["form"]["states"].value() == ["approved"]  # approved only, by default
 
     # when they ask for the approved plans (the worker runs in process once committed)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("review:exports"), {"cycle": approved.cycle.code, "states": ["approved"]}
+            reverse("summaries:exports"), {"cycle": approved.cycle.code, "states": ["approved"]}
         )
 
     # then the page lists it ready, and the download is the workbook, named in Chinese
     assert response.status_code == 302
     assert messages_of(response) == ["正在生成导出文件，完成后会显示在下方。"]
     job = ExportJob.objects.get(requested_by=approved.admin)
-    html = client.get(reverse("review:exports")).content.decode()
+    html = client.get(reverse("summaries:exports")).content.decode()
     assert 'data-export-state="done"' in html
-    download = client.get(reverse("review:export-download", args=[job.pk]))
+    download = client.get(reverse("summaries:export-download", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in download["Content-Disposition"]
@@ -519,16 +520,16 @@ def test_national_admin_asks_for_an_export_on_the_page_and_downloads_it(
 def test_park_staff_cannot_open_the_exports_page(world, client_for, persona):
     client = client_for(getattr(world, persona))
     statuses = [
-        client.get(reverse("review:exports")).status_code,
-        client.post(reverse("review:exports"), {"cycle": world.cycle.code}).status_code,
-        client.get(reverse("review:export-jobs")).status_code,
+        client.get(reverse("summaries:exports")).status_code,
+        client.post(reverse("summaries:exports"), {"cycle": world.cycle.code}).status_code,
+        client.get(reverse("summaries:export-jobs")).status_code,
     ]
     assert statuses == [403, 403, 403]
     assert ExportJob.objects.count() == 0
 
 
 def test_provincial_reviewer_is_offered_their_own_province_only(world, client_for):
-    html = client_for(world.reviewer_a).get(reverse("review:exports")).content.decode()
+    html = client_for(world.reviewer_a).get(reverse("summaries:exports")).content.decode()
     assert "江苏省" in html and "浙江省" not in html
 
 
@@ -539,7 +540,7 @@ def test_another_user_gets_404_on_the_download(world, client_for, export, person
 
     # when anyone else asks for it, even with the right to export
     response = client_for(getattr(world, persona)).get(
-        reverse("review:export-download", args=[job.pk])
+        reverse("summaries:export-download", args=[job.pk])
     )
 
     # then it does not exist for them
@@ -553,7 +554,7 @@ def test_the_jobs_fragment_shows_the_state_and_polls_while_pending(
     with django_capture_on_commit_callbacks(execute=False):
         job = export_request(user=world.national, scope=Scope(cycle=world.cycle.code))
     client = client_for(world.national)
-    url = reverse("review:export-jobs")
+    url = reverse("summaries:export-jobs")
 
     # then the fragment says so and asks again every 2 seconds
     html = client.get(url).content.decode()
@@ -572,7 +573,7 @@ def test_the_jobs_fragment_shows_the_state_and_polls_while_pending(
     export_run(job.pk)
     html = client.get(url).content.decode()
     assert 'data-export-state="done"' in html
-    assert reverse("review:export-download", args=[job.pk]) in html
+    assert reverse("summaries:export-download", args=[job.pk]) in html
     assert "hx-trigger" not in html
 
 
@@ -603,7 +604,7 @@ def test_expiry_deletes_the_file_and_marks_the_export_expired(world, export, cli
     assert storage.exists(name)
 
     # when the daily task runs
-    from review.tasks import expire_exports
+    from summaries.tasks import expire_exports
 
     expired = expire_exports.delay().get()
 
@@ -614,8 +615,8 @@ def test_expiry_deletes_the_file_and_marks_the_export_expired(world, export, cli
     fresh.refresh_from_db()
     assert fresh.state == "done" and fresh.file.storage.exists(fresh.file.name)
     client = client_for(world.national)
-    assert client.get(reverse("review:export-download", args=[old.pk])).status_code == 404
-    html = client.get(reverse("review:export-jobs")).content.decode()
+    assert client.get(reverse("summaries:export-download", args=[old.pk])).status_code == 404
+    html = client.get(reverse("summaries:export-jobs")).content.decode()
     assert 'data-export-state="expired"' in html
     # and running it again changes nothing
     assert exports_expire() == 0
@@ -633,14 +634,14 @@ def test_a_failing_build_records_its_reason_and_the_page_still_answers(
 
     # when the national reviewer asks for an export
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("review:exports"), {"cycle": world.cycle.code})
+        response = client.post(reverse("summaries:exports"), {"cycle": world.cycle.code})
 
     # then the page answers, and the export failed with the reason, shown on the page
     assert response.status_code == 302
     job = ExportJob.objects.get()
     assert (job.state, job.error, job.file.name) == ("failed", "第 3 个园区的快照无法读取", "")
     assert job.finished_at is not None
-    html = client.get(reverse("review:exports")).content.decode()
+    html = client.get(reverse("summaries:exports")).content.decode()
     assert 'data-export-state="failed"' in html
     assert "第 3 个园区的快照无法读取" in html
 
@@ -730,6 +731,6 @@ def test_a_worker_makes_the_export_after_the_commit(world, client_for, request):
     assert (job.progress, job.step) == (100, "已生成")
 
     # and the polled fragment now offers the download, and stops polling
-    html = client_for(world.national).get(reverse("review:export-jobs")).content.decode()
-    assert reverse("review:export-download", args=[job.pk]) in html
+    html = client_for(world.national).get(reverse("summaries:export-jobs")).content.decode()
+    assert reverse("summaries:export-download", args=[job.pk]) in html
     assert "hx-trigger" not in html

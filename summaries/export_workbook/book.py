@@ -1,5 +1,5 @@
 """The summary workbook being written: one pass over the versions writes the park-level sheets
-and keeps what the summary sheets need (review.export_workbook)."""
+and keeps what the summary sheets need (figures.export_workbook)."""
 
 import datetime
 from collections import defaultdict
@@ -17,8 +17,8 @@ from indicators.models import Direction
 from indicators.tables import TABLES
 from plans.models import KeyProject
 from plans.status import State
-from review import summaries
-from review.export_workbook.sheets import (
+from summaries import figures
+from summaries.export_workbook.sheets import (
     ABOUT,
     AGGREGATES,
     AGGREGATION_RULE,
@@ -47,7 +47,7 @@ from review.export_workbook.sheets import (
     num,
     sheet_columns,
 )
-from review.summaries import Figure, IndicatorSummary
+from summaries.figures import Figure, IndicatorSummary
 
 
 class SummaryBook:
@@ -136,7 +136,7 @@ class SummaryBook:
             code = item.get("code") or ""
             if code:
                 self.indicator_order.setdefault(code, len(self.indicator_order))
-            met = summaries.reference_met(item)
+            met = figures.reference_met(item)
             if code and met is not None:
                 for key in ("*", province):
                     self.met[(code, key)][0 if met else 1] += 1
@@ -164,7 +164,7 @@ class SummaryBook:
                     item.get("reference_text"),
                     {True: "是", False: "否"}.get(met),
                     len(warnings),
-                    ("否" if summaries.unjustified(item) else "是") if warnings else None,
+                    ("否" if figures.unjustified(item) else "是") if warnings else None,
                     "；".join(explained),
                     item.get("data_source"),
                 ),

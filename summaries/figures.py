@@ -61,7 +61,7 @@ def standing_versions(*, user, scope: Scope) -> QuerySet[Version]:
     """The version that stands for each plan in scope, ordered by province and park; the
     snapshot's versions (still limited to what the user may see) when the scope names one."""
     if scope.snapshot:
-        from review.models import SummarySnapshot
+        from summaries.models import SummarySnapshot
 
         snapshot = SummarySnapshot.objects.get(pk=scope.snapshot)
         versions = snapshot.versions.filter(plan__in=scope_plans(user=user, scope=scope))
