@@ -99,12 +99,12 @@ def full_snapshot() -> dict:
 def approve_parks(parks, snapshot: dict) -> None:
     """Each park's plan approved with version 1 (the snapshot, with the park's own name and
     province) and its approval on the timeline; rows made in bulk."""
+    from documents.freeze import content_hash
     from parks.models import User
     from plans.models import Plan
     from plans.selectors import cycle_current
     from plans.status import State
     from review.models import StatusChange, Version
-    from review.snapshot import content_hash
 
     cycle = cycle_current()
     national = User.objects.get(username="national")

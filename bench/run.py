@@ -81,7 +81,7 @@ def plan_pages():
         for page, url in (
             ("section 1.1 editor", reverse("plans:section-edit", args=[plan.pk, "1.1"])),
             ("section 4.3 editor (projects)", reverse("plans:section-edit", args=[plan.pk, "4.3"])),
-            ("preview", reverse("plans:plan-preview", args=[plan.pk])),
+            ("preview", reverse("documents:preview", args=[plan.pk])),
             ("plan overview", reverse("plans:plan-detail", args=[plan.pk])),
         ):
             rows[f"{label}: {page}"] = measure(client, url)

@@ -1,14 +1,13 @@
-"""The plan as a PDF: the print page around plans/_document.html, and its WeasyPrint render.
-
-The PDF is the document of record. It is rendered from the same partial as the browser preview,
-with its own stylesheet (static/css/print.css: A4, CJK fonts, running header, page numbers, table
-of contents with page numbers, landscape pages for the wide tables, the draft watermark).
+"""The PDF engine: WeasyPrint over a standalone HTML page (documents.pdf.pdf_html makes the
+plan's, from the same partial as the browser preview) with the print stylesheet
+(static/css/print.css: A4, CJK fonts, running header, page numbers, table of contents with page
+numbers, landscape pages for the wide tables, the draft watermark).
 
 Rendering never touches the network: the only URLs it reads are `private:<storage name>` (seal,
 figures; read from the private storage), `pdf-font:<file>` (the built print fonts, core.fonts)
 and `data:`. Anything else is refused; WeasyPrint logs the refusal (logger "weasyprint", level
 ERROR) and leaves the image out. Supporting files are listed by name, not linked
-(plans.selectors.storage_file_url gives them no URL).
+(documents.build.storage_file_url gives them no URL).
 
 Speed (bench/pdf.py): the tables are laid out with the column widths they declare
 (`{% colgroup %}`, `table-layout: fixed` in print.css) rather than measured cell by cell, the print
@@ -24,9 +23,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from core.fonts import FONT_SCHEME, font_face_css, read_font
 
@@ -46,34 +42,9 @@ class RefusedURL(ValueError):
     URLs."""
 
 
-def pdf_html(
-    *,
-    doc,
-    draft: bool,
-    running_title: str,
-    extra_html: str = "",
-) -> str:
-    """The standalone page printed to PDF: plans/_document.html, then `extra_html` (e.g. the
-    approval page, rendered and escaped by its own template); a watermark on every page when
-    `draft`; `running_title` (e.g. "苏州工业园区 · 第2版") in the header of every page but the
-    cover. `doc` is a plans.selectors.PlanDocument whose seal and figure URLs are `private:` URLs
-    (plans.selectors.storage_file_url)."""
-    with translation.override("zh-hans"):
-        return render_to_string(
-            "plans/pdf/document.html",
-            {
-                "doc": doc,
-                "printing": True,  # charts as images (indicators_tags.indicator_chart)
-                "draft": draft,
-                "running_title": running_title,
-                # Rendered by our own templates (the approval page), escaped there.
-                "extra_html": mark_safe(extra_html),
-            },
-        )
-
-
 def render_pdf(html: str) -> tuple[bytes, int]:
-    """(PDF bytes, page count) of a page made by `pdf_html`."""
+    """(PDF bytes, page count) of a standalone HTML page (documents.pdf.pdf_html makes the
+    plan's)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "plans",
     "indicators",
     "notifications",
+    "documents",
     "review",
     "summaries",
 ]

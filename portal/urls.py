@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
     path("", include("notifications.urls")),
+    path("", include("documents.urls")),
     path("", include("review.urls")),
     path("", include("summaries.urls")),
 ]

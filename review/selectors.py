@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from documents import thaw
+from documents.build import FileUrl, PlanDocument
 from parks.profile import completeness
 from parks.services import park_profile_get_or_create
 from plans.models import Plan, Section
@@ -329,8 +331,8 @@ def verification_for(content_hash_text: str) -> list[Verification]:
     Public: answers only park, version, state, dates and whether the record is intact."""
     from django.db.models import Max
 
+    from documents.freeze import content_hash
     from plans.status import State
-    from review.snapshot import content_hash
 
     text = (content_hash_text or "").strip().lower()
     if not HASH_PATTERN.fullmatch(text):
@@ -384,3 +386,19 @@ def pdf_get(*, user, plan: Plan, pk: int):
     return get_object_or_404(
         PdfDocument.objects.visible_to(user).filter(plan=plan).select_related("version"), pk=pk
     )
+
+
+def version_file_url(version: Version) -> FileUrl:
+    """The version's own access-checked file view (the files it refers to, not the draft's)."""
+
+    def url(kind: str, pk: int, name: str) -> str:
+        return reverse(
+            "review:version-file", args=[version.plan_id, version.number, f"{kind}s", pk]
+        )
+
+    return url
+
+
+def version_document(version: Version, *, file_url: FileUrl | None = None) -> PlanDocument:
+    """The version laid out as it was submitted; its files through its own file view."""
+    return thaw.version_document(version, file_url=file_url or version_file_url(version))

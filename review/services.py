@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.freeze import content_hash, plan_snapshot
 from notifications.models import Notification
 from notifications.services import notify
 from parks.models import NationalBody, User
@@ -26,7 +27,6 @@ from plans.models import Plan
 from plans.status import State
 from review.models import Comment, StatusChange, Version
 from review.selectors import submission_checklist
-from review.snapshot import content_hash, plan_snapshot
 from review.workflow import REVIEWING_ROLE, ReturnReason, find
 
 

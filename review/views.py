@@ -142,12 +142,11 @@ class VersionView(VersionMixin, TemplateView):
     template_name = "review/version.html"
 
     def get_context_data(self, **kwargs):
-        from review.document import version_document
         from summaries.dashboard import peer_view
 
         return super().get_context_data(
             version=self.version,
-            doc=version_document(self.version),
+            doc=selectors.version_document(self.version),
             peers=peer_view(version=self.version),
             summary=selectors.version_summary(self.version),
             threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),

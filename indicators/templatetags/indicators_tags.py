@@ -38,7 +38,7 @@ def indicator_chart(context, row, numbers):
     chart). pygal builds the SVG with an XML library, so names and units are escaped, and
     indicators.charts removes pygal's inline script.
 
-    In the PDF (`printing` in the context, core.pdf.pdf_html) the same SVG is an image (a
+    In the PDF (`printing` in the context, documents.pdf.pdf_html) the same SVG is an image (a
     data: URL): WeasyPrint then reads it once, as a drawing, instead of also styling and laying
     out its ~150 elements as part of the page (a quarter of a second for a full plan's charts).
     """

@@ -49,7 +49,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     # The plan editor: park B's plan and a task, a figure and a file of it (_give_park_b_a_plan).
     "plans:plan-entry": lambda w: {"park_pk": w.park_b.pk},
     "plans:plan-detail": lambda w: {"plan_pk": w.plan_b.pk},
-    "plans:plan-preview": lambda w: {"plan_pk": w.plan_b.pk},
+    "documents:preview": lambda w: {"plan_pk": w.plan_b.pk},
     "plans:section-edit": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:section-autosave": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:figure-add": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},

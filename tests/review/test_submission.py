@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from documents.freeze import content_hash, file_digest, plan_snapshot
 from indicators import services as indicator_services
 from indicators.models import PlanIndicator, TableData
 from notifications.models import Notification
@@ -22,7 +23,6 @@ from plans.status import State
 from review.models import Comment, StatusChange, Version
 from review.selectors import submission_checklist
 from review.services import TransitionRefused, comment_post
-from review.snapshot import content_hash, file_digest, plan_snapshot
 from tests.factories import UserFactory
 from tests.review.helpers import (
     act,
@@ -352,7 +352,7 @@ def test_section_edit_page_sends_the_editor_to_the_preview_while_submitted(
 
     # then they land on the preview, told that the plan cannot be changed now
     assert response.status_code == 302
-    assert response.url == reverse("plans:plan-preview", args=[ready_plan.pk])
+    assert response.url == reverse("documents:preview", args=[ready_plan.pk])
     assert messages_of(response) == ["方案当前状态为“已提交省级审核”：可以查看，但不能修改。"]
     preview = client.get(response.url)
     assert "不能修改" in text_of(preview.content.decode())

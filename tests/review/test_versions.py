@@ -53,7 +53,7 @@ def test_version_page_shows_the_frozen_text_after_the_draft_changed(
 
     # when the user opens version 1, and the draft's preview
     version = client.get(version_url(plan, 1))
-    preview = client.get(reverse("plans:plan-preview", args=[plan.pk]))
+    preview = client.get(reverse("documents:preview", args=[plan.pk]))
 
     # then the version shows what was submitted, the preview what the draft says now
     assert version.status_code == 200

@@ -32,7 +32,7 @@ def plan_a(world):
 
 
 def preview_url(plan) -> str:
-    return reverse("plans:plan-preview", args=[plan.pk])
+    return reverse("documents:preview", args=[plan.pk])
 
 
 def _write(plan, key: str, body: str, actor) -> None:

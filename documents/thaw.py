@@ -1,6 +1,6 @@
-"""A frozen version laid out again as a plans.selectors.PlanDocument, from its snapshot alone.
+"""A frozen version laid out again as a documents.build.PlanDocument, from its snapshot alone.
 
-review.snapshot freezes; this module thaws. The objects it builds are unsaved model instances and
+documents.freeze freezes; this module thaws. The objects it builds are unsaved model instances and
 the indicators' dataclasses filled with the frozen values, so the preview's templates (and the
 PDF's) render a submitted version exactly as the park saw it, whatever changed since: the draft,
 the catalogue, the coefficients, the park's name.
@@ -9,9 +9,8 @@ the catalogue, the coefficients, the park's name.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.urls import reverse
-
 from core.numbers import to_decimal
+from documents.build import FileUrl, LinkedFile, NumberedFigure, PlanDocument
 from indicators.accounting import DERIVED, EnergyAccount, Fuel, FuelLine
 from indicators.checks import Warning
 from indicators.models import Indicator, PlanIndicator
@@ -20,27 +19,7 @@ from parks.models import Park, ParkProfile, Province
 from plans.models import Attachment, Figure, Plan, Section
 from plans.outline import outline_for
 from plans.rows import ROW_KINDS
-from plans.selectors import (
-    FileUrl,
-    LinkedFile,
-    NumberedFigure,
-    OutlineStatus,
-    PlanDocument,
-    SectionStatus,
-    project_totals,
-)
-from review.models import Version
-
-
-def version_file_url(version: Version) -> FileUrl:
-    """The version's own access-checked file view (the files it refers to, not the draft's)."""
-
-    def url(kind: str, pk: int, name: str) -> str:
-        return reverse(
-            "review:version-file", args=[version.plan_id, version.number, f"{kind}s", pk]
-        )
-
-    return url
+from plans.selectors import OutlineStatus, SectionStatus, project_totals
 
 
 def thaw(model, values: dict, **extra):
@@ -140,9 +119,10 @@ def _numbers(snap: dict, plan: Plan) -> PlanNumbers:
     )
 
 
-def version_document(version: Version, *, file_url: FileUrl | None = None) -> PlanDocument:
-    """The version as it was submitted, laid out by the same templates as the draft preview."""
-    file_url = file_url or version_file_url(version)
+def version_document(version, *, file_url: FileUrl) -> PlanDocument:
+    """The version (review.models.Version: its snapshot, outline version and live plan) as it
+    was submitted, laid out by the same templates as the draft preview; files linked through
+    `file_url`."""
     snap = version.snapshot
     live = version.plan
     outline = outline_for(version.outline_version)

@@ -7,13 +7,13 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from documents.build import plan_document
 from parks.profile import PROFILE_FIELDS
 from plans.models import Plan
 from plans.rows import ALL_KINDS, ROW_KINDS
-from plans.selectors import plan_document
 
 # 2: section states, attachment descriptions, indicator catalogue facts and history, fuel
-#    quantities and shares: everything review.document needs to lay the version out again.
+#    quantities and shares: everything documents.thaw needs to lay the version out again.
 FORMAT = 2
 
 

@@ -21,12 +21,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from core.pdf import pdf_html, render_pdf
+from core.pdf import render_pdf
+from documents.build import plan_document, storage_file_url
+from documents.pdf import pdf_html
 from indicators.demo import GDP
 from parks.demo import DEMO_PARK_A, seed_demo
 from plans.models import Plan
 from plans.outline import OUTLINE
-from plans.selectors import plan_document, storage_file_url
 from tests.factories import CycleFactory, ensure_catalogue
 from tests.plans.helpers import image_bytes
 
