@@ -151,8 +151,8 @@ class VersionView(VersionMixin, TemplateView):
             summary=selectors.version_summary(self.version),
             threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
             anchor_template="review/_thread.html",
-            can_comment=has_perm(self.request.user, Perm.REVIEW_PROVINCE)
-            or has_perm(self.request.user, Perm.REVIEW_NATIONAL),
+            can_comment=selectors.can_comment(self.plan, self.request.user),
+            can_answer=selectors.can_answer(self.plan, self.request.user),
             **kwargs,
         )
 
