@@ -11,6 +11,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY portal ./portal
+COPY core ./core
 COPY parks ./parks
 COPY plans ./plans
 COPY indicators ./indicators
