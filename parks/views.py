@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from core.files import private_file_response
 from parks import selectors, services
 from parks.access import PortalAccessMixin
 from parks.forms import (
@@ -140,14 +141,12 @@ class SealView(PortalAccessMixin, View):
 
     def get(self, request, park_pk):
         profile = services.park_profile_get_or_create(park=self.park)
-        if not profile.seal:
-            raise Http404
         ext = profile.seal.name.rsplit(".", 1)[-1]
-        response = FileResponse(
-            profile.seal.open("rb"), content_type="image/png" if ext == "png" else "image/jpeg"
+        return private_file_response(
+            profile.seal,
+            content_type="image/png" if ext == "png" else "image/jpeg",
+            cache_control="private, max-age=300",
         )
-        response["Cache-Control"] = "private, max-age=300"
-        return response
 
 
 class ParkAuditView(PortalAccessMixin, ListView):
