@@ -11,12 +11,16 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY portal ./portal
+COPY core ./core
 COPY parks ./parks
 COPY plans ./plans
 COPY indicators ./indicators
+COPY notifications ./notifications
+COPY documents ./documents
 COPY review ./review
+COPY summaries ./summaries
 RUN pip install .
-# The PDF's print fonts (plans/fonts.py, ~40 s): a layer of their own, rebuilt only with the code.
+# The PDF's print fonts (core/fonts.py, ~40 s): a layer of their own, rebuilt only with the code.
 RUN django-admin build_pdf_fonts
 COPY . .
 RUN python manage.py compilemessages -v0 \

@@ -5,12 +5,13 @@ the exports' work, scoping and queries in summaries.exports."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from core.files import private_file_response
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
@@ -117,20 +118,14 @@ class ExportDownloadView(PortalAccessMixin, View):
         self.job = exports.export_job_get(user=self.request.user, pk=pk)
 
     def get(self, request, pk):
-        if self.job.state != self.job.State.DONE or not self.job.file:
+        if self.job.state != self.job.State.DONE:
             raise Http404
-        try:
-            handle = self.job.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = FileResponse(
-            handle,
+        return private_file_response(
+            self.job.file,
             content_type=XLSX,
             as_attachment=True,
             filename=exports.export_filename(self.job),
         )
-        response["Cache-Control"] = "private, no-cache"
-        return response
 
 
 class DashboardView(PortalAccessMixin, TemplateView):
