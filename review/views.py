@@ -143,15 +143,9 @@ class VersionView(VersionMixin, TemplateView):
     template_name = "review/version.html"
 
     def get_context_data(self, **kwargs):
-        from summaries.dashboard import PEER_MINIMUM, peer_view
-
-        peers = peer_view(version=self.version, user=self.request.user)
         return super().get_context_data(
             version=self.version,
             doc=selectors.version_document(self.version),
-            peers=peers,
-            peers_withheld=any(row["withheld"] for row in peers),
-            peer_minimum=PEER_MINIMUM,
             summary=selectors.version_summary(self.version),
             threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
             anchor_template="review/_thread.html",

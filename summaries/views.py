@@ -17,6 +17,7 @@ from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
 from plans.selectors import cycle_current, cycle_list
 from plans.status import State
+from review.views import VersionMixin
 from summaries import charts, dashboard, exports, figures, selectors, services
 from summaries.figures import DEFAULT_STATES, Scope
 from summaries.forms import DashboardFilterForm, SnapshotForm
@@ -197,3 +198,19 @@ class SnapshotCreateView(PortalAccessMixin, View):
         else:
             messages.error(request, _("Give the snapshot a name."))
         return HttpResponseRedirect(reverse("summaries:dashboard"))
+
+
+class PeersView(VersionMixin, TemplateView):
+    """The version page's "among the other parks" table, as a fragment the page loads: where
+    the park's baseline and 2025 target stand nationally and in its province (percentiles)."""
+
+    template_name = "summaries/_peers.html"
+
+    def get_context_data(self, **kwargs):
+        peers = dashboard.peer_view(version=self.version, user=self.request.user)
+        return super().get_context_data(
+            peers=peers,
+            peers_withheld=any(row["withheld"] for row in peers),
+            peer_minimum=dashboard.PEER_MINIMUM,
+            **kwargs,
+        )

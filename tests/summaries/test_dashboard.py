@@ -254,7 +254,7 @@ def test_dashboard_queries_do_not_grow_with_the_parks(world, client_for, parks, 
 def test_peer_view_places_the_park_among_the_others(world, client_for, parks):
     # given park B states half park A's 2020 energy intensity (0.0850 against 0.1700, as does
     # the third park), park B's review page as the national reviewer reads it
-    page = client_for(world.national).get(reverse("review:version", args=[parks["b"].pk, 1]))
+    page = client_for(world.national).get(reverse("summaries:peers", args=[parks["b"].pk, 1]))
     peers = {row["name"]: row for row in page.context["peers"]}
 
     # then park B is the lowest third nationally, and alone (so at the top) in 浙江
@@ -263,7 +263,7 @@ def test_peer_view_places_the_park_among_the_others(world, client_for, parks):
     assert (energy["parks"], energy["province_parks"]) == (3, 1)
     assert (energy["baseline_national"], energy["baseline_province"]) == (33, 100)
     # ... and park A's reviewer sees A at the top of 江苏's two
-    page_a = client_for(world.reviewer_a).get(reverse("review:version", args=[parks["a"].pk, 1]))
+    page_a = client_for(world.reviewer_a).get(reverse("summaries:peers", args=[parks["a"].pk, 1]))
     energy_a = {row["name"]: row for row in page_a.context["peers"]}["单位工业增加值综合能耗"]
     assert (energy_a["baseline_national"], energy_a["baseline_province"]) == (100, 100)
     assert "在其他园区中的位置" in text_of(page_a.content.decode())
@@ -274,7 +274,7 @@ ENERGY = "单位工业增加值综合能耗"
 
 def energy_peers(client, plan) -> tuple[dict, str]:
     """The peer row of 单位工业增加值综合能耗 on the plan's version 1, and the page's text."""
-    page = client.get(reverse("review:version", args=[plan.pk, 1]))
+    page = client.get(reverse("summaries:peers", args=[plan.pk, 1]))
     row = {row["name"]: row for row in page.context["peers"]}[ENERGY]
     return row, text_of(page.content.decode())
 
