@@ -260,7 +260,7 @@ def main():
             (
                 "park editor: park dashboard",
                 "suzhou_editor",
-                reverse("parks:park-detail", args=[park.pk]),
+                reverse("park-detail", args=[park.pk]),
             ),
             (
                 "park editor: information form",

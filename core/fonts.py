@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -255,8 +256,6 @@ def _build_one(args) -> tuple[str, int]:
 def build_fonts(directory: Path, workers: int = 2, dirs=FONT_DIRS) -> dict:
     """Build the print fonts that are missing or stale into `directory`, `workers` at a time.
     Returns {"built": {filename: size}, "kept": [...], "missing": [source families]}."""
-    from concurrent.futures import ProcessPoolExecutor
-
     directory.mkdir(parents=True, exist_ok=True)
     todo, missing = fonts_to_build(directory, dirs)
     jobs = [(font, source, directory) for font, source in todo]

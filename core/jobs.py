@@ -10,6 +10,7 @@ is recorded at once and an admin can run the job again.
 
 import logging
 
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
@@ -24,8 +25,6 @@ TRANSIENT = (OSError, OperationalError, InterfaceError)
 def dispatch(task, model, pk: int, *, not_queued: str, **also) -> None:
     """Queue `task(pk)`. Called after the commit: a failure to queue (no broker), or an eager
     run that fails, is recorded on the job. `not_queued` names the failure ("…: %(error)s")."""
-    from celery.exceptions import Retry
-
     try:
         task.delay(pk)
     except Retry as retry:
@@ -66,8 +65,6 @@ def timed_out(model, pk: int, message: str, **also) -> None:
 def run_task(task, pk: int, run, on_timeout):
     """The body of a job's task: `run(pk, last_attempt=...)`; a transient error is retried with
     backoff, a run past the soft time limit recorded by `on_timeout(pk)`."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
     try:
         return run(pk, last_attempt=task.request.retries >= task.max_retries)
     except SoftTimeLimitExceeded:

@@ -23,6 +23,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.storage import storages
 
 from core.fonts import FONT_SCHEME, font_face_css, read_font
 
@@ -89,15 +91,11 @@ def print_stylesheet() -> str:
 
 @lru_cache(maxsize=1)
 def _stylesheet_path() -> Path:
-    from django.contrib.staticfiles import finders
-
     found = finders.find(STYLESHEET)
     return Path(found) if found else Path(settings.BASE_DIR) / "static" / STYLESHEET
 
 
 def _read_private(name: str):
-    from django.core.files.storage import storages
-
     mime = IMAGE_TYPES.get(Path(name).suffix.lower())
     if mime is None:
         raise RefusedURL(f"Not an image type the PDF embeds: {name}")

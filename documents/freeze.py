@@ -7,7 +7,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from documents.build import plan_document
+from documents.build import PlanDocument, plan_document
 from parks.profile import PROFILE_FIELDS
 from plans.models import Plan
 from plans.rows import ALL_KINDS, ROW_KINDS
@@ -35,8 +35,9 @@ def _series(mapping) -> dict:
     return {str(year): (None if v is None else str(v)) for year, v in mapping.items()}
 
 
-def plan_snapshot(plan: Plan) -> dict:
-    doc = plan_document(plan)
+def plan_snapshot(plan: Plan, *, doc: PlanDocument | None = None) -> dict:
+    """The plan frozen: `doc` (built now from the draft unless given) as plain JSON."""
+    doc = doc or plan_document(plan)
     numbers = doc.numbers
     profile = doc.profile
     park = plan.park

@@ -11,10 +11,39 @@ from indicators.models import (
     TableData,
     WorkbookImport,
 )
+from parks.roles import Perm, has_perm
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    """The national catalogue and the coefficient sets: only a holder of MANAGE_CATALOGUE (the
+    national admin) sees or changes them, whatever Django's own staff flags say."""
+
+    def has_module_permission(self, request):
+        return has_perm(request.user, Perm.MANAGE_CATALOGUE) and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return has_perm(request.user, Perm.MANAGE_CATALOGUE) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return has_perm(request.user, Perm.MANAGE_CATALOGUE) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return has_perm(request.user, Perm.MANAGE_CATALOGUE) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return has_perm(request.user, Perm.MANAGE_CATALOGUE) and super().has_delete_permission(
+            request, obj
+        )
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(CatalogueAdmin):
     list_display = (
         "code",
         "name",
@@ -73,7 +102,7 @@ class GridFactorInline(FrozenOnceUsed, admin.TabularInline):
 
 
 @admin.register(CoefficientSet)
-class CoefficientSetAdmin(admin.ModelAdmin):
+class CoefficientSetAdmin(CatalogueAdmin):
     list_display = ("version", "name", "is_default", "created_at")
     inlines = [FuelCoefficientInline, GridFactorInline]
 

@@ -8,8 +8,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators and data tables")
 
     def ready(self):
-        from indicators.rows import FUELS, INDICATORS
-        from plans.rows import register
+        # The models are loaded only now, so the hooks are imported here, not at the top.
+        from indicators.extends import extend_plans  # noqa: PLC0415  models are loaded only now
 
-        register(INDICATORS)
-        register(FUELS)
+        extend_plans()

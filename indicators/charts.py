@@ -5,9 +5,13 @@ chart in about 4 ms and names the CJK font the PDF uses. pygal still writes an i
 <script> into every SVG; it is removed, so an SVG opened on its own runs nothing.
 """
 
+import hashlib
+import json
 import re
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.numbers import to_decimal
@@ -76,12 +80,6 @@ def indicator_chart_svg(
 
 def cached_svg(kind: str, inputs, draw) -> str:
     """`draw()`, kept in the shared cache under the digest of its inputs and the language."""
-    import hashlib
-    import json
-
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
     digest = hashlib.sha256(
         json.dumps([get_language(), inputs], default=str, sort_keys=True).encode()
     ).hexdigest()

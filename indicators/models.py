@@ -10,8 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parks.models import ParkScopedQuerySet
-from plans.models import Plan
+from plans.models import Plan, PlanOwnedQuerySet
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0))
 
@@ -168,10 +167,6 @@ class GridFactor(models.Model):
     @property
     def scope_label(self) -> str:
         return self.SCOPE_LABELS.get(self.scope, self.scope)
-
-
-class PlanOwnedQuerySet(ParkScopedQuerySet):
-    park_path = "plan__park"
 
 
 class PlanIndicator(models.Model):

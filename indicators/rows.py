@@ -4,16 +4,16 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DecimalTextInput, LenientDecimalField
+from indicators import selectors
 from indicators.forms import PlanIndicatorForm
 from indicators.models import CustomFuel, PlanIndicator, TableData
+from indicators.services import assert_removable
 from indicators.tables import custom_fuel_key
 from plans.forms import RowForm
 from plans.rows import RowKind
 
 
 def _numbers(plan):
-    from indicators import selectors
-
     return selectors.plan_numbers(plan, selectors.accounting_for_reading(plan))
 
 
@@ -31,8 +31,6 @@ def _indicator_form_kwargs(plan, row):
 
 
 def _refuse_required(row):
-    from indicators.services import assert_removable
-
     assert_removable(row)
 
 

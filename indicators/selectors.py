@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from indicators.accounting import (
     DERIVED,
@@ -24,7 +25,9 @@ from indicators.models import (
     Indicator,
     PlanIndicator,
     TableData,
+    WorkbookImport,
 )
+from indicators.services import default_grid_factor
 from indicators.tables import TABLES, custom_fuel_key
 from plans.models import Plan
 
@@ -199,8 +202,6 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
 
 def accounting_for_reading(plan: Plan) -> Accounting:
     """The plan's accounting, or (not saved) the defaults it would get: reads never write."""
-    from indicators.services import default_grid_factor
-
     accounting = (
         Accounting.objects.select_related("coefficient_set", "grid_factor")
         .filter(plan=plan)
@@ -233,8 +234,4 @@ def section_item_counts(plan: Plan) -> dict[str, int]:
 
 
 def workbook_import_get(*, user, plan: Plan, pk: int):
-    from django.shortcuts import get_object_or_404
-
-    from indicators.models import WorkbookImport
-
     return get_object_or_404(WorkbookImport.objects.visible_to(user).filter(plan=plan), pk=pk)

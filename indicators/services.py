@@ -26,8 +26,10 @@ from indicators.models import (
     Indicator,
     PlanIndicator,
     TableData,
+    WorkbookImport,
 )
 from indicators.tables import TABLES, custom_fuel_key
+from indicators.workbook import read_workbook
 from parks.audit import audit_record, field_changes
 from parks.models import AuditEntry
 from plans.models import Plan
@@ -271,9 +273,6 @@ class WorkbookErrors(Exception):
 @transaction.atomic
 def workbook_import_create(*, plan: Plan, actor, upload):
     """Read and check an uploaded workbook; keep it, unapplied, for the user to confirm."""
-    from indicators.models import WorkbookImport
-    from indicators.workbook import read_workbook
-
     assert_editable(plan)
     rows = {key: table_rows(plan, key) for key in TABLES}
     values, errors = read_workbook(plan, upload, rows_by_table=rows)
@@ -328,8 +327,6 @@ def workbook_changes(pending) -> dict[str, list[tuple[str, str, str | None, str 
 @transaction.atomic
 def workbook_import_apply(*, pending, actor) -> int:
     """Apply a confirmed import; all tables or none. Returns the number of tables changed."""
-    from indicators.models import WorkbookImport
-
     pending = WorkbookImport.objects.select_for_update().get(pk=pending.pk)
     if pending.status != WorkbookImport.Status.PENDING:
         raise ValidationError(_("This upload was already applied or discarded."))
@@ -349,8 +346,6 @@ def workbook_import_apply(*, pending, actor) -> int:
 
 
 def workbook_import_discard(*, pending) -> None:
-    from indicators.models import WorkbookImport
-
     WorkbookImport.objects.filter(pk=pending.pk, status=WorkbookImport.Status.PENDING).update(
         status=WorkbookImport.Status.DISCARDED
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -14,6 +15,7 @@ from indicators import charts, selectors, services
 from indicators.forms import AccountingForm, AddIndicatorForm, TableForm
 from indicators.rows import FUELS, INDICATORS
 from indicators.tables import TABLES
+from indicators.workbook import WorkbookRefused, build_workbook
 from parks.roles import Perm
 from plans.views import PlanAccessMixin, table_context
 
@@ -219,16 +221,12 @@ class WorkbookDownloadView(NumbersMixin, View):
     """The data tables as an Excel template, filled with the current values."""
 
     def get(self, request, plan_pk):
-        from indicators.workbook import build_workbook
-
         content = build_workbook(self.numbers())
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = f"{self.plan.park.name}-数据表-{self.plan.cycle.code}.xlsx"
-        from django.utils.encoding import escape_uri_path
-
         response["Content-Disposition"] = (
             f"attachment; filename=\"data.xlsx\"; filename*=UTF-8''{escape_uri_path(filename)}"
         )
@@ -240,8 +238,6 @@ class WorkbookUploadView(DataTablesView):
     http_method_names = ["post"]
 
     def post(self, request, plan_pk):
-        from indicators.workbook import WorkbookRefused
-
         upload = request.FILES.get("workbook")
         if upload is None:
             return self.render_to_response(

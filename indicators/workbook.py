@@ -60,7 +60,7 @@ def build_workbook(numbers) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from core.spreadsheets import Formula, put
+    from core.spreadsheets import Formula, put  # noqa: PLC0415  loads openpyxl: only when a workbook is made
 
     plan, years = numbers.plan, numbers.history_years
     wb = Workbook()

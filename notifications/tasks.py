@@ -13,13 +13,13 @@ from celery import shared_task
     soft_time_limit=100,
 )
 def send_notification_emails(user_ids: list[int], kind: str, message: str, url: str) -> int:
-    from notifications.services import emails_send
+    from notifications.services import emails_send  # noqa: PLC0415  a task imports its own service
 
     return emails_send(user_ids=user_ids, kind=kind, message=message, url=url)
 
 
 @shared_task(name="review.deadline_reminders", time_limit=300, soft_time_limit=240)
 def deadline_reminders() -> int:
-    from notifications.services import deadline_reminders_send
+    from notifications.services import deadline_reminders_send  # noqa: PLC0415  a task imports its own service
 
     return deadline_reminders_send()

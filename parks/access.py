@@ -1,41 +1,13 @@
-"""Tenancy in one place.
-
-`park_filter(user, prefix)` is the single mapping from a user to the parks it may see:
-park staff their own park, provincial reviewers the parks of their province, national reviewers and
-admins every park. Park-owned querysets expose it as `visible_to(user)`; views reach park data only
-through `PortalAccessMixin`. Outside one's scope an object does not exist (404); inside it, a
-missing right is a 403.
-"""
+"""The one view mixin through which every page reaches park data (the scoping it applies is
+parks.scoping's). Outside one's scope an object does not exist (404); inside it, a missing right
+is a 403."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from parks.roles import Level, Perm, has_perm, level_of
-
-NOTHING = Q(pk__in=[])
-
-
-def park_filter(user, prefix: str = "") -> Q:
-    """A Q over Park, reached through `prefix` ("" for Park itself, "park__" for owned models)."""
-    level = level_of(user)
-    if level == Level.NATIONAL:
-        return Q()
-    if level == Level.PROVINCE:
-        return Q(**{f"{prefix}province_id": user.province_id})
-    if level == Level.PARK:
-        return Q(**{f"{prefix}id": user.park_id})
-    return NOTHING
-
-
-def user_filter(user) -> Q:
-    """Which user accounts a user may see: admins all, everyone else only their own."""
-    if has_perm(user, Perm.MANAGE_USERS):
-        return Q()
-    if getattr(user, "is_authenticated", False):
-        return Q(pk=user.pk)
-    return NOTHING
+from parks.models import Park
+from parks.roles import Perm, has_perm
 
 
 class PortalAccessMixin(LoginRequiredMixin):
@@ -57,8 +29,6 @@ class PortalAccessMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.park_kwarg in kwargs:
-            from parks.models import Park
-
             self.park = get_object_or_404(
                 Park.objects.visible_to(request.user).select_related("province"),
                 pk=kwargs[self.park_kwarg],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parks.roles import NATIONAL_ROLES, PARK_ROLES, Role
+from parks.scoping import park_filter, user_filter
 from parks.validators import (
     validate_landline,
     validate_mobile,
@@ -35,8 +36,6 @@ class ParkScopedQuerySet(models.QuerySet):
     park_path = "park"
 
     def visible_to(self, user):
-        from parks.access import park_filter
-
         return self.filter(park_filter(user, f"{self.park_path}__"))
 
 
@@ -76,8 +75,6 @@ class NationalBody(models.Model):
 
 class ParkQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from parks.access import park_filter
-
         return self.filter(park_filter(user, ""))
 
 
@@ -114,8 +111,6 @@ class Park(models.Model):
 
 class PortalUserManager(UserManager):
     def visible_to(self, user):
-        from parks.access import user_filter
-
         return self.filter(user_filter(user))
 
 

@@ -6,7 +6,11 @@ part 一 table and the export's contact columns all walk PROFILE_GROUPS.
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from parks.models import ParkProfile
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,6 @@ GROUP_OF: dict[str, ProfileGroup] = {f: g for g in PROFILE_GROUPS for f in g.fie
 
 def field_label(model, field: str) -> str:
     """A label that names its group where the bare label repeats (座机, 手机 ...)."""
-    from django.utils.text import format_lazy
-
     label = model._meta.get_field(field).verbose_name
     group = GROUP_OF.get(field)
     if group and group.key in {"head", "dept", "contact"}:
@@ -90,8 +92,6 @@ def completeness(profile) -> Completeness:
 def profile_table(profile) -> list[tuple[ProfileGroup, list[tuple[str, object]]]]:
     """Part 一 as the template's table: each group with its (label, value) pairs, in order.
     The location group starts with the province, which belongs to the park, not the form."""
-    from parks.models import ParkProfile
-
     rows = []
     for group in PROFILE_GROUPS:
         if group.key in {"name", "filled"}:
@@ -101,8 +101,6 @@ def profile_table(profile) -> list[tuple[ProfileGroup, list[tuple[str, object]]]
             for f in group.fields
         ]
         if group.key == "location":
-            from django.utils.translation import gettext
-
             pairs.insert(
                 0,
                 (gettext("Province (autonomous region, municipality)"), profile.park.province.name),

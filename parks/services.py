@@ -24,6 +24,7 @@ from parks.audit import audit_record, field_changes
 from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 from parks.profile import field_label
 from parks.roles import ROLE_LEVEL, Level, Role
+from parks.tasks import send_invitation
 from parks.validators import validate_seal_image
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -211,8 +212,6 @@ def user_create(
         ),
     )
     if invite and email:
-        from parks.tasks import send_invitation
-
         transaction.on_commit(lambda: send_invitation.delay(user.pk))
     return user
 
@@ -244,8 +243,6 @@ def user_update(*, actor: User, user: User, **values) -> User:
 
 
 def user_invite(*, user: User) -> None:
-    from parks.tasks import send_invitation
-
     transaction.on_commit(lambda: send_invitation.delay(user.pk))
 
 

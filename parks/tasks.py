@@ -10,6 +10,6 @@ from celery import shared_task
     soft_time_limit=45,
 )
 def send_invitation(user_id: int) -> bool:
-    from parks.notifications import invitation_send
+    from parks.notifications import invitation_send  # noqa: PLC0415  a task imports its own service
 
     return invitation_send(user_id=user_id)

@@ -7,7 +7,6 @@ app_name = "parks"
 urlpatterns = [
     path("parks/", views.ParkListView.as_view(), name="park-list"),
     path("parks/new/", views.ParkCreateView.as_view(), name="park-create"),
-    path("parks/<int:park_pk>/", views.ParkDetailView.as_view(), name="park-detail"),
     path("parks/<int:park_pk>/settings/", views.ParkUpdateView.as_view(), name="park-update"),
     path("parks/<int:park_pk>/info/", views.ParkProfileEditView.as_view(), name="profile-edit"),
     path("parks/<int:park_pk>/info/seal/", views.SealView.as_view(), name="seal"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import FormView, ListView, View
 
 from core.concurrency import ConcurrentEditError
 from core.files import private_file_response
@@ -46,23 +46,6 @@ class ParkListView(PortalAccessMixin, ListView):
             for park in context["object_list"]
         ]
         return context
-
-
-class ParkDetailView(PortalAccessMixin, TemplateView):
-    template_name = "parks/park_detail.html"
-
-    def get_context_data(self, **kwargs):
-        from plans import selectors as plan_selectors
-
-        profile = services.park_profile_get_or_create(park=self.park)
-        plan = plan_selectors.current_plan_for_park(user=self.request.user, park=self.park)
-        return super().get_context_data(
-            profile=profile,
-            completeness=completeness(profile),
-            plan=plan,
-            plan_status=plan_selectors.plan_outline_status(plan) if plan else None,
-            **kwargs,
-        )
 
 
 class ParkProfileEditView(PortalAccessMixin, FormView):
@@ -163,7 +146,7 @@ class ParkCreateView(PortalAccessMixin, FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Park %(name)s created.") % {"name": park.name})
-        return HttpResponseRedirect(reverse("parks:park-detail", args=[park.pk]))
+        return HttpResponseRedirect(reverse("park-detail", args=[park.pk]))
 
 
 class ParkUpdateView(PortalAccessMixin, FormView):
@@ -181,7 +164,7 @@ class ParkUpdateView(PortalAccessMixin, FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Park saved."))
-        return HttpResponseRedirect(reverse("parks:park-detail", args=[self.park.pk]))
+        return HttpResponseRedirect(reverse("park-detail", args=[self.park.pk]))
 
 
 class ProvinceListView(PortalAccessMixin, ListView):

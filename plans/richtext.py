@@ -10,6 +10,8 @@ import re
 from functools import cache
 from html import unescape
 
+from django_prose_editor.fields import create_sanitizer
+
 EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -36,8 +38,6 @@ EDITOR_CONFIG = {"extensions": EXTENSIONS}
 
 @cache
 def _sanitizer():
-    from django_prose_editor.fields import create_sanitizer
-
     return create_sanitizer(EXTENSIONS)
 
 

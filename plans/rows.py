@@ -122,5 +122,16 @@ def register(kind: RowKind) -> None:
     ALL_KINDS[kind.slug] = kind
 
 
+# What apps above plans/ add to a section's item count (its state: 未填写 / 填写中 / 已完成):
+# each a function plan -> {section key: items}. indicators/ registers its own at start-up, so the
+# draft's outline counts indicators and data tables without importing them.
+SECTION_COUNTERS: list = []
+
+
+def register_section_counter(counter) -> None:
+    if counter not in SECTION_COUNTERS:
+        SECTION_COUNTERS.append(counter)
+
+
 def kinds_for_section(key: str) -> list[RowKind]:
     return [kind for kind in ROW_KINDS.values() if kind.section_key == key]

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import TASK_GROUPS, Entry, Outline, outline_for
-from plans.rows import ROW_KINDS
+from plans.rows import ROW_KINDS, SECTION_COUNTERS
 
 
 def cycle_list() -> QuerySet[Cycle]:
@@ -86,10 +87,9 @@ def _item_counts(plan: Plan) -> dict[str, int]:
             counts[key] += n
     if plan.carbon_peak_year:
         counts["4.2"] += 1
-    from indicators.selectors import section_item_counts
-
-    for key, n in section_item_counts(plan).items():
-        counts[key] += n
+    for counter in SECTION_COUNTERS:
+        for key, n in counter(plan).items():
+            counts[key] += n
     return counts
 
 
@@ -115,8 +115,6 @@ def plan_outline_status(plan: Plan) -> OutlineStatus:
 def section_get(*, plan: Plan, key: str) -> tuple[Entry, Section]:
     entry = outline_for(plan.outline_version).by_key.get(key)
     if entry is None or not entry.is_editable:
-        from django.http import Http404
-
         raise Http404
     section, _created = Section.objects.select_related("updated_by").get_or_create(
         plan=plan, key=key

@@ -5,7 +5,11 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from parks import selectors
+from parks import selectors as park_selectors
+from parks.access import PortalAccessMixin
+from parks.profile import completeness
 from parks.roles import Level, Perm, has_perm, level_of
+from plans import selectors as plan_selectors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -16,7 +20,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         level = level_of(request.user)
         if level == Level.PARK:
-            return HttpResponseRedirect(reverse("parks:park-detail", args=[request.user.park_id]))
+            return HttpResponseRedirect(reverse("park-detail", args=[request.user.park_id]))
         if level != Level.NONE and not has_perm(request.user, Perm.MANAGE_USERS):
             return HttpResponseRedirect(reverse("parks:park-list"))
         return super().get(request, *args, **kwargs)
@@ -26,6 +30,23 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if has_perm(self.request.user, Perm.MANAGE_USERS):
             context["overview"] = selectors.admin_overview()
         return context
+
+
+class ParkDetailView(PortalAccessMixin, TemplateView):
+    """A park's home: its information and its current plan's progress."""
+
+    template_name = "parks/park_detail.html"
+
+    def get_context_data(self, **kwargs):
+        profile = park_selectors.park_profile_for_reading(park=self.park)
+        plan = plan_selectors.current_plan_for_park(user=self.request.user, park=self.park)
+        return super().get_context_data(
+            profile=profile,
+            completeness=completeness(profile),
+            plan=plan,
+            plan_status=plan_selectors.plan_outline_status(plan) if plan else None,
+            **kwargs,
+        )
 
 
 def healthz(request):

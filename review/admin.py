@@ -8,6 +8,7 @@ from review.models import (
     StatusChange,
     Version,
 )
+from review.pdfs import pdf_request
 
 
 @admin.register(Version)
@@ -41,8 +42,6 @@ class PdfDocumentAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Render the selected PDFs again"))
     def render_again(self, request, queryset):
-        from review.pdfs import pdf_request
-
         for pdf in queryset.select_related("plan", "version"):
             pdf_request(
                 plan=pdf.plan, kind=pdf.kind, version=pdf.version, actor=request.user, force=True

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from review.selectors import UNASSIGNED
 from review.workflow import ReturnReason
 
 
@@ -25,8 +26,6 @@ class QueueFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args, provinces, states, cycles, reviewers, **kwargs):
-        from review.selectors import UNASSIGNED
-
         super().__init__(*args, **kwargs)
         self.fields["cycle"].choices = [("", _("All cycles"))] + [(c.code, c.name) for c in cycles]
         self.fields["province"].choices = [("", _("All provinces"))] + [

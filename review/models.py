@@ -8,13 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BackgroundJob
 from parks.models import ParkScopedQuerySet, private_storage
-from plans.models import Plan
+from plans.models import Plan, PlanOwnedQuerySet
 from plans.status import State
-from review.workflow import ReturnReason
-
-
-class PlanOwnedQuerySet(ParkScopedQuerySet):
-    park_path = "plan__park"
+from review.workflow import ReturnReason, find
 
 
 class Version(models.Model):
@@ -76,8 +72,6 @@ class StatusChange(models.Model):
     @property
     def action_label(self) -> str:
         """The button the actor pressed (撤回提交, 退回修改 ...), from the workflow table."""
-        from review.workflow import find
-
         transition = find(self.source, self.action)
         return str(transition.label) if transition else self.action
 

@@ -14,9 +14,11 @@ import logging
 import time
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -149,8 +151,6 @@ def approval_html(version: Version) -> str:
     """The approval page: the reviewing body's stamp, the review timeline and the verification
     block (content hash, QR code to the public verification page)."""
     import segno
-    from django.conf import settings
-    from django.urls import reverse
 
     changes = list(StatusChange.objects.filter(plan_id=version.plan_id).select_related("version"))
     approval = next(

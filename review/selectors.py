@@ -1,21 +1,30 @@
 """Reads for the review: the submission checklist, the timeline, versions."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents import thaw
 from documents.build import FileUrl, PlanDocument
+from documents.freeze import content_hash
+from indicators.models import Indicator
+from indicators.selectors import accounting_for_reading, plan_numbers
+from parks.models import User
 from parks.profile import completeness
-from parks.services import park_profile_get_or_create
+from parks.roles import PARK_ROLES, Level, Perm, Role, effective_role, has_perm, level_of
+from parks.selectors import park_profile_for_reading
 from plans.models import Plan, Section
+from plans.outline import outline_for
 from plans.selectors import plan_outline_status
-from review.models import StatusChange, Version
-from review.workflow import transitions_from
+from plans.status import State
+from review.models import Comment, PdfDocument, StatusChange, Version
+from review.workflow import REVIEWING_ROLE, transitions_from
 
 
 @dataclass(frozen=True)
@@ -26,13 +35,12 @@ class Missing:
     url: str
 
 
-def submission_checklist(plan: Plan) -> list[Missing]:
+def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list[Missing]:
     """Everything missing or unjustified: empty required sections, incomplete park information,
-    indicator warnings without a justification, empty required tables."""
-    from indicators.selectors import accounting_for_reading, plan_numbers
-
+    indicator warnings without a justification, empty required tables. Reads `doc` (the plan's
+    document, documents.build) when the caller has built it already."""
     items: list[Missing] = []
-    profile = park_profile_get_or_create(park=plan.park)
+    profile = doc.profile if doc else park_profile_for_reading(park=plan.park)
     info = completeness(profile)
     profile_url = reverse("parks:profile-edit", args=[plan.park_id])
     for field, label in info.missing:
@@ -42,7 +50,7 @@ def submission_checklist(plan: Plan) -> list[Missing]:
                 f"{profile_url}#id_{field}",
             )
         )
-    status = plan_outline_status(plan)
+    status = doc.status if doc else plan_outline_status(plan)
     for item in status.required:
         if item.state != Section.State.COMPLETE:
             message = (
@@ -56,10 +64,8 @@ def submission_checklist(plan: Plan) -> list[Missing]:
                     reverse("plans:section-edit", args=[plan.pk, item.entry.key]),
                 )
             )
-    numbers = plan_numbers(plan, accounting_for_reading(plan))
+    numbers = doc.numbers if doc else plan_numbers(plan, accounting_for_reading(plan))
     indicators_url = reverse("indicators:indicator-list", args=[plan.pk])
-    from indicators.models import Indicator
-
     taken = {row.plan_indicator.indicator_id for row in numbers.indicators}
     for indicator in Indicator.objects.filter(required=True, is_active=True).exclude(pk__in=taken):
         items.append(
@@ -108,8 +114,6 @@ def submission_checklist(plan: Plan) -> list[Missing]:
 
 
 def available_transitions(plan: Plan, user):
-    from parks.roles import effective_role
-
     role = effective_role(user)
     return [t for t in transitions_from(plan.status) if role in t.roles]
 
@@ -128,10 +132,6 @@ def version_get(*, user, plan: Plan, number: int) -> Version:
 
 def assignable_reviewers(plan: Plan) -> QuerySet:
     """The active reviewers of the body that holds the plan now (none for other states)."""
-    from parks.models import User
-    from parks.roles import Role
-    from review.workflow import REVIEWING_ROLE
-
     role = REVIEWING_ROLE.get(plan.status)
     users = User.objects.filter(is_active=True, role=role).order_by("full_name", "username")
     if role is None:
@@ -143,8 +143,6 @@ def assignable_reviewers(plan: Plan) -> QuerySet:
 
 def can_assign(plan: Plan, user) -> bool:
     """Whether the user may give the plan to a reviewer now (the service checks it again)."""
-    from parks.roles import Role, effective_role
-
     if effective_role(user) == Role.NATIONAL_ADMIN:
         return assignable_reviewers(plan).exists()
     return assignable_reviewers(plan).filter(pk=user.pk).exists()
@@ -154,8 +152,6 @@ def can_comment(plan: Plan, user) -> bool:
     """Whether the user may start a comment on the plan's versions: a reviewer whose scope holds
     the plan (a provincial reviewer of its province, or a national reviewer). The service checks
     it again (review.services, whose docstring states every review right)."""
-    from parks.roles import Perm, has_perm
-
     reviewer = has_perm(user, Perm.REVIEW_PROVINCE) or has_perm(user, Perm.REVIEW_NATIONAL)
     return reviewer and Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
 
@@ -163,8 +159,6 @@ def can_comment(plan: Plan, user) -> bool:
 def can_answer(plan: Plan, user) -> bool:
     """Whether the user may reply in the plan's comment threads and resolve comments: a reviewer
     as in can_comment, or the staff of the plan's park (on the comments sent to the park)."""
-    from parks.roles import PARK_ROLES, effective_role
-
     if effective_role(user) in PARK_ROLES:
         return Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
     return can_comment(plan, user)
@@ -173,9 +167,6 @@ def can_answer(plan: Plan, user) -> bool:
 def queue_reviewers(user) -> QuerySet:
     """The reviewers a queue can be filtered by: a provincial reviewer's colleagues of the same
     province; at the national level, every reviewer."""
-    from parks.models import User
-    from parks.roles import Level, Role, level_of
-
     reviewers = User.objects.filter(
         is_active=True, role__in=[Role.PROVINCE_REVIEWER, Role.NATIONAL_REVIEWER]
     ).order_by("-role", "province__code", "full_name", "username")
@@ -202,11 +193,6 @@ def review_queue(
 ):
     """The plans a reviewer may see that are in the workflow, with counts per state.
     `reviewer` is a user's id, or UNASSIGNED for the plans nobody has taken yet."""
-    from django.db.models import Count, Max
-    from django.utils import timezone
-
-    from plans.status import State
-
     plans = (
         Plan.objects.visible_to(user)
         .exclude(status=State.DRAFT)
@@ -239,11 +225,6 @@ def review_queue(
 
 def comments_by_anchor(*, user, version: Version) -> dict[str, list]:
     """Top-level comments (with their replies) per anchor; the park sees published ones only."""
-    from collections import defaultdict
-
-    from parks.roles import PARK_ROLES, effective_role
-    from review.models import Comment
-
     comments = Comment.objects.visible_to(user).filter(version=version)
     if effective_role(user) in PARK_ROLES:
         comments = comments.filter(published=True)
@@ -262,13 +243,9 @@ def comments_by_anchor(*, user, version: Version) -> dict[str, list]:
 
 def open_comments_for_park(plan: Plan) -> list:
     """Published comments of the latest version the park has neither answered nor resolved."""
-    from review.models import Comment
-
     version = Version.objects.filter(plan=plan).order_by("-number").first()
     if version is None:
         return []
-    from parks.roles import PARK_ROLES
-
     answered = set(
         Comment.objects.filter(
             version=version, parent__isnull=False, author__role__in=list(PARK_ROLES)
@@ -300,8 +277,6 @@ class VersionSummary:
 
 
 def version_summary(version: Version) -> VersionSummary:
-    from plans.outline import outline_for
-
     snap = version.snapshot
     sections = snap.get("sections", {})
     required = [e for e in outline_for(version.outline_version).sections if e.required]
@@ -321,9 +296,6 @@ def version_summary(version: Version) -> VersionSummary:
 
 def comment_get(*, user, version: Version, pk: int):
     """A comment of this version the user may see (the park: published ones), else 404."""
-    from parks.roles import PARK_ROLES, effective_role
-    from review.models import Comment
-
     comments = Comment.objects.visible_to(user).filter(version=version)
     if effective_role(user) in PARK_ROLES:
         comments = comments.filter(published=True)
@@ -349,11 +321,6 @@ HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 def verification_for(content_hash_text: str) -> list[Verification]:
     """The versions whose content hash this is (normally one), checked against their snapshot.
     Public: answers only park, version, state, dates and whether the record is intact."""
-    from django.db.models import Max
-
-    from documents.freeze import content_hash
-    from plans.status import State
-
     text = (content_hash_text or "").strip().lower()
     if not HASH_PATTERN.fullmatch(text):
         return []
@@ -390,8 +357,6 @@ def verification_for(content_hash_text: str) -> list[Verification]:
 
 def plan_pdfs(plan: Plan) -> list:
     """The plan's PDFs, newest version first, the draft preview last."""
-    from review.models import PdfDocument
-
     pdfs = list(
         PdfDocument.objects.filter(plan=plan)
         .select_related("version")
@@ -401,8 +366,6 @@ def plan_pdfs(plan: Plan) -> list:
 
 
 def pdf_get(*, user, plan: Plan, pk: int):
-    from review.models import PdfDocument
-
     return get_object_or_404(
         PdfDocument.objects.visible_to(user).filter(plan=plan).select_related("version"), pk=pk
     )

@@ -38,16 +38,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.build import PlanDocument, plan_document
 from documents.freeze import content_hash, plan_snapshot
 from notifications.models import Notification
 from notifications.services import notify
+from parks.audit import audit_record, field_changes
 from parks.models import NationalBody, User
-from parks.roles import Role, effective_role
+from parks.roles import PARK_ROLES, Role, effective_role, has_perm
 from plans.models import Plan
 from plans.status import State
+from review.anchors import version_anchors
 from review.models import Comment, StatusChange, Version
-from review.selectors import submission_checklist
-from review.workflow import REVIEWING_ROLE, ReturnReason, find
+from review.pdfs import pdf_request
+from review.selectors import assignable_reviewers, can_answer, can_comment, submission_checklist
+from review.workflow import REVIEWING_ROLE, Assign, Notice, ReturnReason, find
 
 
 class ReviewForbidden(ValidationError, PermissionDenied):
@@ -72,8 +76,10 @@ def _acting_body(plan: Plan, role: str) -> str:
     return plan.park.name
 
 
-def version_freeze(*, plan: Plan, actor) -> Version:
-    snapshot = plan_snapshot(plan)
+def version_freeze(*, plan: Plan, actor, doc: PlanDocument | None = None) -> Version:
+    """A new immutable version of the plan: its snapshot (of `doc` when the caller has built the
+    document already) and the snapshot's content hash."""
+    snapshot = plan_snapshot(plan, doc=doc)
     number = (Version.objects.filter(plan=plan).aggregate(m=Max("number"))["m"] or 0) + 1
     return Version.objects.create(
         plan=plan,
@@ -96,8 +102,6 @@ def comment_add(
     """A comment on a part of the version, or a reply in the thread of `parent`; the part must
     exist in it (review.anchors), and its label is the version's own (a section heading, 图1-2
     and caption, a row's name ...). Who may write it: see the module docstring."""
-    from review.anchors import version_anchors
-
     _comment_write_check(plan=version.plan, actor=actor, answering=parent)
     body = (body or "").strip()
     if parent is not None:
@@ -126,8 +130,6 @@ def comment_add(
 def _comment_write_check(*, plan: Plan, actor, answering: Comment | None = None) -> None:
     """Refuse (PermissionDenied) a comment write the actor has no right to: starting a thread
     when `answering` is None, else replying to that comment or resolving it."""
-    from review.selectors import can_answer, can_comment
-
     if answering is None:
         if not can_comment(plan, actor):
             raise PermissionDenied(_("Only reviewers start comments; the park answers them."))
@@ -152,17 +154,18 @@ def transition_apply(
             _("This cannot be done now: the plan is %(state)s.")
             % {"state": State(plan.status).label}
         )
-    if role not in transition.roles:
+    if role not in transition.roles or not has_perm(actor, transition.by.perm):
         raise TransitionForbidden(_("Your role cannot do this at this stage."))
     version = Version.objects.filter(plan=plan).order_by("-number").first()
-    if action == "submit":
-        missing = submission_checklist(plan)
+    if transition.freezes:
+        doc = plan_document(plan)  # built once: checked, then frozen
+        missing = submission_checklist(plan, doc=doc)
         if missing:
             raise TransitionRefused(
                 _("The plan cannot be submitted yet: %(n)s items are missing or unjustified.")
                 % {"n": len(missing)}
             )
-        version = version_freeze(plan=plan, actor=actor)
+        version = version_freeze(plan=plan, actor=actor, doc=doc)
     if transition.needs_reason:
         if reason not in ReturnReason.values:
             raise TransitionRefused({"reason": _("Choose the reason for returning the plan.")})
@@ -170,6 +173,7 @@ def transition_apply(
             comment_add(version=version, actor=actor, body=comment)
         if not Comment.objects.filter(version=version, is_resolved=False).exists():
             raise TransitionRefused({"comment": _("Returning needs at least one comment.")})
+    if transition.publishes_comments:
         Comment.objects.filter(version=version).update(published=True)
     if transition.needs_note and not note.strip():
         raise TransitionRefused({"note": _("Say why the approved plan is reopened.")})
@@ -186,32 +190,16 @@ def transition_apply(
         note=note.strip(),
     )
     plan.status = transition.target
-    if action == "start":
+    if transition.assign == Assign.ACTOR:
         plan.assigned_to = actor
-    elif action in {"forward", "return", "withdraw", "submit"}:
+    elif transition.assign == Assign.CLEAR:
         plan.assigned_to = None
     plan.save(update_fields=["status", "assigned_to"])
-    _notify(plan, change)
-    if action in PDF_ON and settings.PDF_RENDER_ON_TRANSITION:
-        from review.pdfs import pdf_request
-
-        pdf_request(plan=plan, kind=PDF_ON[action], version=version, actor=actor)
+    if transition.notice:
+        _notify(plan, change, transition.notice)
+    if transition.renders and settings.PDF_RENDER_ON_TRANSITION:
+        pdf_request(plan=plan, kind=transition.renders, version=version, actor=actor)
     return change
-
-
-# The document of record is rendered when a version is submitted, and again, with the approval
-# page, when it is approved.
-PDF_ON = {"submit": "submitted", "approve": "approved"}
-
-
-NOTIFY = {
-    # action: (kind, who)
-    "submit": (Notification.Kind.SUBMITTED, "province"),
-    "forward": (Notification.Kind.FORWARDED, "national"),
-    "return": (Notification.Kind.RETURNED, "park"),
-    "approve": (Notification.Kind.APPROVED, "park"),
-    "reopen": (Notification.Kind.REOPENED, "park"),
-}
 
 
 def _recipients(plan: Plan, who: str):
@@ -223,10 +211,8 @@ def _recipients(plan: Plan, who: str):
     return users.filter(role__in=[Role.PARK_MANAGER, Role.PARK_EDITOR], park=plan.park_id)
 
 
-def _notify(plan: Plan, change: StatusChange) -> None:
-    if change.action not in NOTIFY:
-        return
-    kind, who = NOTIFY[change.action]
+def _notify(plan: Plan, change: StatusChange, notice: Notice) -> None:
+    kind, who = notice.kind, notice.to
     message = _("%(park)s: %(state)s (by %(name)s)") % {
         "park": plan.park.name,
         "state": State(change.target).label,
@@ -244,10 +230,6 @@ def _notify(plan: Plan, change: StatusChange) -> None:
 def plan_assign(*, plan: Plan, actor, reviewer: User | None) -> Plan:
     """Give the plan to a reviewer of the body that holds it (or to nobody). Any reviewer of
     that body, or a national admin, may assign; the assignee is notified."""
-    from parks.audit import audit_record, field_changes
-    from parks.roles import Role
-    from review.selectors import assignable_reviewers
-
     plan = Plan.objects.select_for_update().select_related("park__province").get(pk=plan.pk)
     if REVIEWING_ROLE.get(plan.status) is None:
         raise ValidationError(_("Only a plan with a reviewing body can be assigned."))
@@ -285,8 +267,6 @@ def plan_assign(*, plan: Plan, actor, reviewer: User | None) -> Plan:
 
 
 def _is_park_user(user) -> bool:
-    from parks.roles import PARK_ROLES
-
     return effective_role(user) in PARK_ROLES
 
 

@@ -13,7 +13,7 @@ from core.jobs import run_task
 )
 def render_pdf(self, pdf_id: int) -> int | None:
     """Render one PDF (review.pdfs.pdf_render), retried and timed out as core.jobs says."""
-    from review.pdfs import pdf_render, pdf_timed_out
+    from review.pdfs import pdf_render, pdf_timed_out  # noqa: PLC0415  a task imports its own service
 
     pdf = run_task(self, pdf_id, pdf_render, pdf_timed_out)
     return pdf.pages if pdf else None

@@ -11,11 +11,17 @@ from django.views.generic import ListView, TemplateView, View
 from core.files import private_file_response
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
-from parks.roles import Perm, has_perm
+from parks.roles import Level, Perm, has_perm, level_of
+from plans.outline import outline_for
+from plans.selectors import cycle_list
 from plans.status import State
 from plans.views import PlanAccessMixin
 from review import selectors, services
+from review.anchors import cell_label
+from review.diff import version_diff
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
+from review.models import PdfDocument
+from review.pdfs import pdf_request
 from review.workflow import find
 
 
@@ -25,8 +31,6 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
     template_name = "review/panel.html"
 
     def get_context_data(self, **kwargs):
-        from parks.roles import Level, level_of
-
         transitions = selectors.available_transitions(self.plan, self.request.user)
         submit = level_of(self.request.user) == Level.PARK and self.plan.is_editable
         reviewers = selectors.assignable_reviewers(self.plan)
@@ -79,16 +83,12 @@ class QueueView(PortalAccessMixin, ListView):
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
-        from parks.roles import Level, level_of
-
         if level_of(request.user) == Level.PARK:
             raise Http404
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         states = [(s, label) for s, label in State.choices if s != State.DRAFT]
-        from plans.selectors import cycle_list
-
         self.filter_form = QueueFilterForm(
             self.request.GET or None,
             states=states,
@@ -221,10 +221,6 @@ class VersionDiffView(VersionMixin, TemplateView):
     template_name = "review/diff.html"
 
     def get_context_data(self, **kwargs):
-        from plans.outline import outline_for
-        from review.anchors import cell_label
-        from review.diff import version_diff
-
         try:
             base_number = int(self.request.GET.get("base", self.version.number - 1))
         except ValueError:
@@ -303,9 +299,6 @@ class PdfRequestView(PlanAccessMixin, View):
     """Park staff ask for a PDF preview of the draft; an admin renders a version's PDF again."""
 
     def post(self, request, plan_pk):
-        from review.models import PdfDocument
-        from review.pdfs import pdf_request
-
         back = reverse("review:panel", args=[self.plan.pk])
         if request.POST.get("pdf", "").isdigit():
             if not has_perm(request.user, Perm.RERUN_JOBS):

@@ -5,7 +5,10 @@ without knowing who reviews it.
 
 Views and templates only ask `available_transitions(review, user)`; one service
 (review.services.transition_apply) applies every transition. Invariants:
-- a transition happens only if its row exists for the current state and the user's role;
+- a transition happens only if its row exists for the current state and the user's role, and
+  the user holds the row's permission;
+- a transition's effects (freeze, publish the comments, assign, notify, render) are fields of
+  its row: the service applies them and never asks which action it is;
 - submitting freezes a new immutable version (review.services.version_freeze);
 - returning needs a structured reason and at least one open comment on the version;
 - the park may withdraw only while nobody has started the review;
@@ -13,11 +16,13 @@ Views and templates only ask `available_transitions(review, user)`; one service
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parks.roles import Role
+from notifications.models import Notification
+from parks.roles import Perm, Role
 from plans.status import State
 
 # While a plan is with a reviewing body, a reviewer of that body can be assigned to it: the
@@ -38,33 +43,81 @@ class ReturnReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Assign(StrEnum):
+    """What a transition does with the plan's assigned reviewer."""
+
+    KEEP = "keep"
+    ACTOR = "actor"  # the reviewer who starts the review takes it
+    CLEAR = "clear"  # the plan leaves the body (or goes back to it): nobody holds it yet
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Who hears of a transition, and as what kind of notification."""
+
+    kind: str  # notifications.models.Notification.Kind
+    to: str  # "province" (its reviewers), "national" (national reviewers) or "park" (its staff)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who may take a transition: the roles, and the permission the service checks."""
+
+    roles: frozenset[str]
+    perm: Perm
+
+
 @dataclass(frozen=True)
 class Transition:
+    """One row of the workflow: from `source` by `action` to `target`, for `by`, and its effects,
+    which review.services.transition_apply applies in this order: `freezes` (an empty checklist,
+    then a new immutable version), `needs_reason` (a ReturnReason and at least one comment),
+    `publishes_comments`, `needs_note`, the status change, `assign`, `notice`, `renders` (the PDF
+    of record of that kind, after the commit)."""
+
     source: str
     action: str
     target: str
-    roles: frozenset[str]
+    by: Actor
     label: str  # gettext_lazy, shown on the button
-    needs_reason: bool = False  # a structured ReturnReason and at least one comment
+    needs_reason: bool = False
     needs_note: bool = False  # a free-text reason (reopen)
     style: str = "primary"
+    freezes: bool = False
+    publishes_comments: bool = False
+    assign: Assign = Assign.KEEP
+    notice: Notice | None = None
+    renders: str = ""  # review.models.PdfDocument.Kind
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.by.roles
 
 
-PARK = frozenset({Role.PARK_MANAGER})
-PROVINCE = frozenset({Role.PROVINCE_REVIEWER})
-NATIONAL = frozenset({Role.NATIONAL_REVIEWER})
+PARK = Actor(frozenset({Role.PARK_MANAGER}), Perm.SUBMIT_PLAN)
+PROVINCE = Actor(frozenset({Role.PROVINCE_REVIEWER}), Perm.REVIEW_PROVINCE)
+NATIONAL = Actor(frozenset({Role.NATIONAL_REVIEWER}), Perm.REVIEW_NATIONAL)
+
+K = Notification.Kind
+SUBMIT = {
+    "freezes": True,
+    "assign": Assign.CLEAR,
+    "notice": Notice(K.SUBMITTED, "province"),
+    "renders": "submitted",
+    "style": "success",
+}
+RETURN = {
+    "needs_reason": True,
+    "publishes_comments": True,
+    "assign": Assign.CLEAR,
+    "notice": Notice(K.RETURNED, "park"),
+    "style": "danger",
+}
 
 TRANSITIONS: tuple[Transition, ...] = (
+    Transition(State.DRAFT, "submit", State.SUBMITTED, PARK, _("Submit to the province"), **SUBMIT),
     Transition(
-        State.DRAFT, "submit", State.SUBMITTED, PARK, _("Submit to the province"), style="success"
-    ),
-    Transition(
-        State.RETURNED,
-        "submit",
-        State.SUBMITTED,
-        PARK,
-        _("Resubmit to the province"),
-        style="success",
+        State.RETURNED, "submit", State.SUBMITTED, PARK, _("Resubmit to the province"), **SUBMIT
     ),
     Transition(
         State.SUBMITTED,
@@ -73,8 +126,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         PARK,
         _("Withdraw the submission"),
         style="outline-secondary",
+        assign=Assign.CLEAR,
     ),
-    Transition(State.SUBMITTED, "start", State.PROVINCE_REVIEW, PROVINCE, _("Start reviewing")),
+    Transition(
+        State.SUBMITTED,
+        "start",
+        State.PROVINCE_REVIEW,
+        PROVINCE,
+        _("Start reviewing"),
+        assign=Assign.ACTOR,
+    ),
     Transition(
         State.PROVINCE_REVIEW,
         "forward",
@@ -82,6 +143,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         PROVINCE,
         _("Forward to national review"),
         style="success",
+        assign=Assign.CLEAR,
+        notice=Notice(K.FORWARDED, "national"),
     ),
     Transition(
         State.PROVINCE_REVIEW,
@@ -89,12 +152,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.RETURNED,
         PROVINCE,
         _("Return for revision"),
-        needs_reason=True,
-        style="danger",
+        **RETURN,
     ),
-    Transition(State.FORWARDED, "start", State.NATIONAL_REVIEW, NATIONAL, _("Start reviewing")),
     Transition(
-        State.NATIONAL_REVIEW, "approve", State.APPROVED, NATIONAL, _("Approve"), style="success"
+        State.FORWARDED,
+        "start",
+        State.NATIONAL_REVIEW,
+        NATIONAL,
+        _("Start reviewing"),
+        assign=Assign.ACTOR,
+    ),
+    Transition(
+        State.NATIONAL_REVIEW,
+        "approve",
+        State.APPROVED,
+        NATIONAL,
+        _("Approve"),
+        style="success",
+        notice=Notice(K.APPROVED, "park"),
+        renders="approved",
     ),
     Transition(
         State.NATIONAL_REVIEW,
@@ -102,8 +178,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.RETURNED,
         NATIONAL,
         _("Return for revision"),
-        needs_reason=True,
-        style="danger",
+        **RETURN,
     ),
     Transition(
         State.APPROVED,
@@ -113,6 +188,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Reopen the approved plan"),
         needs_note=True,
         style="outline-danger",
+        notice=Notice(K.REOPENED, "park"),
     ),
 )
 

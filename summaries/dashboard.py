@@ -13,6 +13,7 @@ from core.numbers import to_decimal
 from indicators.tables import TABLES
 from parks.models import Park, Province
 from parks.roles import Level, level_of
+from plans.models import Cycle
 from plans.outline import outline_for
 from plans.rows import ROW_KINDS
 from plans.status import State
@@ -108,8 +109,6 @@ def _section_of(anchor: str) -> str:
 
 
 def dashboard(*, user, scope: figures.Scope) -> Dashboard:
-    from plans.models import Cycle
-
     cycle = Cycle.objects.get(code=scope.cycle)
     snapshot = SummarySnapshot.objects.get(pk=scope.snapshot) if scope.snapshot else None
     parks = Park.objects.visible_to(user).filter(is_active=True)

@@ -30,7 +30,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import jobs
-from parks.roles import Level, Perm, has_perm, level_of
+from parks.models import Province
+from parks.roles import Level, Perm, Role, effective_role, has_perm, level_of
+from parks.selectors import province_list
+from plans.models import Cycle
+from plans.selectors import cycle_current, cycle_list
 from plans.status import State
 from review.models import StatusChange
 from summaries import figures
@@ -50,8 +54,6 @@ def keep_days() -> int:
 @transaction.atomic
 def export_request(*, user, scope: figures.Scope) -> ExportJob:
     """A new export of `scope` for `user`, queued for the worker once this commits."""
-    from plans.models import Cycle
-
     if not has_perm(user, Perm.EXPORT_SUMMARIES):
         raise PermissionDenied
     cycle, snapshot = scope.cycle, None
@@ -171,8 +173,7 @@ def export_run(job_id: int, *, last_attempt: bool = True) -> ExportJob | None:
 
 def _build(job: ExportJob):
     """Write the workbook to a temporary file: (file name, path, export_workbook.Result)."""
-    from plans.models import Cycle
-    from summaries import export_workbook
+    from summaries import export_workbook  # noqa: PLC0415  loads openpyxl: only in the worker
 
     user = job.requested_by
     if not has_perm(user, Perm.EXPORT_SUMMARIES):
@@ -213,8 +214,6 @@ def _build(job: ExportJob):
 
 
 def _requester_label(user) -> str:
-    from parks.roles import Role, effective_role
-
     role = effective_role(user)
     parts = [str(Role(role).label)] if role in Role.values else []
     if user.province_id:
@@ -263,10 +262,6 @@ def export_job_get(*, user, pk: int) -> ExportJob:
 def export_choices(*, user) -> dict:
     """What the export form offers the user: cycles, the provinces they may see, the states a
     summary may cover, the named snapshots."""
-    from parks.selectors import province_list
-    from plans.models import Cycle
-    from plans.selectors import cycle_current, cycle_list
-
     try:
         current = cycle_current().code
     except Cycle.DoesNotExist:
@@ -288,8 +283,6 @@ def province_label(job: ExportJob, names: dict[str, str] | None = None) -> str:
 
 
 def _province_names(codes: set[str]) -> dict[str, str]:
-    from parks.models import Province
-
     if not codes:
         return {}
     return dict(Province.objects.filter(code__in=codes).values_list("code", "name"))

@@ -12,11 +12,14 @@ says how many parks are behind it.
 """
 
 import bisect
+import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from core.numbers import to_decimal
@@ -24,6 +27,7 @@ from indicators.accounting import RATIOS
 from plans.models import Plan
 from plans.status import State
 from review.models import Version
+from summaries.models import SummarySnapshot
 
 # What a summary shows unless asked otherwise: approved plans only.
 DEFAULT_STATES: tuple[str, ...] = (State.APPROVED,)
@@ -61,8 +65,6 @@ def standing_versions(*, user, scope: Scope) -> QuerySet[Version]:
     """The version that stands for each plan in scope, ordered by province and park; the
     snapshot's versions (still limited to what the user may see) when the scope names one."""
     if scope.snapshot:
-        from summaries.models import SummarySnapshot
-
         snapshot = SummarySnapshot.objects.get(pk=scope.snapshot)
         versions = snapshot.versions.filter(plan__in=scope_plans(user=user, scope=scope))
     else:
@@ -295,11 +297,6 @@ def figures(versions: QuerySet[Version], *, base_year: int) -> tuple[list, Total
     covers its whole snapshot, so (id, hash, province) of each is the whole key, right even where
     ids are reused (a restored database). Reading every snapshot costs about 2 ms a park; the key
     costs one small query."""
-    import hashlib
-    import pickle
-
-    from django.core.cache import cache
-
     ids = sorted(
         versions.values_list("pk", "content_hash", "plan__park__province__code").order_by()
     )

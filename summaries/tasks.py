@@ -17,7 +17,7 @@ from core.jobs import run_task
 def export_summary(self, job_id: int) -> int | None:
     """Build one Excel export (summaries.exports.export_run), retried and timed out as
     core.jobs says."""
-    from summaries.exports import export_run, export_timed_out
+    from summaries.exports import export_run, export_timed_out  # noqa: PLC0415  a task imports its own service
 
     job = run_task(self, job_id, export_run, export_timed_out)
     return job.parks if job else None
@@ -26,6 +26,6 @@ def export_summary(self, job_id: int) -> int | None:
 @shared_task(name="review.expire_exports", time_limit=300, soft_time_limit=240)
 def expire_exports() -> int:
     """Delete the files of exports past their expiry (daily, from beat)."""
-    from summaries.exports import exports_expire
+    from summaries.exports import exports_expire  # noqa: PLC0415  a task imports its own service
 
     return exports_expire()

@@ -1,7 +1,12 @@
+import base64
 from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from indicators.charts import indicator_svg
 
 register = template.Library()
 
@@ -42,13 +47,6 @@ def indicator_chart(context, row, numbers):
     data: URL): WeasyPrint then reads it once, as a drawing, instead of also styling and laying
     out its ~150 elements as part of the page (a quarter of a second for a full plan's charts).
     """
-    import base64
-
-    from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
-
-    from indicators.charts import indicator_svg
-
     svg = indicator_svg(row, numbers)
     if context.get("printing"):
         data = base64.b64encode(svg.encode()).decode()

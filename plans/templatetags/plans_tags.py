@@ -2,8 +2,10 @@ import math
 from decimal import Decimal
 
 from django import template
+from django.db import models
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -25,8 +27,6 @@ def row_cell(row, field: str):
 @register.filter
 def cell_class(kind, field: str) -> str:
     """'text-end' for a row table's numeric columns (years, amounts): aligned right, unbroken."""
-    from django.db import models
-
     numeric = (models.DecimalField, models.IntegerField, models.FloatField)
     return "text-end" if isinstance(kind.model._meta.get_field(field), numeric) else ""
 
@@ -103,7 +103,4 @@ def wrap_at_groups(value) -> str:
     """A figure with a break opportunity after each thousands separator, for the tables laid out
     with declared widths (print.css .doc-table-fixed): a figure too long for its column wraps
     between digit groups (999,999,<wbr>999.99), never inside one."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-
     return mark_safe(conditional_escape(value).replace(",", ",<wbr>"))

@@ -34,7 +34,7 @@ class PlanEntryView(PortalAccessMixin, View):
         if plan is None:
             if not has_perm(request.user, Perm.EDIT_PLAN):
                 messages.info(request, _("This park has not started its plan yet."))
-                return HttpResponseRedirect(reverse("parks:park-detail", args=[self.park.pk]))
+                return HttpResponseRedirect(reverse("park-detail", args=[self.park.pk]))
             plan = services.plan_get_or_create(park=self.park, cycle=cycle)
         return HttpResponseRedirect(reverse("plans:plan-detail", args=[plan.pk]))
 

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from core import spreadsheets
 from core.numbers import to_decimal
+from parks.models import ParkProfile
 from parks.profile import PROFILE_GROUPS, field_label
 from plans.outline import TASK_GROUPS
 from plans.status import State
@@ -190,8 +191,6 @@ class ProjectSum:
 
 def sheet_columns(cycle) -> dict[str, list[Column]]:
     """Each park-level and summary sheet's columns, by sheet name."""
-    from parks.models import ParkProfile
-
     profile_label = {
         "address": "通信地址",
         "postcode": "邮政编码",

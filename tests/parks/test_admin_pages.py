@@ -46,7 +46,7 @@ def test_admin_creates_a_park_and_the_creation_is_audited(world, client_for):
     # then the park exists, with an empty information draft, and they land on its page
     park = Park.objects.get(name=NEW_PARK["name"])
     assert response.status_code == 302
-    assert response.url == reverse("parks:park-detail", args=[park.pk])
+    assert response.url == reverse("park-detail", args=[park.pk])
     assert (park.province, park.approved_year, park.is_active) == (world.province_a, 2024, True)
     assert ParkProfile.objects.get(park=park).city == "容城县"
     # and the creation is recorded with who did it
@@ -85,7 +85,7 @@ def test_admin_renames_then_deactivates_a_park_and_each_change_is_audited(world,
         False,
     )
     # and the deactivated park is still there for the admin, marked as such
-    detail = client.get(reverse("parks:park-detail", args=[park.pk]))
+    detail = client.get(reverse("park-detail", args=[park.pk]))
     assert detail.status_code == 200
     assert "已停用" in detail.content.decode()
 
@@ -286,3 +286,20 @@ def test_admin_edits_a_provinces_reviewing_body_and_the_change_is_audited(world,
     # and the province list shows the new name
     listing = client.get(reverse("parks:province-list")).content.decode()
     assert "江苏省工业和信息化厅" in listing
+
+
+def test_only_the_catalogue_right_opens_the_catalogue_in_the_django_admin(world, client_for):
+    # given a national reviewer who was given Django's staff flag and every model permission
+    world.national.is_staff = True
+    world.national.is_superuser = True
+    world.national.save()
+    world.admin.is_staff = True
+    world.admin.is_superuser = True
+    world.admin.save()
+    # when each opens the catalogue and the coefficient sets
+    urls = ["/admin/indicators/indicator/", "/admin/indicators/coefficientset/"]
+    reviewer = [client_for(world.national).get(url).status_code for url in urls]
+    admin = [client_for(world.admin).get(url).status_code for url in urls]
+    # then the reviewer, who lacks MANAGE_CATALOGUE, is refused; the national admin is not
+    assert reviewer == [403, 403]
+    assert admin == [200, 200]

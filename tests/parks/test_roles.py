@@ -74,7 +74,7 @@ def _request(client, world, page_name, user):
     url = {
         "home": reverse("home"),
         "park_list": reverse("parks:park-list"),
-        "park_detail": reverse("parks:park-detail", args=[park]),
+        "park_detail": reverse("park-detail", args=[park]),
         "profile_edit": reverse("parks:profile-edit", args=[park]),
         "audit": reverse("parks:park-audit", args=[park]),
         "park_create": reverse("parks:park-create"),
@@ -134,7 +134,7 @@ def test_home_sends_park_staff_to_their_park_and_reviewers_to_the_park_list(
     expected = (
         reverse("parks:park-list")
         if landing == "park_list"
-        else reverse("parks:park-detail", args=[getattr(world, landing).pk])
+        else reverse("park-detail", args=[getattr(world, landing).pk])
     )
     assert response.status_code == 302
     assert response.url == expected

@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Every URL whose route carries an integer id, and how to fill it with something that belongs to
 # park B. A new URL with an id must be added here (test_every_url_with_an_id_is_in_the_map).
 PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
-    "parks:park-detail": lambda w: {"park_pk": w.park_b.pk},
+    "park-detail": lambda w: {"park_pk": w.park_b.pk},
     "parks:park-update": lambda w: {"park_pk": w.park_b.pk},
     "parks:profile-edit": lambda w: {"park_pk": w.park_b.pk},
     "parks:seal": lambda w: {"park_pk": w.park_b.pk},
@@ -446,8 +446,8 @@ def test_provincial_reviewer_sees_parks_of_their_province_only(world, client_for
     client = client_for(world.reviewer_a)
 
     # when they open both parks' detail pages
-    park_a = client.get(reverse("parks:park-detail", args=[world.park_a.pk]))
-    park_b = client.get(reverse("parks:park-detail", args=[world.park_b.pk]))
+    park_a = client.get(reverse("park-detail", args=[world.park_a.pk]))
+    park_b = client.get(reverse("park-detail", args=[world.park_b.pk]))
 
     # then park A is there and park B does not exist for them
     assert park_a.status_code == 200
@@ -461,7 +461,7 @@ def test_national_reviewer_sees_parks_of_every_province(world, client_for):
 
     # when they open both parks' detail pages
     statuses = [
-        client.get(reverse("parks:park-detail", args=[park.pk])).status_code
+        client.get(reverse("park-detail", args=[park.pk])).status_code
         for park in (world.park_a, world.park_b)
     ]
 

@@ -453,7 +453,7 @@ def test_reviewer_does_not_start_a_plan(world, client_for):
     )
 
     # then they are back on the park's page with a note, and no plan was started
-    assert response.redirect_chain[-1][0] == reverse("parks:park-detail", args=[world.park_a.pk])
+    assert response.redirect_chain[-1][0] == reverse("park-detail", args=[world.park_a.pk])
     assert "该园区尚未开始编制行动方案。" in response.content.decode()
     assert not Plan.objects.filter(park=world.park_a).exists()
 
