@@ -30,7 +30,7 @@ from indicators.models import (
 )
 from indicators.tables import TABLES, custom_fuel_key
 from indicators.workbook import read_workbook
-from parks.audit import audit_record, field_changes
+from parks.audit import audit_record, audited_create, field_changes
 from parks.models import AuditEntry
 from plans.models import Plan
 from plans.services import assert_editable
@@ -242,16 +242,7 @@ def plan_indicator_add(*, plan: Plan, actor, indicator: Indicator | None = None,
     row = PlanIndicator(plan=plan, indicator=indicator, position=position, **custom)
     if indicator is None and not custom.get("custom_direction"):
         raise ValidationError({"custom_direction": _("Say whether lower or higher is better.")})
-    row.full_clean()
-    row.save()
-    audit_record(
-        actor=actor,
-        park=plan.park,
-        target=row,
-        action=AuditEntry.Action.CREATE,
-        changes={"name": {"label": _("indicator"), "old": None, "new": row.name}},
-    )
-    return row
+    return audited_create(row, actor=actor, park=plan.park, labels={"name": _("indicator")})
 
 
 def assert_removable(plan_indicator: PlanIndicator) -> None:

@@ -86,3 +86,20 @@ def audit_record(
         target_repr=str(target)[:200],
         changes=changes or {},
     )
+
+
+def audited_create(obj, *, actor, park, labels: dict, values: dict | None = None):
+    """Validate and save a new record, and audit its creation: the new values of the fields
+    `labels` names (read from the saved record unless `values` gives them). The one way a
+    service creates a record of park data."""
+    obj.full_clean()
+    obj.save()
+    new = {field: getattr(obj, field) for field in labels if field not in (values or {})}
+    audit_record(
+        actor=actor,
+        park=park,
+        target=obj,
+        action=AuditEntry.Action.CREATE,
+        changes=field_changes({}, {**new, **(values or {})}, labels),
+    )
+    return obj

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import ConcurrentEditError, revision_update
-from parks.audit import audit_record, field_changes
+from parks.audit import audit_record, audited_create, field_changes
 from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 from parks.profile import field_label
 from parks.roles import ROLE_LEVEL, Level, Role
@@ -104,6 +104,7 @@ def park_create(*, actor: User, **values) -> Park:
     park.full_clean()
     park.save()
     ParkProfile.objects.create(park=park, city=park.district)
+    # audited once the park has its id (the audit row names it)
     audit_record(
         actor=actor,
         park=park,
@@ -200,17 +201,7 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    audit_record(
-        actor=actor,
-        park=user.park,
-        target=user,
-        action=AuditEntry.Action.CREATE,
-        changes=field_changes(
-            {}, {f: getattr(user, f) for f in USER_FIELDS}, _model_labels(User, USER_FIELDS)
-        ),
-    )
+    audited_create(user, actor=actor, park=user.park, labels=_model_labels(User, USER_FIELDS))
     if invite and email:
         transaction.on_commit(lambda: send_invitation.delay(user.pk))
     return user

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import ConcurrentEditError, revision_update
-from parks.audit import audit_record, field_changes
+from parks.audit import audit_record, audited_create, field_changes
 from parks.models import AuditEntry, Park
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import Kind, outline_for
@@ -146,15 +146,7 @@ def _scope(kind: RowKind, plan: Plan, row=None, data=None):
 def row_create(*, kind: RowKind, plan: Plan, actor, data: dict):
     assert_editable(plan)
     row = kind.model(plan=plan, position=_next_position(_scope(kind, plan, data=data)), **data)
-    row.full_clean()
-    row.save()
-    audit_record(
-        actor=actor,
-        park=plan.park,
-        target=row,
-        action=AuditEntry.Action.CREATE,
-        changes=field_changes({}, _row_values(row, data), _row_labels(kind, data)),
-    )
+    audited_create(row, actor=actor, park=plan.park, labels=_row_labels(kind, data))
     _touch(plan)
     return row
 
@@ -273,16 +265,12 @@ def _store_file_row(row, field_file, name: str, upload, *, actor, audited: dict,
     """Save the checked upload to private storage under a random name, then the row, and audit
     it (with the stored file's name)."""
     field_file.save(name, upload, save=False)
-    row.full_clean()
-    row.save()
-    audit_record(
+    audited_create(
+        row,
         actor=actor,
         park=row.plan.park,
-        target=row,
-        action=AuditEntry.Action.CREATE,
-        changes=field_changes(
-            {}, {**audited, "file": field_file.name}, {**labels, "file": _("file")}
-        ),
+        values={**audited, "file": field_file.name},
+        labels={**labels, "file": _("file")},
     )
     _touch(row.plan)
 
