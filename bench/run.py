@@ -230,7 +230,7 @@ def review_pages():
     editor = User.objects.get(username="suzhou_editor")
     seed_demo_plan(plan, editor, section_length=2000, copies=5)
     seed_demo_numbers(plan, editor)
-    transition_apply(plan=plan, action="submit", actor=manager)
+    transition_apply(plan=plan, action="submit", actor=manager, declared=True)
     transition_apply(plan=plan, action="start", actor=reviewer)
     version = Version.objects.get(plan=plan, number=1)
     client = Client()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from core.files import private_file_response
+from core.forms import apply_validation_error
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Level, Perm, has_perm, level_of
@@ -43,9 +44,13 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
             if can_assign
             else None,
             checklist=selectors.submission_checklist(self.plan) if submit else None,
+            submit_hint=_(
+                "Only the park manager submits the plan: tell them when the checklist is empty."
+            )
+            if submit and not has_perm(self.request.user, Perm.SUBMIT_PLAN)
+            else "",
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
-            form=TransitionForm(),
             **pdf_context(self.plan, self.request.user),
             days_left=(self.plan.cycle.deadline - timezone.localdate()).days,
             days_overdue=(timezone.localdate() - self.plan.cycle.deadline).days,
@@ -53,9 +58,49 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
         )
 
 
-class TransitionView(PlanAccessMixin, View):
+class TransitionView(PlanAccessMixin, TemplateView):
+    """A decision, confirmed: GET shows what is sent (the version, its warnings with their
+    justifications, the open comments) and the row's fields (reasons, opinion, declaration);
+    POST applies it, or shows the form again with each refusal next to its field."""
+
+    template_name = "review/decide.html"
+
+    def resolve_scope(self, plan_pk, action, **kwargs):
+        super().resolve_scope(plan_pk)
+        transitions = selectors.available_transitions(self.plan, self.request.user)
+        self.transition = next((t for t in transitions if t.action == action), None)
+
+    def _not_now(self, action):
+        """The decision is not the user's to take now: a role that never takes it gets a 403;
+        one whose plan has moved on meanwhile is sent back to the panel, told why."""
+        if not selectors.may_ever_take(self.request.user, action):
+            raise PermissionDenied
+        if find(self.plan.status, action) is None:
+            message = _("This cannot be done now: the plan is %(state)s.") % {
+                "state": State(self.plan.status).label
+            }
+        else:
+            message = _("Your role cannot do this at this stage.")
+        messages.error(self.request, message)
+        return HttpResponseRedirect(reverse("review:panel", args=[self.plan.pk]))
+
+    def get(self, request, plan_pk, action):
+        if self.transition is None:
+            return self._not_now(action)
+        return super().get(request, plan_pk=plan_pk, action=action)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", TransitionForm(transition=self.transition))
+        return super().get_context_data(
+            transition=self.transition,
+            decision=selectors.decision_summary(self.plan, self.transition),
+            **kwargs,
+        )
+
     def post(self, request, plan_pk, action):
-        form = TransitionForm(request.POST)
+        if self.transition is None:
+            return self._not_now(action)
+        form = TransitionForm(request.POST, transition=self.transition)
         form.is_valid()
         data = form.cleaned_data
         try:
@@ -63,18 +108,17 @@ class TransitionView(PlanAccessMixin, View):
                 plan=self.plan,
                 action=action,
                 actor=request.user,
-                reason=data.get("reason", ""),
+                reasons=data.get("reasons", []),
                 note=data.get("note", ""),
                 comment=data.get("comment", ""),
+                opinion=data.get("opinion", ""),
+                declared=data.get("declared", False),
+                acknowledged=data.get("acknowledged", False),
             )
         except services.TransitionRefused as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            transition = find(self.plan.status, action)
-            messages.success(
-                request,
-                _("Done: %(action)s.") % {"action": transition.label if transition else action},
-            )
+            apply_validation_error(form, refused)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("Done: %(action)s.") % {"action": self.transition.label})
         return HttpResponseRedirect(reverse("review:panel", args=[self.plan.pk]))
 
 

@@ -49,13 +49,26 @@ def session(browser, browser_context_args, live_server):
         context.close()
 
 
+# What a decision's confirmation page asks for when a test does not say: the opinion of a
+# reviewer, the park's declaration, going on despite open comments.
+DECISION_DEFAULTS = {"opinion": "经审核，同意。", "declared": True, "acknowledged": True}
+
+
 def act(page, plan, action: str, **fields) -> None:
-    """Press a transition's button on the review panel, after filling its form's fields."""
-    form = page.locator(f'form[action$="/review/{action}/"]')
-    for name, value in fields.items():
+    """Take a decision as its user does: its link on the review panel, then the confirmation
+    page's fields (`reasons` a list of codes, booleans tick a box), then confirm."""
+    page.locator(f'a[href$="/review/{action}/"]').click()
+    page.wait_for_load_state("networkidle")
+    form = page.locator("form[data-busy]")
+    for name, value in {**DECISION_DEFAULTS, **fields}.items():
         field = form.locator(f'[name="{name}"]')
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
+        if not field.count():
+            continue
+        if isinstance(value, bool):
+            field.set_checked(value)
+        elif isinstance(value, list):
+            for code in value:
+                form.locator(f'[name="{name}"][value="{code}"]').check()
         else:
             field.fill(value)
     form.locator("button[type=submit]").click()
