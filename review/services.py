@@ -50,7 +50,14 @@ from plans.status import State
 from review.anchors import version_anchors
 from review.models import Comment, StatusChange, Version
 from review.pdfs import pdf_request
-from review.selectors import assignable_reviewers, can_answer, can_comment, submission_checklist
+from review.revision import park_answer_url
+from review.selectors import (
+    assignable_reviewers,
+    can_answer,
+    can_comment,
+    open_comments_for_park,
+    submission_checklist,
+)
 from review.workflow import DECLARATION, REVIEWING_ROLE, Assign, Notice, ReturnReason, find
 
 
@@ -253,12 +260,14 @@ def _notify(plan: Plan, change: StatusChange, notice: Notice) -> None:
         "state": State(change.target).label,
         "name": change.actor_name,
     }
-    notify(
-        _recipients(plan, who),
-        kind=kind,
-        message=message,
-        url=reverse("plans:plan-detail", args=[plan.pk]),
-    )
+    url = reverse("plans:plan-detail", args=[plan.pk])
+    if who == "park" and plan.status == State.RETURNED:
+        # straight to the first comment to answer, beside the part it is about
+        waiting = open_comments_for_park(plan)
+        url = park_answer_url(waiting[0], plan) if waiting else url
+    elif who != "park":
+        url = reverse("review:panel", args=[plan.pk])
+    notify(_recipients(plan, who), kind=kind, message=message, url=url)
 
 
 @transaction.atomic
@@ -335,7 +344,10 @@ def comment_post(
         comment.published = plan.status == State.RETURNED
         comment.save(update_fields=["published"])
         notify_to = list(_recipients(plan, "park")) if comment.published else []
-    url = reverse("review:version", args=[plan.pk, version.number]) + f"#c-{comment.pk}"
+    if _is_park_user(actor):
+        url = reverse("review:version", args=[plan.pk, version.number]) + f"#c-{comment.pk}"
+    else:
+        url = park_answer_url(comment, plan)
     message = _("%(park)s: new comment on %(part)s by %(name)s") % {
         "park": plan.park.name,
         "part": comment.anchor_label,

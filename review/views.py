@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
@@ -23,6 +24,7 @@ from review.diff import version_diff
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
 from review.pdfs import pdf_request
+from review.revision import part_threads
 from review.workflow import find
 
 
@@ -199,6 +201,34 @@ class VersionView(VersionMixin, TemplateView):
         )
 
 
+class PartThreadsView(PlanAccessMixin, TemplateView):
+    """The comment threads on a part of the plan, as a panel beside its editor (the section
+    editor, the indicators, the data tables, the park information): the park reads and answers
+    them where the text is; a reviewer resolves them there too."""
+
+    template_name = "review/_part_threads.html"
+
+    def get_context_data(self, **kwargs):
+        parts = {p for p in self.request.GET.get("parts", "").split(",") if p}
+        back = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()}):
+            back = ""
+        return super().get_context_data(
+            threads=part_threads(user=self.request.user, plan=self.plan, parts=parts),
+            can_answer=selectors.can_answer(self.plan, self.request.user),
+            back=back,
+            **kwargs,
+        )
+
+
+def _back_or(request, fallback: str) -> str:
+    """Where a comment form came from (`next`, a path of this site), else `fallback`."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return fallback
+
+
 class CommentPostView(VersionMixin, View):
     def post(self, request, plan_pk, number):
         parent = None
@@ -216,10 +246,11 @@ class CommentPostView(VersionMixin, View):
             )
         except services.ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(reverse("review:version", args=[plan_pk, number]))
-        return HttpResponseRedirect(
-            reverse("review:version", args=[plan_pk, number]) + f"#c-{comment.pk}"
-        )
+            return HttpResponseRedirect(
+                _back_or(request, reverse("review:version", args=[plan_pk, number]))
+            )
+        page = _back_or(request, reverse("review:version", args=[plan_pk, number]))
+        return HttpResponseRedirect(f"{page.split('#')[0]}#c-{comment.parent_id or comment.pk}")
 
 
 class CommentResolveView(VersionMixin, View):
@@ -231,7 +262,8 @@ class CommentResolveView(VersionMixin, View):
             )
         except services.ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(reverse("review:version", args=[plan_pk, number]) + f"#c-{pk}")
+        page = _back_or(request, reverse("review:version", args=[plan_pk, number]))
+        return HttpResponseRedirect(f"{page.split('#')[0]}#c-{pk}")
 
 
 class VersionFileView(VersionMixin, View):

@@ -38,6 +38,7 @@ DELIBERATE_LOCAL_IMPORTS = {
     ("summaries/exports.py", "summaries"),  # from summaries import export_workbook
     # An app's hooks into the apps below it are connected once its models are loaded.
     ("indicators/apps.py", "indicators.extends"),
+    ("review/apps.py", "review.extends"),
 }
 
 

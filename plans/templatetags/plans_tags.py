@@ -48,9 +48,12 @@ def yearly(row, year) -> str:
 
 @register.filter
 def state_class(state: str) -> str:
-    return {"complete": "success", "in_progress": "warning", "empty": "secondary"}.get(
-        state, "light"
-    )
+    return {
+        "complete": "success",
+        "in_progress": "warning",
+        "empty": "secondary",
+        "to_revise": "danger",
+    }.get(state, "light")
 
 
 @register.filter
