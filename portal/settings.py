@@ -7,6 +7,7 @@ Set DATABASE_URL and REDIS_URL for PostgreSQL and a real Celery worker (see READ
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,8 +20,23 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-# The default key is only good for a developer's machine; production sets SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
+# Keys this repository once shipped (settings, .env.example, docker-compose.yml): anyone can read
+# them, so they sign nothing outside a developer's machine.
+PUBLISHED_SECRET_KEYS = frozenset(
+    {"change-me-in-production", "dev-only-insecure-key-change-me-0123456789abcdef", "change-me"}
+)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLISHED_SECRET_KEYS):
+    # Sessions, password-reset links and the workbooks' markers are signed with it: a known key
+    # lets anyone forge them. Refuse to start rather than run on one.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or a published example value. Set a long random SECRET_KEY, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))', "
+        "or DEBUG=true on a developer's machine."
+    )
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-change-me-0123456789abcdef"
+# Demo users with a published password: only when asked for (`make run`, compose's demo profile).
+DEMO = env.bool("DEMO", default=False)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
