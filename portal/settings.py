@@ -4,6 +4,7 @@ With no environment at all it runs on a SQLite file with Celery tasks executed e
 Set DATABASE_URL and REDIS_URL for PostgreSQL and a real Celery worker (see README.md).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_prose_editor",
+    "axes",
     "parks",
     "plans",
     "indicators",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -94,6 +98,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
 AUTH_USER_MODEL = "parks.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -210,6 +219,32 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Login throttling (django-axes, kept in the database so every web process sees the same
+# counts). A username and a client address are each locked on their own after
+# LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, on the portal's and the Django
+# admin's login alike; the lock ends by itself after that time, or when a national admin deletes
+# the attempt in the Django admin ("Access attempts"). parks.login_guard writes each failure into
+# the audit trail and renders the lockout page.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the count: it would also wipe the failures of the other usernames
+# tried from the same address (an insider could guess, log in as themselves, guess again).
+AXES_RESET_ON_SUCCESS = False
+# The lock lasts LOGIN_LOCKOUT_MINUTES from the last counted failure; tries while locked are
+# refused and audited, not counted, so the page's time stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "parks.login_guard.AuditedAxesHandler"
+AXES_LOCKOUT_CALLABLE = "parks.login_guard.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "parks.login_guard.client_ip"
+# How many reverse proxies in front append to X-Forwarded-For; 0 (direct) takes REMOTE_ADDR, and
+# a header the client sent itself is never believed.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Password-reset e-mails an hour, per e-mail address, per account and per client address
+# (parks.login_guard; counted in the cache, which is Redis wherever REDIS_URL is set).
+PASSWORD_RESET_LIMITS = {"email": 3, "account": 3, "client": 10}
+PASSWORD_RESET_WINDOW = 3600
 
 LOGGING = {
     "version": 1,
