@@ -12,7 +12,7 @@ On a throw-away test database with the demo data (parks.demo.seed_demo):
   information; its snapshot is then given, as an approved version (with its approval on the
   timeline), to each of the 174 demo parks (each snapshot carries its own park's name and
   province), then to synthetic parks spread over the provinces until there are 3,000;
-- each size is exported as the worker does it (review.exports.export_run: every sheet, the
+- each size is exported as the worker does it (summaries.exports.export_run: every sheet, the
   national admin's scope, approved plans): wall time (median of the runs), the SQL queries, the
   file's size and rows, and the memory twice: the peak of Python allocations during the export
   (tracemalloc, in this process; tracemalloc slows the run, so it is timed apart) and the peak
@@ -99,12 +99,12 @@ def full_snapshot() -> dict:
 def approve_parks(parks, snapshot: dict) -> None:
     """Each park's plan approved with version 1 (the snapshot, with the park's own name and
     province) and its approval on the timeline; rows made in bulk."""
+    from documents.freeze import content_hash
     from parks.models import User
     from plans.models import Plan
     from plans.selectors import cycle_current
+    from plans.status import State
     from review.models import StatusChange, Version
-    from review.snapshot import content_hash
-    from review.workflow import State
 
     cycle = cycle_current()
     national = User.objects.get(username="national")
@@ -179,7 +179,7 @@ def add_synthetic_parks(n: int) -> list:
 def new_job():
     from parks.models import User
     from plans.selectors import cycle_current
-    from review.models import ExportJob
+    from summaries.models import ExportJob
 
     return ExportJob.objects.create(
         requested_by=User.objects.get(username="admin"),
@@ -189,7 +189,7 @@ def new_job():
 
 
 def run_export(job_id: int):
-    from review.exports import export_run
+    from summaries.exports import export_run
 
     job = export_run(job_id)
     assert job.state == "done", (job.state, job.error)
@@ -232,7 +232,7 @@ def run_one(job_id: int) -> None:
     django.setup()
     from django.conf import settings
 
-    from review import export_workbook  # noqa: F401  (loaded as a worker would have it)
+    from summaries import export_workbook  # noqa: F401  (loaded as a worker would have it)
 
     before, maxrss_before = _status_mib("VmRSS"), maxrss_mib()
     start = time.perf_counter()

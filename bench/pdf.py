@@ -6,7 +6,7 @@
 
 On a throw-away test database with the demo data (parks.demo.seed_demo) it measures:
 
-1. The full plan, WeasyPrint (plans.pdf.render_pdf, what the Celery worker runs): a plan with
+1. The full plan, WeasyPrint (core.pdf.render_pdf, what the Celery worker runs): a plan with
    every section at ~2,000 characters, 25 indicators, all data tables, 40 key tasks, 30
    projects, 10 figures and the park information with its seal, frozen as a version
    (review.services.version_freeze); the HTML is built as production builds it
@@ -29,7 +29,7 @@ On a throw-away test database with the demo data (parks.demo.seed_demo) it measu
    calls render_pdf on pages built beforehand. Total wall time, PDFs per minute, mean time and
    pages per PDF. The seeding is timed apart and does not count.
 
-The PDF uses the print fonts when they are built (`make fonts`, plans.fonts); the results say
+The PDF uses the print fonts when they are built (`make fonts`, core.fonts); the results say
 which fonts were used ("print_fonts"). Without them the full Noto CJK fonts are read: slower and
 about 150 MB more at the peak.
 
@@ -121,7 +121,7 @@ def render_one(html_path: str, media_root: str) -> None:
     django_setup(media_root)
     html = Path(html_path).read_text(encoding="utf-8")
     before, maxrss_before = _status_mib("VmRSS"), maxrss_mib()
-    from plans.pdf import render_pdf
+    from core.pdf import render_pdf
 
     start = time.perf_counter()
     content, pages = render_pdf(html)
@@ -147,7 +147,7 @@ def pool_init(media_root: str) -> None:
 
 
 def pool_render(html_path: str) -> dict:
-    from plans.pdf import render_pdf
+    from core.pdf import render_pdf
 
     start = time.perf_counter()
     content, pages = render_pdf(Path(html_path).read_text(encoding="utf-8"))
@@ -234,7 +234,7 @@ def full_plan(editor, manager, seal: bytes) -> tuple[str, str, dict]:
 
 
 def weasyprint_full(html_path: Path, media_root: str, out: Path) -> dict:
-    from plans.pdf import render_pdf
+    from core.pdf import render_pdf
 
     html = html_path.read_text(encoding="utf-8")
     times = []
@@ -271,7 +271,7 @@ def weasyprint_full(html_path: Path, media_root: str, out: Path) -> dict:
 def chromium_html(html: str, media_root: str) -> tuple[str, int]:
     """The page as Chromium can print it: `private:` URLs as file:// paths, print.css inlined.
     Also the number of images whose file is missing."""
-    from plans.pdf import PRIVATE_SCHEME, print_stylesheet
+    from core.pdf import PRIVATE_SCHEME, print_stylesheet
 
     missing = 0
 
@@ -690,7 +690,7 @@ def main(limit: int | None) -> dict:
         editor = User.objects.get(username="suzhou_editor")
         manager = User.objects.get(username="suzhou_manager")
         seal = demo_seal_png()
-        from plans.fonts import built_fonts
+        from core.fonts import built_fonts
 
         results = {
             "database": connection.vendor,

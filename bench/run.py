@@ -81,7 +81,7 @@ def plan_pages():
         for page, url in (
             ("section 1.1 editor", reverse("plans:section-edit", args=[plan.pk, "1.1"])),
             ("section 4.3 editor (projects)", reverse("plans:section-edit", args=[plan.pk, "4.3"])),
-            ("preview", reverse("plans:plan-preview", args=[plan.pk])),
+            ("preview", reverse("documents:preview", args=[plan.pk])),
             ("plan overview", reverse("plans:plan-detail", args=[plan.pk])),
         ):
             rows[f"{label}: {page}"] = measure(client, url)
@@ -165,9 +165,9 @@ def review_pages():
     from plans.models import Plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from plans.status import State
     from review.models import Version
     from review.services import comment_post, transition_apply, version_freeze
-    from review.workflow import State
 
     cycle = cycle_current()
     national = User.objects.get(username="national")
@@ -208,7 +208,7 @@ def review_pages():
     parks = list(Park.objects.order_by("pk"))
     admin = Client()
     admin.force_login(User.objects.get(username="admin"))
-    dashboard = reverse("review:dashboard") + "?states=submitted"
+    dashboard = reverse("summaries:dashboard") + "?states=submitted"
     submit(parks[:10])
     rows["review queue, 10 parks x 3 versions"] = measure(client, reverse("review:queue"))
     rows["dashboard, 10 parks"] = measure(admin, dashboard)

@@ -10,7 +10,9 @@ Every figure carries the coefficient set it used; values are Decimals, never flo
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from core.numbers import to_decimal
 
 # Molar masses: CO2 44.01 g/mol, C 12.01 g/mol; 44/12 is the conversion the formula above and
 # the IPCC 2006 Guidelines (Vol. 2, Ch. 1) use.
@@ -24,15 +26,6 @@ HUNDRED = Decimal(100)
 
 ELECTRICITY = "electricity"
 HEAT = "heat"
-
-
-def to_decimal(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
 
 
 @dataclass

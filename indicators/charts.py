@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import to_decimal
+
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 # pygal's legend hooks for its script: the same ids in every chart, so several charts on a page
 # (or in the PDF) would define them twice; without the script they serve nothing.
 _LEGEND_IDS = re.compile(r'\sid="activate-serie-\d+"')
 
-# "Print Sans SC" first: the PDF's cut-down Noto Sans CJK SC (plans.fonts); browsers do not know
+# "Print Sans SC" first: the PDF's cut-down Noto Sans CJK SC (core.fonts); browsers do not know
 # it and take the next.
 FONT = '"Print Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
@@ -153,7 +155,6 @@ def chart_options(colours=SERIES_COLOURS, **overrides) -> dict:
 
 def indicator_svg(row, numbers) -> str:
     """The chart of one IndicatorRow of selectors.PlanNumbers."""
-    from indicators.accounting import to_decimal
 
     pi = row.plan_indicator
     catalogue = pi.indicator

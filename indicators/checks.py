@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators.accounting import average_yearly_cut, to_decimal
+from core.numbers import to_decimal
+from indicators.accounting import average_yearly_cut
 from indicators.models import Comparison, Direction
 
 # A stated baseline within 5% of what the data tables imply is taken to agree with them: the

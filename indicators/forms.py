@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import parse_number
 from indicators.models import Direction, GridFactor, Indicator, PlanIndicator
-from indicators.numbers import parse_number
 from plans.forms import RowForm
 
 

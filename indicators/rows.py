@@ -3,12 +3,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DecimalTextInput, LenientDecimalField
 from indicators.forms import PlanIndicatorForm
 from indicators.models import CustomFuel, PlanIndicator, TableData
 from indicators.tables import custom_fuel_key
 from plans.forms import RowForm
 from plans.rows import RowKind
-from portal.formfields import DecimalTextInput, LenientDecimalField
 
 
 def _numbers(plan):

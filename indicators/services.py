@@ -12,10 +12,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import ConcurrentEditError, revision_update
+from core.numbers import parse_number
 from indicators.models import (
     Accounting,
     CoefficientSet,
@@ -25,15 +27,11 @@ from indicators.models import (
     PlanIndicator,
     TableData,
 )
-from indicators.numbers import parse_number
 from indicators.tables import TABLES, custom_fuel_key
 from parks.audit import audit_record, field_changes
 from parks.models import AuditEntry
-from parks.services import ConcurrentEditError
 from plans.models import Plan
 from plans.services import assert_editable
-
-__all__ = ["ConcurrentEditError"]
 
 
 def cell_name(row: str, year: int | str) -> str:
@@ -190,8 +188,13 @@ def table_save(*, plan: Plan, table_key: str, values: dict, expected_revision: i
         raise ConcurrentEditError(record)
     if clean == record.values:
         return record
-    updated = TableData.objects.filter(pk=record.pk, revision=expected_revision).update(
-        values=clean, revision=F("revision") + 1, updated_at=timezone.now(), updated_by=actor
+    updated = revision_update(
+        TableData.objects,
+        pk=record.pk,
+        revision=expected_revision,
+        values=clean,
+        updated_at=timezone.now(),
+        updated_by=actor,
     )
     if not updated:
         raise ConcurrentEditError(TableData.objects.get(pk=record.pk))

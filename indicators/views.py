@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from core.concurrency import ConcurrentEditError
+from core.forms import apply_validation_error
 from indicators import charts, selectors, services
 from indicators.forms import AccountingForm, AddIndicatorForm, TableForm
 from indicators.rows import FUELS, INDICATORS
 from indicators.tables import TABLES
 from parks.roles import Perm
-from parks.views import apply_validation_error
 from plans.views import PlanAccessMixin, table_context
 
 
@@ -164,7 +165,7 @@ class TableSaveView(DataTablesView):
                 return HttpResponseRedirect(
                     reverse("indicators:data", args=[self.plan.pk]) + f"#table-{table}"
                 )
-            except services.ConcurrentEditError as conflict:
+            except ConcurrentEditError as conflict:
                 data = request.POST.copy()
                 data["revision"] = conflict.current.revision
                 form = TableForm(
@@ -199,7 +200,7 @@ class AccountingSaveView(NumbersMixin, View):
                     expected_revision=form.cleaned_data["revision"],
                 )
                 messages.success(request, _("Grid emission factor saved."))
-            except services.ConcurrentEditError:
+            except ConcurrentEditError:
                 messages.error(
                     request,
                     _(
@@ -294,7 +295,7 @@ class WorkbookImportReviewView(NumbersMixin, TemplateView):
             return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))
         try:
             changed = services.workbook_import_apply(pending=self.pending, actor=request.user)
-        except services.ConcurrentEditError:
+        except ConcurrentEditError:
             messages.error(
                 request,
                 _(

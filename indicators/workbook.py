@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.numbers import parse_number
+from core.numbers import parse_number
 from indicators.tables import TABLES
 
 TEMPLATE_VERSION = "2021-1"

@@ -5,10 +5,7 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from review.selectors import unread_count
-
     return {
-        "unread_notifications": unread_count(user),
         "portal_perms": {str(p) for p in perms_of(user)},
         "portal_level": str(level_of(user)),
         "portal_role": effective_role(user),

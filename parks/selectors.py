@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from parks.models import AuditEntry, NationalBody, Park, Province, User
+from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 from parks.roles import Role
 
 
@@ -86,3 +86,13 @@ def admin_overview() -> AdminOverview:
         parks_inactive=parks["inactive"],
         users_by_role={str(label): by_role.get(value, 0) for value, label in Role.choices},
     )
+
+
+def park_profile_for_reading(*, park: Park) -> ParkProfile:
+    """The park's information as stored, or, before anyone has saved it, the empty form's
+    defaults (unsaved: reading never writes)."""
+    profile = ParkProfile.objects.select_related("updated_by").filter(park=park).first()
+    if profile is None:
+        profile = ParkProfile(park=park, city=park.district)
+    profile.park = park
+    return profile

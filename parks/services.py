@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import ConcurrentEditError, revision_update
 from parks.audit import audit_record, field_changes
 from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 from parks.profile import field_label
@@ -26,14 +27,6 @@ from parks.roles import ROLE_LEVEL, Level, Role
 from parks.validators import validate_seal_image
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-class ConcurrentEditError(Exception):
-    """Someone saved a newer revision first; `current` is what is stored now."""
-
-    def __init__(self, current):
-        super().__init__("concurrent edit")
-        self.current = current
 
 
 # --- park information -------------------------------------------------------------------------
@@ -74,8 +67,13 @@ def park_profile_save(
     if new_seal:
         values["seal"] = new_seal
     now = timezone.now()
-    updated = ParkProfile.objects.filter(pk=profile.pk, revision=expected_revision).update(
-        **values, revision=expected_revision + 1, updated_at=now, updated_by=actor
+    updated = revision_update(
+        ParkProfile.objects,
+        pk=profile.pk,
+        revision=expected_revision,
+        **values,
+        updated_at=now,
+        updated_by=actor,
     )
     if not updated:
         if new_seal:

@@ -10,6 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from core.concurrency import ConcurrentEditError
+from core.forms import apply_validation_error
 from parks import login_guard, selectors, services
 from parks.access import PortalAccessMixin
 from parks.forms import (
@@ -23,15 +25,6 @@ from parks.forms import (
 from parks.models import ParkProfile
 from parks.profile import PROFILE_FIELDS, completeness, field_label
 from parks.roles import Perm
-
-
-def apply_validation_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ParkListView(PortalAccessMixin, ListView):
@@ -98,7 +91,7 @@ class ParkProfileEditView(PortalAccessMixin, FormView):
                 expected_revision=form.cleaned_data["revision"],
                 seal=form.cleaned_data.get("seal"),
             )
-        except services.ConcurrentEditError as conflict:
+        except ConcurrentEditError as conflict:
             return self.render_conflict(form, conflict.current)
         except ValidationError as error:
             apply_validation_error(form, error)

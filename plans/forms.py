@@ -3,10 +3,10 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
+from core.forms import DecimalTextInput, LenientDecimalField
 from plans.models import KeyProject, KeyTask, Plan
 from plans.richtext import EDITOR_CONFIG
 from plans.rows import ROW_KINDS, RowKind
-from portal.formfields import DecimalTextInput, LenientDecimalField
 
 
 class SectionForm(forms.Form):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkScopedQuerySet, private_storage
 from plans.outline import OUTLINE_VERSION, TASK_GROUPS
-from review.workflow import EDITABLE_STATES, State
+from plans.status import EDITABLE_STATES, State
 
 
 class Cycle(models.Model):

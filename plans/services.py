@@ -20,17 +20,15 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import ConcurrentEditError, revision_update
 from parks.audit import audit_record, field_changes
 from parks.models import AuditEntry, Park
-from parks.services import ConcurrentEditError
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import Kind, outline_for
 from plans.richtext import count_words, plain_text, sanitize_html
 from plans.rows import RowKind
+from plans.status import EDITABLE_STATES, State
 from plans.uploads import attachment_type, check_size, image_type, safe_filename
-from review.workflow import EDITABLE_STATES, State
-
-__all__ = ["ConcurrentEditError"]
 
 AUTOSAVE_AUDIT_WINDOW = datetime.timedelta(minutes=10)
 
@@ -96,12 +94,14 @@ def section_save(
         return section
     text = plain_text(clean)
     now = timezone.now()
-    updated = Section.objects.filter(pk=section.pk, revision=expected_revision).update(
+    updated = revision_update(
+        Section.objects,
+        pk=section.pk,
+        revision=expected_revision,
         body=clean,
         text_length=len(text),
         word_count=count_words(text),
         is_done=done,
-        revision=F("revision") + 1,
         updated_at=now,
         updated_by=actor,
     )

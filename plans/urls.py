@@ -7,7 +7,6 @@ app_name = "plans"
 urlpatterns = [
     path("parks/<int:park_pk>/plan/", views.PlanEntryView.as_view(), name="plan-entry"),
     path("plans/<int:plan_pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
-    path("plans/<int:plan_pk>/preview/", views.PlanPreviewView.as_view(), name="plan-preview"),
     path(
         "plans/<int:plan_pk>/sections/<str:key>/",
         views.SectionEditView.as_view(),

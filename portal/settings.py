@@ -54,10 +54,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "axes",
+    "core",
     "parks",
     "plans",
     "indicators",
+    "notifications",
+    "documents",
     "review",
+    "summaries",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parks.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -166,7 +171,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Render the document of record (PDF) when a version is submitted or approved. An operator may
 # turn it off (e.g. while the workers are being upgraded) and re-run renders from the admin.
 PDF_RENDER_ON_TRANSITION = env.bool("PDF_RENDER_ON_TRANSITION", default=True)
-# The PDF's print fonts (plans.fonts; `manage.py build_pdf_fonts` builds them): a build product
+# The PDF's print fonts (core.fonts; `manage.py build_pdf_fonts` builds them): a build product
 # of each host, like the compiled translations, not a stored file.
 PDF_FONT_DIR = env("PDF_FONT_DIR", default=str(BASE_DIR / "var" / "fonts"))
 # Days an Excel export is kept before review.expire_exports deletes its file.

@@ -39,5 +39,8 @@ urlpatterns = [
     path("", include("parks.urls")),
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
+    path("", include("notifications.urls")),
+    path("", include("documents.urls")),
     path("", include("review.urls")),
+    path("", include("summaries.urls")),
 ]

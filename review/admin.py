@@ -1,27 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from review.models import (
     Comment,
-    ExportJob,
     PdfDocument,
     StatusChange,
-    SummarySnapshot,
     Version,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The review's records are written by review.services only: admins read them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Version)
@@ -69,24 +55,3 @@ class PdfDocumentAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-
-@admin.register(ExportJob)
-class ExportJobAdmin(ReadOnlyAdmin):
-    list_display = (
-        "requested_by",
-        "cycle",
-        "state",
-        "progress",
-        "parks",
-        "created_at",
-        "expires_at",
-    )
-    list_filter = ("state",)
-    list_select_related = ("requested_by",)
-
-
-@admin.register(SummarySnapshot)
-class SummarySnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("name", "cycle", "created_by", "created_at")
-    list_select_related = ("cycle", "created_by")

@@ -49,30 +49,3 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers
         self.fields["reviewer"].label_from_instance = lambda u: u.display_name
-
-
-class DashboardFilterForm(forms.Form):
-    """What a dashboard covers; approved plans of the current cycle unless chosen otherwise."""
-
-    cycle = forms.ChoiceField(label=_("Reporting cycle"), required=False)
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    states = forms.MultipleChoiceField(
-        label=_("States"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    snapshot = forms.ChoiceField(label=_("Snapshot"), required=False)
-
-    def __init__(self, *args, cycles, provinces, states, snapshots, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cycle"].choices = [(c.code, c.name) for c in cycles]
-        self.fields["province"].choices = [("", _("All provinces"))] + [
-            (p.code, p.name) for p in provinces
-        ]
-        self.fields["states"].choices = states
-        self.fields["snapshot"].choices = [("", _("Live: the plans as they stand now"))] + [
-            (str(s.pk), f"{s.name}（{s.created_at:%Y-%m-%d}）") for s in snapshots
-        ]
-
-
-class SnapshotForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -6,9 +6,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BackgroundJob
 from parks.models import ParkScopedQuerySet, private_storage
 from plans.models import Plan
-from review.workflow import ReturnReason, State
+from plans.status import State
+from review.workflow import ReturnReason
 
 
 class PlanOwnedQuerySet(ParkScopedQuerySet):
@@ -119,72 +121,6 @@ class Comment(models.Model):
         return f"{self.anchor_label}: {self.body[:30]}"
 
 
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("A plan was submitted")
-        FORWARDED = "forwarded", _("A plan was forwarded")
-        RETURNED = "returned", _("A plan was returned")
-        APPROVED = "approved", _("A plan was approved")
-        REOPENED = "reopened", _("An approved plan was reopened")
-        COMMENT = "comment", _("New comment")
-        DEADLINE = "deadline", _("Deadline reminder")
-        ASSIGNED = "assigned", _("A plan was assigned to me")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.message
-
-
-class EmailPreference(models.Model):
-    """Kinds of e-mail a user turned off (in-portal notifications always arrive)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
-    )
-    muted = models.JSONField(default=list, blank=True)
-
-    def __str__(self):
-        return f"{self.user}: {self.muted}"
-
-
-class BackgroundJob(models.Model):
-    """What a Celery job records of itself, for the page that shows it: its state (queued,
-    running, ready, failed with a readable reason, expired), and when it started and ended."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
-
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at", "-id"]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.state in {self.State.QUEUED, self.State.RUNNING}
-
-
 def pdf_upload_to(instance, filename):
     return f"pdfs/plan-{instance.plan_id}/{filename}"
 
@@ -238,69 +174,3 @@ class PdfDocument(BackgroundJob):
 
     def __str__(self):
         return f"{self.plan} · {self.get_kind_display()} · {self.get_state_display()}"
-
-
-class SummarySnapshot(models.Model):
-    """A named, frozen set of submitted versions ("2025-06 approved plans"): a dashboard or an
-    export made from it later shows the same numbers, whatever happened since (versions never
-    change)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    cycle = models.ForeignKey("plans.Cycle", on_delete=models.PROTECT, related_name="+")
-    states = models.JSONField(_("states"), default=list)
-    versions = models.ManyToManyField(Version, related_name="summary_snapshots")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("summary snapshot")
-        verbose_name_plural = _("summary snapshots")
-
-    def __str__(self):
-        return self.name
-
-
-def export_upload_to(instance, filename):
-    return f"exports/user-{instance.requested_by_id}/{filename}"
-
-
-class ExportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Each user sees the exports they asked for."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(requested_by=user)
-
-
-class ExportJob(BackgroundJob):
-    """A national or provincial Excel export, made by a Celery task: its scope, its progress and
-    its private file, which expires."""
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
-    )
-    cycle = models.CharField(max_length=20)
-    provinces = models.JSONField(default=list)  # province codes; empty: all the user may see
-    states = models.JSONField(default=list)
-    snapshot = models.ForeignKey(
-        SummarySnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
-    step = models.CharField(max_length=100, blank=True)
-    file = models.FileField(upload_to=export_upload_to, storage=private_storage, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    parks = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ExportJobQuerySet.as_manager()
-
-    class Meta(BackgroundJob.Meta):
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
-
-    def __str__(self):
-        return f"{self.requested_by} · {self.cycle} · {self.get_state_display()}"

@@ -20,9 +20,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
+from core import pdf as engine
+from documents.build import plan_document, storage_file_url
+from documents.pdf import pdf_html
+from documents.thaw import version_document
 from plans.models import Plan
-from review import jobs
 from review.models import PdfDocument, StatusChange, Version
+from review.tasks import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +61,6 @@ def pdf_request(
 
 
 def _dispatch(pdf_id: int) -> None:
-    from review.tasks import render_pdf
-
     jobs.dispatch(
         render_pdf,
         PdfDocument,
@@ -116,9 +119,6 @@ def _filename(pdf: PdfDocument) -> str:
 def document_pdf_html(pdf: PdfDocument) -> str:
     """The page WeasyPrint prints for this PDF: the frozen version (or the draft), with the
     approval page after it when the plan was approved."""
-    from plans.pdf import pdf_html
-    from plans.selectors import plan_document, storage_file_url
-    from review.document import version_document
 
     plan = Plan.objects.select_related("park__province", "cycle").get(pk=pdf.plan_id)
     with translation.override("zh-hans"):
@@ -142,9 +142,7 @@ def document_pdf_html(pdf: PdfDocument) -> str:
 
 
 def _render(pdf: PdfDocument) -> tuple[bytes, int]:
-    from plans.pdf import render_pdf
-
-    return render_pdf(document_pdf_html(pdf))
+    return engine.render_pdf(document_pdf_html(pdf))
 
 
 def approval_html(version: Version) -> str:

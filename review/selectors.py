@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from documents import thaw
+from documents.build import FileUrl, PlanDocument
 from parks.profile import completeness
 from parks.services import park_profile_get_or_create
 from plans.models import Plan, Section
@@ -183,7 +185,7 @@ def review_queue(
     from django.db.models import Count, Max
     from django.utils import timezone
 
-    from review.workflow import State
+    from plans.status import State
 
     plans = (
         Plan.objects.visible_to(user)
@@ -261,18 +263,6 @@ def open_comments_for_park(plan: Plan) -> list:
     ]
 
 
-def notifications_for(user, limit: int = 50):
-    from review.models import Notification
-
-    return Notification.objects.filter(user=user)[:limit]
-
-
-def unread_count(user) -> int:
-    from review.models import Notification
-
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 @dataclass
 class VersionSummary:
     """What the reviewer reads first: completeness, the checks that warned with the park's
@@ -320,13 +310,6 @@ def comment_get(*, user, version: Version, pk: int):
     return get_object_or_404(comments, pk=pk)
 
 
-def muted_email_kinds(user) -> set[str]:
-    from review.models import EmailPreference
-
-    preference = EmailPreference.objects.filter(user=user).first()
-    return set(preference.muted) if preference else set()
-
-
 @dataclass
 class Verification:
     """What the public verification page confirms of a version: never its content."""
@@ -348,8 +331,8 @@ def verification_for(content_hash_text: str) -> list[Verification]:
     Public: answers only park, version, state, dates and whether the record is intact."""
     from django.db.models import Max
 
-    from review.snapshot import content_hash
-    from review.workflow import State
+    from documents.freeze import content_hash
+    from plans.status import State
 
     text = (content_hash_text or "").strip().lower()
     if not HASH_PATTERN.fullmatch(text):
@@ -405,7 +388,17 @@ def pdf_get(*, user, plan: Plan, pk: int):
     )
 
 
-def summary_snapshots():
-    from review.models import SummarySnapshot
+def version_file_url(version: Version) -> FileUrl:
+    """The version's own access-checked file view (the files it refers to, not the draft's)."""
 
-    return SummarySnapshot.objects.select_related("cycle")
+    def url(kind: str, pk: int, name: str) -> str:
+        return reverse(
+            "review:version-file", args=[version.plan_id, version.number, f"{kind}s", pk]
+        )
+
+    return url
+
+
+def version_document(version: Version, *, file_url: FileUrl | None = None) -> PlanDocument:
+    """The version laid out as it was submitted; its files through its own file view."""
+    return thaw.version_document(version, file_url=file_url or version_file_url(version))

@@ -18,14 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.freeze import content_hash, plan_snapshot
+from notifications.models import Notification
+from notifications.services import notify
 from parks.models import NationalBody, User
 from parks.roles import Role, effective_role
 from plans.models import Plan
-from review.models import Comment, Notification, StatusChange, Version
-from review.notifications import notify
+from plans.status import State
+from review.models import Comment, StatusChange, Version
 from review.selectors import submission_checklist
-from review.snapshot import content_hash, plan_snapshot
-from review.workflow import REVIEWING_ROLE, ReturnReason, State, find
+from review.workflow import REVIEWING_ROLE, ReturnReason, find
 
 
 class TransitionRefused(ValidationError):
@@ -303,86 +305,3 @@ def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Commen
     comment.resolved_at = timezone.now() if resolved else None
     comment.save(update_fields=["is_resolved", "resolved_by", "resolved_at"])
     return comment
-
-
-def notifications_mark_read(*, user, pk: int | None = None) -> int:
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if pk is not None:
-        unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
-
-
-def email_preference_save(*, user, muted: list[str]) -> None:
-    from review.models import EmailPreference
-
-    valid = {k for k, _label in Notification.Kind.choices}
-    EmailPreference.objects.update_or_create(
-        user=user, defaults={"muted": sorted(set(muted) & valid)}
-    )
-
-
-REMINDER_DAYS = (14, 7, 3, 1)  # days before the cycle's deadline
-
-
-@transaction.atomic
-def deadline_reminders_send(*, today=None) -> int:
-    """Remind park staff whose plan is not submitted, 14, 7, 3 and 1 days before the deadline.
-    Idempotent: at most one reminder per user and plan a day."""
-    from parks.models import Park
-    from plans.models import Cycle
-
-    today = today or timezone.localdate()
-    sent = 0
-    for cycle in Cycle.objects.filter(is_current=True):
-        days = (cycle.deadline - today).days
-        if days not in REMINDER_DAYS:
-            continue
-        submitted = (
-            Plan.objects.filter(cycle=cycle)
-            .exclude(status__in=[State.DRAFT, State.RETURNED])
-            .values_list("park_id", flat=True)
-        )
-        parks = Park.objects.filter(is_active=True).exclude(pk__in=submitted)
-        users = User.objects.filter(
-            is_active=True, park__in=parks, role__in=[Role.PARK_MANAGER, Role.PARK_EDITOR]
-        )
-        already = set(
-            Notification.objects.filter(
-                kind=Notification.Kind.DEADLINE, created_at__date=today
-            ).values_list("user_id", flat=True)
-        )
-        message = _("%(days)s days left: the %(cycle)s plan is due on %(deadline)s.") % {
-            "days": days,
-            "cycle": cycle.name,
-            "deadline": cycle.deadline.isoformat(),
-        }
-        fresh = notify(
-            [u for u in users if u.pk not in already],
-            kind=Notification.Kind.DEADLINE,
-            message=message,
-            url=reverse("home"),
-        )
-        sent += len(fresh)
-    return sent
-
-
-@transaction.atomic
-def summary_snapshot_create(*, actor, name: str, cycle, note: str = ""):
-    """Freeze the approved set of a cycle under a name: the versions approved now."""
-    from parks.roles import Perm, has_perm
-    from review.models import SummarySnapshot
-    from review.summaries import Scope, standing_versions
-
-    if not has_perm(actor, Perm.MANAGE_PARKS):
-        raise ValidationError(_("Only a national administrator freezes a snapshot."))
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Give the snapshot a name.")})
-    if SummarySnapshot.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("A snapshot with this name exists already.")})
-    scope = Scope(cycle=cycle.code, states=(State.APPROVED,))
-    snapshot = SummarySnapshot.objects.create(
-        name=name, cycle=cycle, states=[State.APPROVED], created_by=actor, note=note.strip()
-    )
-    snapshot.versions.set(standing_versions(user=actor, scope=scope).values_list("pk", flat=True))
-    return snapshot

@@ -1,25 +1,6 @@
 from celery import shared_task
 
-
-@shared_task(
-    name="review.send_notification_emails",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=120,
-    soft_time_limit=100,
-)
-def send_notification_emails(user_ids: list[int], kind: str, message: str, url: str) -> int:
-    from review.notifications import emails_send
-
-    return emails_send(user_ids=user_ids, kind=kind, message=message, url=url)
-
-
-@shared_task(name="review.deadline_reminders", time_limit=300, soft_time_limit=240)
-def deadline_reminders() -> int:
-    from review.services import deadline_reminders_send
-
-    return deadline_reminders_send()
+from core.jobs import run_task
 
 
 @shared_task(
@@ -31,35 +12,8 @@ def deadline_reminders() -> int:
     soft_time_limit=150,
 )
 def render_pdf(self, pdf_id: int) -> int | None:
-    """Render one PDF (review.pdfs.pdf_render), retried and timed out as review.jobs says."""
-    from review.jobs import run_task
+    """Render one PDF (review.pdfs.pdf_render), retried and timed out as core.jobs says."""
     from review.pdfs import pdf_render, pdf_timed_out
 
     pdf = run_task(self, pdf_id, pdf_render, pdf_timed_out)
     return pdf.pages if pdf else None
-
-
-@shared_task(
-    name="review.export_summary",
-    bind=True,
-    acks_late=True,
-    max_retries=3,
-    time_limit=600,
-    soft_time_limit=540,
-)
-def export_summary(self, job_id: int) -> int | None:
-    """Build one Excel export (review.exports.export_run), retried and timed out as
-    review.jobs says."""
-    from review.exports import export_run, export_timed_out
-    from review.jobs import run_task
-
-    job = run_task(self, job_id, export_run, export_timed_out)
-    return job.parks if job else None
-
-
-@shared_task(name="review.expire_exports", time_limit=300, soft_time_limit=240)
-def expire_exports() -> int:
-    """Delete the files of exports past their expiry (daily, from beat)."""
-    from review.exports import exports_expire
-
-    return exports_expire()

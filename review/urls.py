@@ -37,14 +37,6 @@ urlpatterns = [
     path("plans/<int:plan_pk>/pdfs/", views.PdfListView.as_view(), name="pdfs"),
     path("plans/<int:plan_pk>/pdfs/request/", views.PdfRequestView.as_view(), name="pdf-request"),
     path("plans/<int:plan_pk>/pdfs/<int:pk>/", views.PdfDownloadView.as_view(), name="pdf"),
-    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
-    path("summaries/", views.DashboardView.as_view(), name="dashboard"),
-    path("summaries/snapshots/", views.SnapshotCreateView.as_view(), name="snapshot-create"),
     path("verify/", views.VerifyView.as_view(), name="verify-form"),
     path("verify/<str:content_hash>/", views.VerifyView.as_view(), name="verify"),
 ]
-
-# The Excel exports' pages (review/export_views.py), in the same "review" namespace.
-from review import export_views  # noqa: E402
-
-urlpatterns += export_views.urlpatterns

@@ -11,10 +11,11 @@ from django.views.generic import ListView, TemplateView, View
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
+from plans.status import State
 from plans.views import PlanAccessMixin
 from review import selectors, services
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
-from review.workflow import State, find
+from review.workflow import find
 
 
 class ReviewPanelView(PlanAccessMixin, TemplateView):
@@ -141,12 +142,11 @@ class VersionView(VersionMixin, TemplateView):
     template_name = "review/version.html"
 
     def get_context_data(self, **kwargs):
-        from review.dashboard import peer_view
-        from review.document import version_document
+        from summaries.dashboard import peer_view
 
         return super().get_context_data(
             version=self.version,
-            doc=version_document(self.version),
+            doc=selectors.version_document(self.version),
             peers=peer_view(version=self.version),
             summary=selectors.version_summary(self.version),
             threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
@@ -222,35 +222,6 @@ class VersionFileView(VersionMixin, View):
         )
         response["Cache-Control"] = "private, max-age=3600"  # a version's files never change
         return response
-
-
-class NotificationListView(PortalAccessMixin, TemplateView):
-    template_name = "review/notifications.html"
-
-    def get_context_data(self, **kwargs):
-        from review.models import Notification
-
-        return super().get_context_data(
-            notifications=selectors.notifications_for(self.request.user),
-            kinds=Notification.Kind.choices,
-            muted=selectors.muted_email_kinds(self.request.user),
-            **kwargs,
-        )
-
-    def post(self, request):
-        if "mark_read" in request.POST:
-            services.notifications_mark_read(user=request.user)
-        else:
-            services.email_preference_save(
-                user=request.user,
-                muted=[
-                    k
-                    for k in request.POST.getlist("kind_known")
-                    if k not in request.POST.getlist("email")
-                ],
-            )
-            messages.success(request, _("E-mail settings saved."))
-        return HttpResponseRedirect(reverse("review:notifications"))
 
 
 class VersionDiffView(VersionMixin, TemplateView):
@@ -368,81 +339,3 @@ class PdfRequestView(PlanAccessMixin, View):
             request, _("The draft PDF is being made; it appears below when it is ready.")
         )
         return HttpResponseRedirect(back + "#pdfs")
-
-
-class DashboardView(PortalAccessMixin, TemplateView):
-    """National dashboard (admins, national reviewers) or provincial (a provincial reviewer's
-    province only): the scope comes from the filter form, the numbers from review.dashboard."""
-
-    template_name = "review/dashboard.html"
-    required_perm = Perm.EXPORT_SUMMARIES
-
-    def get_context_data(self, **kwargs):
-        from plans.selectors import cycle_current, cycle_list
-        from review import charts, dashboard, summaries
-        from review.forms import DashboardFilterForm, SnapshotForm
-
-        user = self.request.user
-        current = cycle_current()
-        form = DashboardFilterForm(
-            self.request.GET or None,
-            initial={"cycle": current.code, "states": list(summaries.DEFAULT_STATES)},
-            cycles=cycle_list(),
-            provinces=park_selectors.province_list(user=user),
-            states=[(s, State(s).label) for s in summaries.SUMMARY_STATES],
-            snapshots=selectors.summary_snapshots(),
-        )
-        if form.is_bound:
-            form.is_valid()  # the fields that are valid count; an invalid one falls back
-        data = getattr(form, "cleaned_data", {})
-        scope = summaries.Scope(
-            cycle=data.get("cycle") or current.code,
-            provinces=(data["province"],) if data.get("province") else (),
-            states=tuple(data.get("states") or summaries.DEFAULT_STATES),
-            snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
-        )
-        board = dashboard.dashboard(user=user, scope=scope)
-        return super().get_context_data(
-            form=form,
-            board=board,
-            progress_svg=charts.progress_chart(board.provinces),
-            totals_svg=charts.totals_chart(board.totals, summaries.HISTORY_YEARS),
-            investment_svg=charts.investment_chart(board.totals, board.provinces),
-            distributions=[(i, charts.distribution_chart(i)) for i in board.required_indicators],
-            snapshot_form=SnapshotForm() if has_perm(user, Perm.MANAGE_PARKS) else None,
-            years=summaries.HISTORY_YEARS,
-            **kwargs,
-        )
-
-
-class SnapshotCreateView(PortalAccessMixin, View):
-    required_perm = Perm.MANAGE_PARKS
-
-    def post(self, request):
-        from plans.selectors import cycle_current
-        from review.forms import SnapshotForm
-
-        form = SnapshotForm(request.POST)
-        if form.is_valid():
-            try:
-                snapshot = services.summary_snapshot_create(
-                    actor=request.user,
-                    name=form.cleaned_data["name"],
-                    note=form.cleaned_data["note"],
-                    cycle=cycle_current(),
-                )
-            except services.ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    _("Snapshot “%(name)s” frozen: %(n)s approved plans.")
-                    % {"name": snapshot.name, "n": snapshot.versions.count()},
-                )
-                return HttpResponseRedirect(
-                    reverse("review:dashboard")
-                    + f"?snapshot={snapshot.pk}&cycle={snapshot.cycle.code}"
-                )
-        else:
-            messages.error(request, _("Give the snapshot a name."))
-        return HttpResponseRedirect(reverse("review:dashboard"))

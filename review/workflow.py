@@ -1,5 +1,8 @@
 """The review workflow, written as data: the table is the whole workflow.
 
+The states themselves are the plan's (plans.status): the draft knows when it may be edited
+without knowing who reviews it.
+
 Views and templates only ask `available_transitions(review, user)`; one service
 (review.services.transition_apply) applies every transition. Invariants:
 - a transition happens only if its row exists for the current state and the user's role;
@@ -15,20 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parks.roles import Role
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted to the province")
-    PROVINCE_REVIEW = "province_review", _("Under provincial review")
-    FORWARDED = "forwarded", _("Forwarded to national review")
-    NATIONAL_REVIEW = "national_review", _("Under national review")
-    RETURNED = "returned", _("Returned for revision")
-    APPROVED = "approved", _("Approved")
-
-
-# The park edits its draft only in these states.
-EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+from plans.status import State
 
 # While a plan is with a reviewing body, a reviewer of that body can be assigned to it: the
 # state's reviewing role. Starting the review assigns the reviewer who starts it.

@@ -10,7 +10,7 @@ from plans.views.files import (
     FigureAddView,
     FigureImageView,
 )
-from plans.views.plan import PlanAccessMixin, PlanDetailView, PlanEntryView, PlanPreviewView
+from plans.views.plan import PlanAccessMixin, PlanDetailView, PlanEntryView
 from plans.views.rows import (
     RowCreateView,
     RowDeleteView,
@@ -30,7 +30,6 @@ __all__ = [
     "PlanAccessMixin",
     "PlanDetailView",
     "PlanEntryView",
-    "PlanPreviewView",
     "RoadmapSaveView",
     "RowCreateView",
     "RowDeleteView",

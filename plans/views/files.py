@@ -5,8 +5,8 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.views.generic import View
 
+from core.forms import apply_validation_error
 from parks.roles import Perm
-from parks.views import apply_validation_error
 from plans import selectors, services
 from plans.forms import (
     AttachmentUploadForm,

@@ -62,10 +62,3 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(status=selectors.plan_outline_status(self.plan), **kwargs)
-
-
-class PlanPreviewView(PlanAccessMixin, TemplateView):
-    template_name = "plans/plan_preview.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(doc=selectors.plan_document(self.plan), **kwargs)

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from core.concurrency import ConcurrentEditError
+from core.forms import apply_validation_error
 from parks.roles import Perm, has_perm
-from parks.views import apply_validation_error
 from plans import selectors, services
 from plans.forms import (
     AttachmentUploadForm,
@@ -138,7 +139,7 @@ class RowEditView(RowKindMixin, View):
                     expected_revision=form.cleaned_data["revision"] or 0,
                 )
                 return self.render_table()
-            except services.ConcurrentEditError as conflict:
+            except ConcurrentEditError as conflict:
                 data = request.POST.copy()
                 data["revision"] = conflict.current.revision
                 form = self.form(data)
@@ -158,7 +159,7 @@ class RowDeleteView(RowKindMixin, View):
                 actor=request.user,
                 expected_revision=int(request.POST.get("revision", -1)),
             )
-        except (services.ConcurrentEditError, ValueError):
+        except (ConcurrentEditError, ValueError):
             return self.render_table(
                 message=_("Not removed: the row was changed by someone else. Check it first.")
             )

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from core.concurrency import ConcurrentEditError
+from core.forms import apply_validation_error
 from parks.roles import Perm
-from parks.views import apply_validation_error
 from plans import selectors, services
 from plans.forms import (
     RoadmapForm,
@@ -101,7 +102,7 @@ class SectionEditView(PlanAccessMixin, TemplateView):
                 expected_revision=form.cleaned_data["revision"],
                 actor=request.user,
             )
-        except services.ConcurrentEditError as conflict:
+        except ConcurrentEditError as conflict:
             return self.render_conflict(form, conflict.current)
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -138,7 +139,7 @@ class SectionAutosaveView(SectionEditView):
                 expected_revision=form.cleaned_data["revision"],
                 actor=request.user,
             )
-        except services.ConcurrentEditError as conflict:
+        except ConcurrentEditError as conflict:
             current = conflict.current
             return JsonResponse(
                 {
@@ -184,7 +185,7 @@ class RoadmapSaveView(PlanAccessMixin, View):
                 carbon_peak_year=form.cleaned_data["carbon_peak_year"],
                 expected_revision=form.cleaned_data["revision"],
             )
-        except services.ConcurrentEditError as conflict:
+        except ConcurrentEditError as conflict:
             messages.error(
                 request,
                 _(

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import parks.models
 import review.models
+import summaries.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +46,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Ready'), ('failed', 'Failed'), ('expired', 'Expired')], default='queued', max_length=10)),
                 ('progress', models.PositiveSmallIntegerField(default=0)),
                 ('step', models.CharField(blank=True, max_length=100)),
-                ('file', models.FileField(blank=True, storage=parks.models.private_storage, upload_to=review.models.export_upload_to)),
+                ('file', models.FileField(blank=True, storage=parks.models.private_storage, upload_to=summaries.models.export_upload_to)),
                 ('size', models.PositiveBigIntegerField(default=0)),
                 ('parks', models.PositiveIntegerField(default=0)),
                 ('error', models.TextField(blank=True)),

@@ -6,8 +6,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from plans.models import Plan
+from plans.status import State
 from review.services import version_freeze
-from review.workflow import State
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_dashboard_filter_and_snapshot(world, plan, live_server, session, output
     admin = session(world.admin)
 
     # the national dashboard: one approved plan, 江苏's progress, the indicator table
-    admin.goto(live_server.url + reverse("review:dashboard"))
+    admin.goto(live_server.url + reverse("summaries:dashboard"))
     expect(admin.locator("[data-coverage]")).to_contain_text("1 个园区")
     expect(admin.locator('tr[data-province="320000"]')).to_contain_text("江苏省")
     expect(admin.locator('tr[data-indicator="energy_intensity_iav"]')).to_contain_text("0.1700")

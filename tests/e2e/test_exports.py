@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from review.exports import export_run
-from review.models import ExportJob
-from review.workflow import State
+from plans.status import State
+from summaries.exports import export_run
+from summaries.models import ExportJob
 from tests.review.helpers import walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_national_admin_exports_the_approved_plans_and_downloads_the_workbook(
     admin = session(world.admin)
 
     # the national admin opens the exports page: approved plans are chosen already
-    admin.goto(live_server.url + reverse("review:exports"))
+    admin.goto(live_server.url + reverse("summaries:exports"))
     expect(admin.get_by_role("heading", name="Excel 导出")).to_be_visible()
     expect(admin.get_by_label("审核通过")).to_be_checked()
     expect(admin.get_by_label("草稿")).to_have_count(0)  # drafts are never offered
@@ -58,7 +58,7 @@ def test_an_export_the_worker_finishes_later_turns_ready_without_a_reload(
     # given an export still waiting for a worker
     job = ExportJob.objects.create(requested_by=world.national, cycle=world.cycle.code)
     page = session(world.national)
-    page.goto(live_server.url + reverse("review:exports"))
+    page.goto(live_server.url + reverse("summaries:exports"))
     row = page.locator(f'[data-export="{job.pk}"]')
     expect(row).to_have_attribute("data-export-state", "queued")
 

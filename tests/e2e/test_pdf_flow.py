@@ -15,7 +15,7 @@ def test_draft_pdf_submission_pdf_and_verification(world, plan, live_server, ses
     park = session(world.manager_a)
 
     # the park asks for a PDF of its draft from the preview
-    park.goto(live_server.url + reverse("plans:plan-preview", args=[plan.pk]))
+    park.goto(live_server.url + reverse("documents:preview", args=[plan.pk]))
     park.get_by_role("button", name="生成草稿 PDF（带“草稿”水印）").click()
     park.wait_for_load_state("networkidle")
     card = park.locator("#pdfs")

@@ -128,7 +128,7 @@ def test_uploaded_map_figure_appears_numbered_in_the_preview(
     page.locator("#files-figures [data-figure]").first.wait_for()
 
     # then: the preview shows it with its number
-    page.goto(live_server.url + reverse("plans:plan-preview", args=[plan.pk]))
+    page.goto(live_server.url + reverse("documents:preview", args=[plan.pk]))
     caption = page.locator("figure.doc-figure figcaption")
     assert caption.inner_text() == "图1-1 园区四至范围图"
     assert page.locator("figure.doc-figure img").evaluate("img => img.naturalWidth") == 1200

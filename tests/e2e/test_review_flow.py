@@ -9,8 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from plans.models import Plan
+from plans.status import State
 from review.models import Comment, Version
-from review.workflow import State
 from tests.e2e.conftest import act
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

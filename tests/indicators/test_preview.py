@@ -20,7 +20,7 @@ NUMBER_SECTIONS = ("3.1", "3.2", "3.3", "6.1", "6.2")
 
 
 def preview_url(plan) -> str:
-    return reverse("plans:plan-preview", args=[plan.pk])
+    return reverse("documents:preview", args=[plan.pk])
 
 
 def section_text(html: str, key: str) -> str:
@@ -245,7 +245,7 @@ def every_optional_indicator_with_warnings(plan) -> None:
 
 @pytest.mark.parametrize("persona", ["editor_a", "reviewer_a"])
 @pytest.mark.parametrize(
-    "url_name", ["indicators:indicator-list", "indicators:data", "plans:plan-preview"]
+    "url_name", ["indicators:indicator-list", "indicators:data", "documents:preview"]
 )
 def test_pages_read_the_same_number_of_queries_for_6_or_21_indicators(
     world, client_for, plan_a, url_name, persona
@@ -286,7 +286,7 @@ def test_the_data_page_reads_the_same_number_of_queries_for_1_or_8_own_fuels(
 
 
 @pytest.mark.parametrize(
-    "url_name", ["plans:plan-preview", "indicators:indicator-list", "indicators:data"]
+    "url_name", ["documents:preview", "indicators:indicator-list", "indicators:data"]
 )
 def test_a_plan_still_reads_while_no_coefficient_set_is_the_default(
     world, client_for, plan_a, url_name

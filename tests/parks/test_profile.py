@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.concurrency import ConcurrentEditError
 from parks import services
 from parks.models import AuditEntry, ParkProfile
 from parks.profile import completeness
@@ -294,7 +295,7 @@ def test_service_refuses_a_save_based_on_an_old_revision(world):
     entries = AuditEntry.objects.count()
 
     # when the manager saves on top of revision 0 too, then the save is refused ...
-    with pytest.raises(services.ConcurrentEditError) as refused:
+    with pytest.raises(ConcurrentEditError) as refused:
         services.park_profile_save(
             park=world.park_a,
             actor=world.manager_a,

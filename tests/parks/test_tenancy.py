@@ -18,7 +18,8 @@ from parks import services
 from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
 from review import services as review_services
-from review.models import Comment, ExportJob, PdfDocument, StatusChange, Version
+from review.models import Comment, PdfDocument, StatusChange, Version
+from summaries.models import ExportJob
 from tests.factories import (
     AttachmentFactory,
     CustomFuelFactory,
@@ -48,7 +49,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     # The plan editor: park B's plan and a task, a figure and a file of it (_give_park_b_a_plan).
     "plans:plan-entry": lambda w: {"park_pk": w.park_b.pk},
     "plans:plan-detail": lambda w: {"plan_pk": w.plan_b.pk},
-    "plans:plan-preview": lambda w: {"plan_pk": w.plan_b.pk},
+    "documents:preview": lambda w: {"plan_pk": w.plan_b.pk},
     "plans:section-edit": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:section-autosave": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:figure-add": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
@@ -102,7 +103,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:province-update": lambda w: {"pk": w.province_b.pk},
     # An export belongs to the user who asked for it (anyone else: 404, tests/review/test_exports)
-    "review:export-download": lambda w: {"pk": w.export_b.pk},
+    "summaries:export-download": lambda w: {"pk": w.export_b.pk},
 }
 
 

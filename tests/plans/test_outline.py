@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from documents.build import plan_document
 from plans.outline import ATTACHMENTS_REPORTS, OUTLINE, TASK_GROUPS, Kind
 from plans.rows import FILE_KINDS, ROW_KINDS
-from plans.selectors import plan_document
 from tests.factories import PlanFactory
 
 REPO = Path(__file__).resolve().parents[2]

@@ -337,7 +337,7 @@ def test_preview_shows_the_sanitized_body_and_no_script(world, client_for):
     )
 
     # when the plan is previewed
-    html = client.get(reverse("plans:plan-preview", args=[plan.pk])).content.decode()
+    html = client.get(reverse("documents:preview", args=[plan.pk])).content.decode()
 
     # then the text is shown and the script is not in the page
     assert '<div class="section-body"><p>社会发展</p></div>' in html

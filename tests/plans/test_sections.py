@@ -321,7 +321,7 @@ def test_a_50000_character_section_saves_and_shows_in_the_preview(world, client_
 
     # when the editor saves it, then previews the plan
     saved = client.post(edit_url(plan_a, "1.3"), {"body": body, "revision": 0})
-    preview = client.get(reverse("plans:plan-preview", args=[plan_a.pk]))
+    preview = client.get(reverse("documents:preview", args=[plan_a.pk]))
 
     # then all of it is stored, counted and shown
     assert saved.status_code == 302
@@ -406,7 +406,7 @@ def test_provincial_reviewer_may_read_the_plan_but_not_write_it(world, client_fo
             autosave_url(plan_a, "1.1"), {"body": "<p>审核改写</p>", "revision": 1}
         ).status_code,
     ]
-    preview = client.get(reverse("plans:plan-preview", args=[plan_a.pk]))
+    preview = client.get(reverse("documents:preview", args=[plan_a.pk]))
     detail = client.get(reverse("plans:plan-detail", args=[plan_a.pk]))
 
     # then writing is a missing right (403), reading works, and the text is unchanged

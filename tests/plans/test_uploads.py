@@ -13,9 +13,9 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import translation
 
+from documents.build import plan_document
 from parks.models import AuditEntry
 from plans.models import Attachment, Figure
-from plans.selectors import plan_document
 from plans.uploads import safe_filename
 from tests.factories import PlanFactory
 from tests.parks.helpers import field_error_text, noise_png

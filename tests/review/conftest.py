@@ -13,9 +13,9 @@ from parks import services as park_services
 from parks.demo import DEMO_PROFILE, demo_seal_png
 from plans.demo import seed_demo_plan
 from plans.models import Plan
+from plans.status import State
 from review.selectors import submission_checklist
 from review.services import version_freeze
-from review.workflow import State
 from tests.factories import NationalBodyFactory, PlanFactory
 
 

@@ -8,8 +8,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from plans.models import Plan
+from plans.status import State
 from review.services import transition_apply
-from review.workflow import ReturnReason, State
+from review.workflow import ReturnReason
 
 RETURN_COMMENT = "3.2 主要指标的基准值与数据表不一致，请核对后重新提交。"
 REOPEN_NOTE = "国家复核发现重点项目投资额有误，重新打开复核。"

@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from notifications.models import Notification
 from parks.models import AuditEntry
 from plans.models import Plan
-from review.models import Notification
-from review.workflow import State
+from plans.status import State
 from tests.factories import UserFactory
 from tests.review.helpers import messages_of, panel_url, text_of
 

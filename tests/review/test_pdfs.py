@@ -10,9 +10,9 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from plans.status import State
 from review.models import PdfDocument, Version
 from review.pdfs import pdf_render, pdf_request
-from review.workflow import State
 from tests.review.helpers import act, messages_of, status_of, text_of, walk
 
 needs_poppler = pytest.mark.skipif(
@@ -92,7 +92,7 @@ def test_a_failed_render_keeps_the_submission_and_says_why(
     def broken(html):
         raise ValueError("缺少字体 Noto Serif CJK SC")
 
-    monkeypatch.setattr("plans.pdf.render_pdf", broken)
+    monkeypatch.setattr("core.pdf.render_pdf", broken)
 
     with django_capture_on_commit_callbacks(execute=True):
         act(ready_plan, world, "submit", "manager_a")
@@ -111,7 +111,7 @@ def test_transient_errors_are_retried_with_backoff_then_recorded(
     def flaky(html):
         raise OSError("存储暂时不可用")
 
-    monkeypatch.setattr("plans.pdf.render_pdf", flaky)
+    monkeypatch.setattr("core.pdf.render_pdf", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         act(ready_plan, world, "submit", "manager_a")
     pdf = PdfDocument.objects.get(plan=ready_plan)
@@ -278,12 +278,12 @@ def test_an_admin_renders_a_failed_pdf_again_from_the_django_admin(
     def broken(html):
         raise ValueError("字体缺失")
 
-    monkeypatch.setattr("plans.pdf.render_pdf", broken)
+    monkeypatch.setattr("core.pdf.render_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         act(ready_plan, world, "submit", "manager_a")
     pdf = PdfDocument.objects.get(plan=ready_plan)
     assert pdf.state == "failed"
-    monkeypatch.setattr("plans.pdf.render_pdf", lambda html: (b"%PDF-1.7 again", 3))
+    monkeypatch.setattr("core.pdf.render_pdf", lambda html: (b"%PDF-1.7 again", 3))
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(

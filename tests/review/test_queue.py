@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Cycle
-from review.workflow import State
+from plans.status import State
 from tests.factories import CycleFactory, ParkFactory, PlanFactory, UserFactory
 from tests.review.helpers import text_of
 

@@ -9,11 +9,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import Notification
 from plans.services import assert_editable
-from review.models import Comment, Notification, StatusChange
+from plans.status import State
+from review.models import Comment, StatusChange
 from review.selectors import submission_checklist
 from review.services import TransitionRefused, comment_add, comment_post, comment_resolve
-from review.workflow import ReturnReason, State
+from review.workflow import ReturnReason
 from tests.factories import NationalBodyFactory
 from tests.review.helpers import (
     REOPEN_NOTE,

@@ -11,17 +11,18 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from documents.freeze import content_hash, file_digest, plan_snapshot
 from indicators import services as indicator_services
 from indicators.models import PlanIndicator, TableData
+from notifications.models import Notification
 from parks import services as park_services
 from plans import services as plan_services
 from plans.models import Figure, KeyTask, Section
 from plans.rows import ALL_KINDS, ROW_KINDS
-from review.models import Comment, Notification, StatusChange, Version
+from plans.status import State
+from review.models import Comment, StatusChange, Version
 from review.selectors import submission_checklist
 from review.services import TransitionRefused, comment_post
-from review.snapshot import content_hash, file_digest, plan_snapshot
-from review.workflow import State
 from tests.factories import UserFactory
 from tests.review.helpers import (
     act,
@@ -351,7 +352,7 @@ def test_section_edit_page_sends_the_editor_to_the_preview_while_submitted(
 
     # then they land on the preview, told that the plan cannot be changed now
     assert response.status_code == 302
-    assert response.url == reverse("plans:plan-preview", args=[ready_plan.pk])
+    assert response.url == reverse("documents:preview", args=[ready_plan.pk])
     assert messages_of(response) == ["方案当前状态为“已提交省级审核”：可以查看，但不能修改。"]
     preview = client.get(response.url)
     assert "不能修改" in text_of(preview.content.decode())
@@ -491,7 +492,7 @@ def test_reviewer_who_turned_off_submission_mail_is_told_only_in_the_portal(
     world, ready_plan, django_capture_on_commit_callbacks
 ):
     # given province A's reviewer turned off e-mail for submissions
-    from review.services import email_preference_save
+    from notifications.services import email_preference_save
 
     email_preference_save(user=world.reviewer_a, muted=[Notification.Kind.SUBMITTED])
 

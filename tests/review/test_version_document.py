@@ -14,10 +14,10 @@ from parks.services import park_update
 from plans import services as plan_services
 from plans.models import KeyTask
 from plans.rows import ROW_KINDS
+from plans.status import State
 from review.anchors import version_anchors
 from review.models import Version
 from review.services import comment_post
-from review.workflow import State
 from tests.review.helpers import act, text_of, walk
 
 
@@ -37,7 +37,7 @@ def test_a_version_reads_exactly_as_the_preview_it_was_submitted_from(
 ):
     # given the park's preview of its complete draft (sections, tables, numbers, figures, seal)
     client = client_for(world.manager_a)
-    preview = client.get(reverse("plans:plan-preview", args=[ready_plan.pk])).content.decode()
+    preview = client.get(reverse("documents:preview", args=[ready_plan.pk])).content.decode()
 
     # when the plan is submitted and the park opens the frozen version
     act(ready_plan, world, "submit", "manager_a")
@@ -90,7 +90,7 @@ def test_later_edits_of_the_draft_and_the_park_do_not_reach_the_version(
     assert "12,345,678" not in after
     assert "改名后的园区" not in after
     # while the preview shows the draft
-    preview = reviewer.get(reverse("plans:plan-preview", args=[ready_plan.pk])).content.decode()
+    preview = reviewer.get(reverse("documents:preview", args=[ready_plan.pk])).content.decode()
     assert "退回后改名的任务" in document_text(preview)
 
 

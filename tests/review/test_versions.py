@@ -9,9 +9,9 @@ from django.urls import reverse
 from plans import services as plan_services
 from plans.models import Figure, Section
 from plans.rows import ALL_KINDS
+from plans.status import State
 from review.models import Comment, Version
 from review.services import comment_resolve
-from review.workflow import State
 from tests.review.helpers import act, links_of, panel_url, text_of, walk
 
 BEFORE = "提交时的社会发展情况：园区常住人口约113万人。"
@@ -53,7 +53,7 @@ def test_version_page_shows_the_frozen_text_after_the_draft_changed(
 
     # when the user opens version 1, and the draft's preview
     version = client.get(version_url(plan, 1))
-    preview = client.get(reverse("plans:plan-preview", args=[plan.pk]))
+    preview = client.get(reverse("documents:preview", args=[plan.pk]))
 
     # then the version shows what was submitted, the preview what the draft says now
     assert version.status_code == 200

@@ -5,10 +5,12 @@ the service and through the page alike, and nothing else changes."""
 import pytest
 from django.urls import reverse
 
+from notifications.models import Notification
 from parks.roles import Role
-from review.models import Comment, Notification, StatusChange, Version
+from plans.status import State
+from review.models import Comment, StatusChange, Version
 from review.services import TransitionRefused, transition_apply
-from review.workflow import TRANSITIONS, State, find
+from review.workflow import TRANSITIONS, find
 from tests.review.helpers import (
     ACTION_DATA,
     messages_of,

@@ -1,0 +1,36 @@
+"""Form plumbing shared by the apps' forms: input as Chinese users type it, and a service's
+ValidationError put next to the fields it names."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.numbers import normalize_number
+
+
+class LenientDecimalField(forms.DecimalField):
+    """Accepts 1,234.5 / 1234.5 / full-width １２３４．５ and thousands separators (，or ,);
+    keeps the digits entered (no rounding)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_number(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs["inputmode"] = "decimal"
+        return attrs
+
+
+class DecimalTextInput(forms.TextInput):
+    input_type = "text"
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

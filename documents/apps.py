@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    """The plan as one document: built from the draft, frozen, thawed, previewed and printed."""
+
+    name = "documents"

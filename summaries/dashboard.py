@@ -1,0 +1,223 @@
+"""The national and provincial dashboards: progress of the submissions, overdue parks, returns,
+and the numbers of the plans in scope (figures.figures). A fixed number of queries, whatever the
+number of parks; the snapshots are read once, in chunks."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.numbers import to_decimal
+from indicators.tables import TABLES
+from parks.models import Park, Province
+from plans.outline import outline_for
+from plans.rows import ROW_KINDS
+from plans.status import State
+from review.models import Comment, StatusChange
+from review.workflow import ReturnReason
+from summaries import figures
+from summaries.models import SummarySnapshot
+
+
+@dataclass
+class ProvinceProgress:
+    code: str
+    name: str
+    parks: int
+    by_state: dict[str, int]
+
+    @property
+    def not_submitted(self) -> int:
+        started = sum(n for s, n in self.by_state.items() if s != State.DRAFT)
+        return self.parks - started
+
+    @property
+    def approved(self) -> int:
+        return self.by_state.get(State.APPROVED, 0)
+
+    @property
+    def in_review(self) -> int:
+        return sum(
+            self.by_state.get(s, 0)
+            for s in (
+                State.SUBMITTED,
+                State.PROVINCE_REVIEW,
+                State.FORWARDED,
+                State.NATIONAL_REVIEW,
+            )
+        )
+
+    @property
+    def returned(self) -> int:
+        return self.by_state.get(State.RETURNED, 0)
+
+    def percent(self, n: int) -> int:
+        return round(100 * n / self.parks) if self.parks else 0
+
+
+@dataclass
+class Dashboard:
+    scope: figures.Scope
+    cycle: object
+    snapshot: SummarySnapshot | None
+    as_of: object
+    provinces: list[ProvinceProgress]
+    overdue: list[tuple[Park, str]]  # (park, state label) past the deadline and not approved
+    overdue_count: int
+    returns_by_reason: list[tuple[str, int]]
+    returns_by_section: list[tuple[str, int]]
+    indicators: list[figures.IndicatorSummary]
+    totals: figures.Totals
+    parks_covered: int
+    state_labels: list[str] = field(default_factory=list)
+
+    @property
+    def national(self) -> ProvinceProgress:
+        by_state: dict[str, int] = defaultdict(int)
+        for row in self.provinces:
+            for state, n in row.by_state.items():
+                by_state[state] += n
+        return ProvinceProgress(
+            "*", _("All provinces"), sum(p.parks for p in self.provinces), by_state
+        )
+
+    @property
+    def required_indicators(self) -> list[figures.IndicatorSummary]:
+        return [i for i in self.indicators if i.required]
+
+
+def _section_of(anchor: str) -> str:
+    """The outline key a comment anchor belongs to ('' for the plan as a whole, 'park')."""
+    kind, _sep, rest = anchor.partition(":")
+    if kind == "section":
+        return rest
+    if kind == "row":
+        slug = rest.partition(":")[0]
+        return ROW_KINDS[slug].section_key if slug in ROW_KINDS else ""
+    if kind == "indicator":
+        return "3.2"
+    if kind == "table":
+        table = rest.partition(":")[0]
+        return TABLES[table].section_key if table in TABLES else ""
+    if kind == "file":
+        return "6.3"
+    return kind if kind == "park" else ""
+
+
+def dashboard(*, user, scope: figures.Scope) -> Dashboard:
+    from plans.models import Cycle
+
+    cycle = Cycle.objects.get(code=scope.cycle)
+    snapshot = SummarySnapshot.objects.get(pk=scope.snapshot) if scope.snapshot else None
+    parks = Park.objects.visible_to(user).filter(is_active=True)
+    if scope.provinces:
+        parks = parks.filter(province__code__in=scope.provinces)
+    plans = figures.scope_plans(user=user, scope=scope).filter(park__in=parks)
+
+    # progress by province: two grouped queries
+    park_counts = dict(parks.values_list("province").annotate(n=Count("pk")).order_by())
+    states = defaultdict(dict)
+    for province, status, n in (
+        plans.values_list("park__province", "status").annotate(n=Count("pk")).order_by()
+    ):
+        states[province][status] = n
+    provinces = [
+        ProvinceProgress(p.code, p.name, park_counts.get(p.pk, 0), states.get(p.pk, {}))
+        for p in Province.objects.filter(pk__in=park_counts).order_by("code")
+    ]
+
+    # overdue: past the deadline and not approved (parks that never started included)
+    today = timezone.localdate()
+    overdue: list[tuple[Park, str]] = []
+    overdue_count = 0
+    if cycle.deadline < today:
+        status_of = dict(plans.values_list("park", "status"))
+        late = parks.exclude(pk__in=plans.filter(status=State.APPROVED).values("park"))
+        overdue_count = late.count()
+        overdue = [
+            (park, State(status_of.get(park.pk, State.DRAFT)).label)
+            for park in late.select_related("province").order_by("province__code", "name")[:50]
+        ]
+
+    # returns: by reason, and by the part of the plan the returned versions' comments were on
+    returns = StatusChange.objects.filter(plan__in=plans, action="return")
+    by_reason = Counter(dict(returns.values_list("reason").annotate(n=Count("pk")).order_by()))
+    outline = outline_for(cycle.outline_version)
+    headings = {e.key: e.heading for e, _d in outline.walk()}
+    chapter_of = outline.chapter_of
+    by_section: Counter = Counter()
+    for anchor in Comment.objects.filter(
+        version__status_changes__in=returns, parent__isnull=True
+    ).values_list("anchor", flat=True):
+        key = _section_of(anchor)
+        if key == "park":
+            by_section["一、园区基本信息"] += 1
+        elif key in chapter_of:
+            by_section[chapter_of[key].heading] += 1
+        elif key in headings:
+            by_section[headings[key]] += 1
+        else:
+            by_section[_("The plan as a whole")] += 1
+
+    # the numbers of the plans in scope: one pass over their snapshots (or the cache's)
+    indicators, totals, covered = figures.figures(
+        figures.standing_versions(user=user, scope=scope), base_year=cycle.base_year
+    )
+    return Dashboard(
+        scope=scope,
+        cycle=cycle,
+        snapshot=snapshot,
+        as_of=snapshot.created_at if snapshot else timezone.now(),
+        provinces=provinces,
+        overdue=overdue,
+        overdue_count=overdue_count,
+        returns_by_reason=[
+            (str(ReturnReason(reason).label), n)
+            for reason, n in by_reason.most_common()
+            if reason in ReturnReason.values
+        ],
+        returns_by_section=by_section.most_common(),
+        indicators=indicators,
+        totals=totals,
+        parks_covered=covered,
+        state_labels=[str(State(s).label) for s in scope.states],
+    )
+
+
+def peer_view(*, version) -> list[dict]:
+    """Where this park's stated baseline and 2025 target sit among all parks with a submitted
+    plan in the cycle, and among its province's, for each required indicator (percentiles)."""
+    plan = version.plan
+    scope = figures.Scope(cycle=plan.cycle.code, states=figures.SUMMARY_STATES)
+    # every park, nationally: only percentiles leave this function, never another park's
+    # numbers, so the park itself or a provincial reviewer may see them
+    national, _totals, _count = figures.figures(
+        figures.standing_versions(user=None, scope=scope), base_year=plan.cycle.base_year
+    )
+    by_code = {s.code: s for s in national}
+    province = plan.park.province.code
+    rows = []
+    for item in version.snapshot.get("indicators", []):
+        summary = by_code.get(item.get("code"))
+        if summary is None or not item.get("required"):
+            continue
+        baseline = to_decimal(item.get("baseline"))
+        target = figures.final_target(item)
+        rows.append(
+            {
+                "name": item["name"],
+                "unit": item["unit"],
+                "direction": item.get("direction", ""),
+                "baseline": baseline,
+                "target": target,
+                "parks": summary.parks,
+                "province_parks": len(summary.by_province[province]["baselines"]),
+                "baseline_national": summary.percentile(baseline),
+                "baseline_province": summary.percentile(baseline, province=province),
+                "target_national": summary.percentile(target, of="targets"),
+                "target_province": summary.percentile(target, of="targets", province=province),
+            }
+        )
+    return rows

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from summaries import views
+
+app_name = "summaries"
+
+urlpatterns = [
+    path("summaries/", views.DashboardView.as_view(), name="dashboard"),
+    path("summaries/snapshots/", views.SnapshotCreateView.as_view(), name="snapshot-create"),
+    path("exports/", views.ExportListView.as_view(), name="exports"),
+    path("exports/jobs/", views.ExportJobsView.as_view(), name="export-jobs"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
+]

@@ -1,0 +1,204 @@
+"""The national and provincial summaries' pages: the dashboard, named snapshots and the Excel
+exports (background jobs). Thin: the numbers are in summaries.dashboard and summaries.figures,
+the exports' work, scoping and queries in summaries.exports."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from parks import selectors as park_selectors
+from parks.access import PortalAccessMixin
+from parks.roles import Perm, has_perm
+from plans.selectors import cycle_current, cycle_list
+from plans.status import State
+from summaries import charts, dashboard, exports, figures, selectors, services
+from summaries.figures import DEFAULT_STATES, Scope
+from summaries.forms import DashboardFilterForm, SnapshotForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ExportForm(forms.Form):
+    cycle = forms.ChoiceField(label=gettext_lazy("Reporting cycle"))
+    provinces = forms.MultipleChoiceField(
+        label=gettext_lazy("Provinces"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=gettext_lazy("None chosen: every province you may see."),
+    )
+    states = forms.MultipleChoiceField(
+        label=gettext_lazy("States"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Approved plans unless you choose otherwise; never drafts."),
+    )
+    snapshot = forms.ChoiceField(
+        label=gettext_lazy("Snapshot"),
+        required=False,
+        help_text=gettext_lazy(
+            "A named snapshot fixes the versions (its states; the states above are ignored)."
+        ),
+    )
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [(c.code, c.name) for c in choices["cycles"]]
+        self.fields["cycle"].initial = choices["current_cycle"]
+        self.fields["provinces"].choices = [(p.code, p.name) for p in choices["provinces"]]
+        self.fields["states"].choices = choices["states"]
+        self.fields["states"].initial = list(DEFAULT_STATES)
+        self.fields["snapshot"].choices = [
+            ("", gettext_lazy("None: the latest submitted version of each plan"))
+        ] + [(str(s.pk), f"{s.name}（{s.created_at:%Y-%m-%d}）") for s in choices["snapshots"]]
+
+    def scope(self) -> Scope:
+        data = self.cleaned_data
+        return Scope(
+            cycle=data["cycle"],
+            provinces=tuple(data["provinces"]),
+            states=tuple(data["states"]) or DEFAULT_STATES,
+            snapshot=int(data["snapshot"]) if data["snapshot"] else None,
+        )
+
+
+def jobs_context(user) -> dict:
+    jobs = exports.export_jobs(user=user)
+    return {"jobs": jobs, "jobs_pending": any(job.is_pending for job in jobs)}
+
+
+class ExportListView(PortalAccessMixin, TemplateView):
+    """The export form and the user's exports with where each stands."""
+
+    template_name = "summaries/exports.html"
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "form", ExportForm(choices=exports.export_choices(user=self.request.user))
+        )
+        return super().get_context_data(**jobs_context(self.request.user), **kwargs)
+
+    def post(self, request):
+        form = ExportForm(request.POST, choices=exports.export_choices(user=request.user))
+        if form.is_valid():
+            try:
+                exports.export_request(user=request.user, scope=form.scope())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The export is being made; it appears below when it is ready.")
+                )
+                return HttpResponseRedirect(reverse("summaries:exports") + "#export-jobs")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ExportJobsView(PortalAccessMixin, TemplateView):
+    """The user's exports (the page polls this fragment while one is being made)."""
+
+    template_name = "summaries/_export_jobs.html"
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**jobs_context(self.request.user), **kwargs)
+
+
+class ExportDownloadView(PortalAccessMixin, View):
+    """The workbook, for the user who asked for it only (anyone else: 404)."""
+
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def resolve_scope(self, pk, **kwargs):
+        self.job = exports.export_job_get(user=self.request.user, pk=pk)
+
+    def get(self, request, pk):
+        if self.job.state != self.job.State.DONE or not self.job.file:
+            raise Http404
+        try:
+            handle = self.job.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        response = FileResponse(
+            handle,
+            content_type=XLSX,
+            as_attachment=True,
+            filename=exports.export_filename(self.job),
+        )
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class DashboardView(PortalAccessMixin, TemplateView):
+    """National dashboard (admins, national reviewers) or provincial (a provincial reviewer's
+    province only): the scope comes from the filter form, the numbers from figures.dashboard."""
+
+    template_name = "summaries/dashboard.html"
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        current = cycle_current()
+        form = DashboardFilterForm(
+            self.request.GET or None,
+            initial={"cycle": current.code, "states": list(figures.DEFAULT_STATES)},
+            cycles=cycle_list(),
+            provinces=park_selectors.province_list(user=user),
+            states=[(s, State(s).label) for s in figures.SUMMARY_STATES],
+            snapshots=selectors.summary_snapshots(),
+        )
+        if form.is_bound:
+            form.is_valid()  # the fields that are valid count; an invalid one falls back
+        data = getattr(form, "cleaned_data", {})
+        scope = figures.Scope(
+            cycle=data.get("cycle") or current.code,
+            provinces=(data["province"],) if data.get("province") else (),
+            states=tuple(data.get("states") or figures.DEFAULT_STATES),
+            snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
+        )
+        board = dashboard.dashboard(user=user, scope=scope)
+        return super().get_context_data(
+            form=form,
+            board=board,
+            progress_svg=charts.progress_chart(board.provinces),
+            totals_svg=charts.totals_chart(board.totals, figures.HISTORY_YEARS),
+            investment_svg=charts.investment_chart(board.totals, board.provinces),
+            distributions=[(i, charts.distribution_chart(i)) for i in board.required_indicators],
+            snapshot_form=SnapshotForm() if has_perm(user, Perm.MANAGE_PARKS) else None,
+            years=figures.HISTORY_YEARS,
+            **kwargs,
+        )
+
+
+class SnapshotCreateView(PortalAccessMixin, View):
+    required_perm = Perm.MANAGE_PARKS
+
+    def post(self, request):
+        form = SnapshotForm(request.POST)
+        if form.is_valid():
+            try:
+                snapshot = services.summary_snapshot_create(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                    cycle=cycle_current(),
+                )
+            except services.ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Snapshot “%(name)s” frozen: %(n)s approved plans.")
+                    % {"name": snapshot.name, "n": snapshot.versions.count()},
+                )
+                return HttpResponseRedirect(
+                    reverse("summaries:dashboard")
+                    + f"?snapshot={snapshot.pk}&cycle={snapshot.cycle.code}"
+                )
+        else:
+            messages.error(request, _("Give the snapshot a name."))
+        return HttpResponseRedirect(reverse("summaries:dashboard"))
