@@ -10,11 +10,15 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml ./
+COPY core ./core
 COPY portal ./portal
 COPY parks ./parks
 COPY plans ./plans
 COPY indicators ./indicators
+COPY notifications ./notifications
+COPY documents ./documents
 COPY review ./review
+COPY summaries ./summaries
 RUN pip install .
 # The build steps load the settings, which refuse to run without a SECRET_KEY: each gets a random
 # one of its own that signs nothing and is not kept in the image. The real key comes at run time.

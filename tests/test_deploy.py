@@ -5,6 +5,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,17 @@ def test_compose_ships_no_secret_and_seeds_demo_users_only_in_the_demo_profile()
     assert "seed_demo" in services["demo"]["command"]
     # a developer's .env (DEBUG=true) never ends up in the image
     assert ".env" in (REPO / ".dockerignore").read_text().split()
+
+
+def test_the_image_installs_every_package_before_it_loads_the_settings():
+    # the build loads the settings (build_pdf_fonts) right after `pip install .`, so every
+    # package that pyproject.toml installs and INSTALLED_APPS names is copied in before it
+    dockerfile = (REPO / "Dockerfile").read_text()
+    before_install = dockerfile[: dockerfile.index("RUN pip install .")]
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    for pattern in packages["packages"]["find"]["include"]:
+        package = pattern.rstrip("*")
+        assert f"COPY {package} ./{package}" in before_install, package
 
 
 def test_readme_says_how_to_create_the_first_admin_of_a_real_deployment():
