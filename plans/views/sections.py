@@ -33,7 +33,7 @@ class SectionEditView(PlanAccessMixin, TemplateView):
                 _("The plan is %(state)s: it can be read but not changed.")
                 % {"state": self.plan.get_status_display()},
             )
-            return HttpResponseRedirect(reverse("plans:plan-preview", args=[self.plan.pk]))
+            return HttpResponseRedirect(reverse("documents:preview", args=[self.plan.pk]))
         return super().get(request, *args, **kwargs)
 
     def resolve_scope(self, plan_pk, key, **kwargs):
