@@ -10,8 +10,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml ./
-COPY core ./core
 COPY portal ./portal
+COPY core ./core
 COPY parks ./parks
 COPY plans ./plans
 COPY indicators ./indicators
@@ -22,7 +22,7 @@ COPY summaries ./summaries
 RUN pip install .
 # The build steps load the settings, which refuse to run without a SECRET_KEY: each gets a random
 # one of its own that signs nothing and is not kept in the image. The real key comes at run time.
-# The PDF's print fonts (plans/fonts.py, ~40 s): a layer of their own, rebuilt only with the code.
+# The PDF's print fonts (core/fonts.py, ~40 s): a layer of their own, rebuilt only with the code.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     django-admin build_pdf_fonts
 COPY . .

@@ -3,7 +3,9 @@ and its import, checked cell by cell.
 
 The workbook walks indicators.tables.TABLES like the web form. A very hidden sheet carries the
 template version, the plan and a signature (HMAC with the site's secret), so a workbook of another
-park, another plan or an older template is refused before any cell is read.
+park, another plan or an older template is refused before any cell is read. Every cell is
+written through core.spreadsheets: what a park typed (its own fuels' names and units) is stored
+as text and reads back as typed; the only formulas are the portal's own computed totals.
 """
 
 import hashlib
@@ -58,6 +60,8 @@ def build_workbook(numbers) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from core.spreadsheets import Formula, put
+
     plan, years = numbers.plan, numbers.history_years
     wb = Workbook()
     guide = wb.active
@@ -73,23 +77,21 @@ def build_workbook(numbers) -> bytes:
         "5. 折标准煤由系统按方案所用系数集计算（见“分品种能源消费量”表中的系数列）。",
     ]
     for i, text in enumerate(lines, start=1):
-        guide.cell(row=i, column=1, value=text).font = Font(bold=i == 1, size=13 if i == 1 else 11)
+        put(guide, i, 1, text).font = Font(bold=i == 1, size=13 if i == 1 else 11)
     guide.column_dimensions["A"].width = 100
 
     header_fill = PatternFill("solid", fgColor="DCEFE3")
     locked_fill = PatternFill("solid", fgColor="F2F2F2")
     for key, table in TABLES.items():
         ws = wb.create_sheet(SHEET_NAMES[key])
-        ws.cell(row=1, column=2, value=f"{years[0]}-{years[-1]}年{table.title}").font = Font(
-            bold=True, size=13
-        )
-        ws.cell(row=2, column=2, value=plan.park.name)
-        ws.cell(row=3, column=2, value=table.note or "")
+        put(ws, 1, 2, f"{years[0]}-{years[-1]}年{table.title}").font = Font(bold=True, size=13)
+        put(ws, 2, 2, plan.park.name)
+        put(ws, 3, 2, table.note or "")
         headers = ["代码", "项目", "单位", *(f"{y}年" for y in years)]
         if table.fuel_rows:
             headers.append("折标准煤系数（吨标准煤/计量单位）")
         for col, text in enumerate(headers, start=1):
-            cell = ws.cell(row=FIRST_DATA_ROW - 1, column=col, value=text)
+            cell = put(ws, FIRST_DATA_ROW - 1, col, text)
             cell.font, cell.fill = Font(bold=True), header_fill
             cell.alignment = Alignment(horizontal="center", wrap_text=True)
         validation = DataValidation(
@@ -107,34 +109,33 @@ def build_workbook(numbers) -> bytes:
         for offset, (row_key, label, unit, coefficient) in enumerate(rows):
             r = FIRST_DATA_ROW + offset
             for col, value in ((KEY_COLUMN, row_key), (LABEL_COLUMN, label), (UNIT_COLUMN, unit)):
-                ws.cell(row=r, column=col, value=value).fill = locked_fill
+                put(ws, r, col, value).fill = locked_fill
             for i, year in enumerate(years):
-                cell = ws.cell(row=r, column=UNIT_COLUMN + 1 + i)
                 text = values.get(row_key, {}).get(str(year))
-                cell.value = float(Decimal(text)) if text not in (None, "") else None
+                number = float(Decimal(text)) if text not in (None, "") else None
+                cell = put(ws, r, UNIT_COLUMN + 1 + i, number)
                 cell.protection = Protection(locked=False)
                 cell.number_format = "#,##0.####"
                 validation.add(cell)
             if coefficient is not None:
-                ws.cell(
-                    row=r, column=UNIT_COLUMN + 1 + len(years), value=float(coefficient)
-                ).fill = locked_fill
+                put(ws, r, UNIT_COLUMN + 1 + len(years), float(coefficient)).fill = locked_fill
         if table.fuel_rows and rows:
             # Computed, locked: standard coal per year, as formulas Excel shows live.
             coef_col = get_column_letter(UNIT_COLUMN + 1 + len(years))
             total_row = FIRST_DATA_ROW + len(rows) + 1
-            ws.cell(
-                row=total_row, column=LABEL_COLUMN, value="综合能源消费量（系统计算）"
-            ).font = Font(bold=True)
-            ws.cell(row=total_row, column=UNIT_COLUMN, value="吨标准煤")
+            put(ws, total_row, LABEL_COLUMN, "综合能源消费量（系统计算）").font = Font(bold=True)
+            put(ws, total_row, UNIT_COLUMN, "吨标准煤")
             for i in range(len(years)):
                 col = get_column_letter(UNIT_COLUMN + 1 + i)
                 first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows) - 1
-                cell = ws.cell(
-                    row=total_row,
-                    column=UNIT_COLUMN + 1 + i,
-                    value=f"=SUMPRODUCT({col}{first}:{col}{last},"
-                    f"{coef_col}{first}:{coef_col}{last})",
+                # The workbook's only formulas: the portal's own (core.spreadsheets).
+                cell = put(
+                    ws,
+                    total_row,
+                    UNIT_COLUMN + 1 + i,
+                    Formula(
+                        f"=SUMPRODUCT({col}{first}:{col}{last},{coef_col}{first}:{coef_col}{last})"
+                    ),
                 )
                 cell.fill, cell.number_format = locked_fill, "#,##0.00"
         ws.column_dimensions["A"].hidden = True
@@ -158,8 +159,8 @@ def build_workbook(numbers) -> bytes:
         ),
         start=1,
     ):
-        meta.cell(row=i, column=1, value=name)
-        meta.cell(row=i, column=2, value=value)
+        put(meta, i, 1, name)
+        put(meta, i, 2, value)
     meta.sheet_state = "veryHidden"
     out = io.BytesIO()
     wb.save(out)

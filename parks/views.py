@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from core.concurrency import ConcurrentEditError
+from core.files import private_file_response
 from core.forms import apply_validation_error
 from parks import login_guard, selectors, services
 from parks.access import PortalAccessMixin
@@ -134,14 +135,12 @@ class SealView(PortalAccessMixin, View):
 
     def get(self, request, park_pk):
         profile = services.park_profile_get_or_create(park=self.park)
-        if not profile.seal:
-            raise Http404
         ext = profile.seal.name.rsplit(".", 1)[-1]
-        response = FileResponse(
-            profile.seal.open("rb"), content_type="image/png" if ext == "png" else "image/jpeg"
+        return private_file_response(
+            profile.seal,
+            content_type="image/png" if ext == "png" else "image/jpeg",
+            cache_control="private, max-age=300",
         )
-        response["Cache-Control"] = "private, max-age=300"
-        return response
 
 
 class ParkAuditView(PortalAccessMixin, ListView):

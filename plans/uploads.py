@@ -4,6 +4,12 @@ The type is read from the bytes, not from the name or the browser's word: PDF by
 trailer, DOCX/XLSX by the parts an Office Open XML package must have (and no macros), images by
 decoding them with Pillow. libmagic would call a .docx "Microsoft OOXML" or "Zip archive" without
 looking for the parts or the macros, so the few formats accepted here are checked directly.
+
+A PDF is also opened with pypdf and every object in it is read (those in compressed object
+streams too, so no byte pattern can hide one): a PDF with JavaScript, an action that launches a
+program or an embedded file is refused, since reviewers open these files. So is one that pypdf
+cannot read or that needs a password to open (its content could not be checked); one that opens
+without a password (only restricted against printing or copying) is checked like any other.
 """
 
 import re
@@ -13,6 +19,7 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 IMAGE_TYPES = {"PNG": "png", "JPEG": "jpg"}
 OOXML_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
@@ -81,9 +88,116 @@ def _is_pdf(upload) -> bool:
     return head.lstrip().startswith(b"%PDF-") and b"%%EOF" in tail
 
 
+# What makes a PDF active: reason -> what the refusal says the PDF contains.
+ACTIVE_CONTENT = {
+    "javascript": gettext_lazy("JavaScript"),
+    "launch": gettext_lazy("an action that launches a program"),
+    "embedded_file": gettext_lazy("embedded files"),
+}
+# A PDF of more objects than this is not walked (a 20 MB file of real pages has far fewer).
+PDF_MAX_OBJECTS = 500_000
+
+
+def _active_content(dictionary) -> str | None:
+    """Which ACTIVE_CONTENT reason one PDF dictionary gives, if any."""
+    from pypdf.generic import IndirectObject
+
+    def raw(key):
+        value = dict.get(dictionary, key)
+        return value.get_object() if isinstance(value, IndirectObject) else value
+
+    keys = set(dictionary.keys())
+    # a JavaScript action (/S /JavaScript /JS ...), the document's /Names /JavaScript tree, or
+    # JavaScript hung on any other action (/OpenAction, /AA of the catalog, a page or a field)
+    if keys & {"/JS", "/JavaScript"} or raw("/S") == "/JavaScript":
+        return "javascript"
+    if raw("/S") == "/Launch":
+        return "launch"
+    # the /Names /EmbeddedFiles tree, a file specification with its file (/EF), the file's own
+    # stream, or a file attachment annotation on a page
+    if (
+        keys & {"/EmbeddedFiles", "/EF"}
+        or raw("/Type") == "/EmbeddedFile"
+        or raw("/Subtype") == "/FileAttachment"
+    ):
+        return "embedded_file"
+    return None
+
+
+def _pdf_refusal(reader) -> str | None:
+    """The first ACTIVE_CONTENT reason found in the PDF: every object reachable from its trailer
+    and every object its cross-reference tables list, each read once."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    pending: list = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        pending += [IndirectObject(n, generation, reader) for n in numbers]
+    pending += [IndirectObject(n, 0, reader) for n in reader.xref_objStm]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise ValueError("too many objects to check")
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # stream dictionaries included
+            reason = _active_content(item)
+            if reason:
+                return reason
+            pending.extend(dict.values(item))  # as stored: references stay unresolved
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return None
+
+
+def check_pdf(upload) -> None:
+    """Refuse a PDF with active content, or one whose content cannot be read and checked."""
+    from pypdf import PasswordType, PdfReader
+
+    unreadable = ValidationError(
+        _(
+            "This PDF cannot be read, so its content cannot be checked; it may be damaged. "
+            "Save it again as a PDF and upload that."
+        ),
+        code="pdf_unreadable",
+    )
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)  # tries the empty password itself
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise ValidationError(
+                _(
+                    "This PDF is protected by a password to open it, so its content cannot be "
+                    "checked. Remove the password and upload it again."
+                ),
+                code="pdf_encrypted",
+            )
+        reason = _pdf_refusal(reader)
+    except ValidationError:
+        raise
+    except Exception:  # pypdf raises many kinds for a damaged or hostile file
+        raise unreadable from None
+    finally:
+        upload.seek(0)
+    if reason:
+        raise ValidationError(
+            _(
+                "This PDF contains %(what)s. Reviewers open these files, so PDFs with scripts, "
+                "program launches or embedded files are not accepted: save or print it again "
+                "as a plain PDF and upload that."
+            )
+            % {"what": ACTIVE_CONTENT[reason]},
+            code="pdf_active_content",
+        )
+
+
 def attachment_type(upload) -> str:
     """The checked type of a supporting file ("pdf", "docx", "xlsx", "png", "jpg")."""
     if _is_pdf(upload):
+        check_pdf(upload)
         return "pdf"
     ooxml = _ooxml_type(upload)
     if ooxml:

@@ -150,6 +150,26 @@ def can_assign(plan: Plan, user) -> bool:
     return assignable_reviewers(plan).filter(pk=user.pk).exists()
 
 
+def can_comment(plan: Plan, user) -> bool:
+    """Whether the user may start a comment on the plan's versions: a reviewer whose scope holds
+    the plan (a provincial reviewer of its province, or a national reviewer). The service checks
+    it again (review.services, whose docstring states every review right)."""
+    from parks.roles import Perm, has_perm
+
+    reviewer = has_perm(user, Perm.REVIEW_PROVINCE) or has_perm(user, Perm.REVIEW_NATIONAL)
+    return reviewer and Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+
+
+def can_answer(plan: Plan, user) -> bool:
+    """Whether the user may reply in the plan's comment threads and resolve comments: a reviewer
+    as in can_comment, or the staff of the plan's park (on the comments sent to the park)."""
+    from parks.roles import PARK_ROLES, effective_role
+
+    if effective_role(user) in PARK_ROLES:
+        return Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+    return can_comment(plan, user)
+
+
 def queue_reviewers(user) -> QuerySet:
     """The reviewers a queue can be filtered by: a provincial reviewer's colleagues of the same
     province; at the national level, every reviewer."""

@@ -8,10 +8,30 @@ Invariants (see review/workflow.py for the table):
   comments to the park; reopening needs a note;
 - every transition writes a StatusChange row; notifications are written in the same
   transaction and e-mailed after it commits.
+
+Who may do which review write. Each service checks it itself, whoever calls it; the views only
+find the objects (outside one's scope they do not exist: 404) and call the service.
+- Scope first: the plan must be one the actor may see (parks.access); outside it, nothing.
+- Start a comment (`comment_post` without a parent, `comment_add`): a reviewer, that is a
+  provincial reviewer of the park's province or a national reviewer.
+- Reply in a thread, resolve a comment or open it again (`comment_post` with a parent,
+  `comment_resolve`): a reviewer as above, on any comment; the staff of the plan's park (editor
+  or manager), on a comment sent to the park: answering and resolving is how the park works
+  through a return.
+- Publish comments to the park: there is no write of its own; returning the plan publishes the
+  version's comments, and a reviewer's comment on a plan already returned is published at once.
+- Assign (`plan_assign`): a reviewer of the body that holds the plan now, or a national admin,
+  who runs the workflow without reviewing.
+- Transitions (`transition_apply`): the roles the table gives the row, on a plan in scope.
+The national admin has no review right: no comment, reply, resolution or transition.
+
+A refusal for want of a right is a PermissionDenied (403). Transitions and assignment raise it
+as TransitionForbidden / ReviewForbidden, which are also ValidationErrors carrying the message:
+the review panel reports every refusal of its forms as a message, these included.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -30,8 +50,17 @@ from review.selectors import submission_checklist
 from review.workflow import REVIEWING_ROLE, ReturnReason, find
 
 
+class ReviewForbidden(ValidationError, PermissionDenied):
+    """The actor has no right to this review write: a PermissionDenied that carries the message
+    the review panel shows, as it shows every refusal of its forms."""
+
+
 class TransitionRefused(ValidationError):
     """The transition is not allowed now, or its conditions are not met."""
+
+
+class TransitionForbidden(TransitionRefused, ReviewForbidden):
+    """The transition exists now, but not for the actor's role (or the plan is not theirs)."""
 
 
 def _acting_body(plan: Plan, role: str) -> str:
@@ -64,11 +93,17 @@ def comment_add(
     anchor: str = "plan",
     parent: Comment | None = None,
 ) -> Comment:
-    """A comment on a part of the version; the part must exist in it (review.anchors), and its
-    label is the version's own (a section heading, 图1-2 and caption, a row's name ...)."""
+    """A comment on a part of the version, or a reply in the thread of `parent`; the part must
+    exist in it (review.anchors), and its label is the version's own (a section heading, 图1-2
+    and caption, a row's name ...). Who may write it: see the module docstring."""
     from review.anchors import version_anchors
 
+    _comment_write_check(plan=version.plan, actor=actor, answering=parent)
     body = (body or "").strip()
+    if parent is not None:
+        if parent.version_id != version.pk:
+            raise ValidationError(_("The reply belongs to another version."))
+        parent = parent.parent or parent
     if not body:
         raise ValidationError({"body": _("Write the comment.")})
     if parent is not None:
@@ -88,13 +123,28 @@ def comment_add(
     )
 
 
+def _comment_write_check(*, plan: Plan, actor, answering: Comment | None = None) -> None:
+    """Refuse (PermissionDenied) a comment write the actor has no right to: starting a thread
+    when `answering` is None, else replying to that comment or resolving it."""
+    from review.selectors import can_answer, can_comment
+
+    if answering is None:
+        if not can_comment(plan, actor):
+            raise PermissionDenied(_("Only reviewers start comments; the park answers them."))
+        return
+    if not can_answer(plan, actor):
+        raise PermissionDenied(_("Your role cannot answer or resolve review comments."))
+    if _is_park_user(actor) and not answering.published:
+        raise PermissionDenied(_("This comment has not been sent to the park."))
+
+
 @transaction.atomic
 def transition_apply(
     *, plan: Plan, action: str, actor, reason: str = "", note: str = "", comment: str = ""
 ) -> StatusChange:
     plan = Plan.objects.select_for_update().select_related("park__province").get(pk=plan.pk)
     if not Plan.objects.visible_to(actor).filter(pk=plan.pk).exists():
-        raise TransitionRefused(_("Your role cannot do this at this stage."))
+        raise TransitionForbidden(_("Your role cannot do this at this stage."))
     transition = find(plan.status, action)
     role = effective_role(actor)
     if transition is None:
@@ -103,7 +153,7 @@ def transition_apply(
             % {"state": State(plan.status).label}
         )
     if role not in transition.roles:
-        raise TransitionRefused(_("Your role cannot do this at this stage."))
+        raise TransitionForbidden(_("Your role cannot do this at this stage."))
     version = Version.objects.filter(plan=plan).order_by("-number").first()
     if action == "submit":
         missing = submission_checklist(plan)
@@ -204,7 +254,7 @@ def plan_assign(*, plan: Plan, actor, reviewer: User | None) -> Plan:
     eligible = assignable_reviewers(plan)
     role = effective_role(actor)
     if not (role == Role.NATIONAL_ADMIN or eligible.filter(pk=actor.pk).exists()):
-        raise ValidationError(_("Only a reviewer of the body that holds the plan can assign it."))
+        raise ReviewForbidden(_("Only a reviewer of the body that holds the plan can assign it."))
     if reviewer is not None and not eligible.filter(pk=reviewer.pk).exists():
         raise ValidationError(
             _("%(name)s cannot review this plan at this stage.") % {"name": reviewer.display_name}
@@ -249,18 +299,8 @@ def comment_post(
     anchor: str,
     parent: Comment | None = None,
 ) -> Comment:
-    """Reviewers comment on any part of a version; the park answers published comments."""
-    from parks.roles import Perm, has_perm
-
-    reviewer = has_perm(actor, Perm.REVIEW_PROVINCE) or has_perm(actor, Perm.REVIEW_NATIONAL)
-    if parent is not None:
-        if parent.version_id != version.pk:
-            raise ValidationError(_("The reply belongs to another version."))
-        if _is_park_user(actor) and not parent.published:
-            raise ValidationError(_("This comment has not been sent to the park."))
-        parent = parent.parent or parent
-    elif not reviewer:
-        raise ValidationError(_("Only reviewers start comments; the park answers them."))
+    """Reviewers comment on any part of a version; they and the park (in the threads sent to
+    it) answer. comment_add checks who may write it."""
     comment = comment_add(
         version=version,
         actor=actor,
@@ -297,9 +337,10 @@ def comment_post(
 
 @transaction.atomic
 def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Comment:
-    if _is_park_user(actor) and not comment.published:
-        raise ValidationError(_("This comment has not been sent to the park."))
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    """Mark the comment resolved (or open it again): a reviewer of the plan, or the park's staff
+    once the comment was sent to the park."""
+    comment = Comment.objects.select_for_update().select_related("version__plan").get(pk=comment.pk)
+    _comment_write_check(plan=comment.version.plan, actor=actor, answering=comment)
     comment.is_resolved = resolved
     comment.resolved_by = actor if resolved else None
     comment.resolved_at = timezone.now() if resolved else None

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
+from core.files import private_file_response
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
@@ -142,17 +143,14 @@ class VersionView(VersionMixin, TemplateView):
     template_name = "review/version.html"
 
     def get_context_data(self, **kwargs):
-        from summaries.dashboard import peer_view
-
         return super().get_context_data(
             version=self.version,
             doc=selectors.version_document(self.version),
-            peers=peer_view(version=self.version),
             summary=selectors.version_summary(self.version),
             threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
             anchor_template="review/_thread.html",
-            can_comment=has_perm(self.request.user, Perm.REVIEW_PROVINCE)
-            or has_perm(self.request.user, Perm.REVIEW_NATIONAL),
+            can_comment=selectors.can_comment(self.plan, self.request.user),
+            can_answer=selectors.can_answer(self.plan, self.request.user),
             **kwargs,
         )
 
@@ -196,9 +194,6 @@ class VersionFileView(VersionMixin, View):
     """A figure or supporting file exactly as the version refers to it."""
 
     def get(self, request, plan_pk, number, kind, item):
-        from django.core.files.storage import storages
-        from django.http import FileResponse
-
         snapshot = self.version.snapshot
         if kind == "seals":
             entry = snapshot.get("park", {}).get("seal") or None
@@ -208,20 +203,16 @@ class VersionFileView(VersionMixin, View):
             raise Http404
         if entry is None or not entry.get("file"):
             raise Http404
-        storage = storages["private"]
-        if not storage.exists(entry["file"]):
-            raise Http404
         if kind == "attachments":
-            return FileResponse(
-                storage.open(entry["file"], "rb"), as_attachment=True, filename=entry["filename"]
+            return private_file_response(
+                entry["file"], as_attachment=True, filename=entry["filename"]
             )
         ext = entry["file"].rsplit(".", 1)[-1].lower()
-        response = FileResponse(
-            storage.open(entry["file"], "rb"),
+        return private_file_response(
+            entry["file"],
             content_type="image/png" if ext == "png" else "image/jpeg",
+            cache_control="private, max-age=3600",  # a version's files never change
         )
-        response["Cache-Control"] = "private, max-age=3600"  # a version's files never change
-        return response
 
 
 class VersionDiffView(VersionMixin, TemplateView):
@@ -297,22 +288,15 @@ class PdfDownloadView(PlanAccessMixin, View):
         self.pdf = selectors.pdf_get(user=self.request.user, plan=self.plan, pk=pk)
 
     def get(self, request, plan_pk, pk):
-        from django.http import FileResponse
-
-        if not self.pdf.file or self.pdf.is_pending:
+        if self.pdf.is_pending:
             raise Http404
         if self.pdf.version_id:
             name = f"{self.plan.park.name}-绿色发展行动方案-第{self.pdf.version.number}版.pdf"
         else:
             name = f"{self.plan.park.name}-绿色发展行动方案-草稿.pdf"
-        response = FileResponse(
-            self.pdf.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=name,
+        return private_file_response(
+            self.pdf.file, content_type="application/pdf", as_attachment=True, filename=name
         )
-        response["Cache-Control"] = "private, no-cache"
-        return response
 
 
 class PdfRequestView(PlanAccessMixin, View):

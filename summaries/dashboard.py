@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.numbers import to_decimal
 from indicators.tables import TABLES
 from parks.models import Park, Province
+from parks.roles import Level, level_of
 from plans.outline import outline_for
 from plans.rows import ROW_KINDS
 from plans.status import State
@@ -186,13 +187,22 @@ def dashboard(*, user, scope: figures.Scope) -> Dashboard:
     )
 
 
-def peer_view(*, version) -> list[dict]:
+# A percentile among fewer parks than this tells the park too much about the others: with two
+# parks in a province, on which side of its own value the other park's lies. Park staff see a
+# comparison only among at least this many parks; reviewers and admins see every comparison.
+PEER_MINIMUM = 5
+
+
+def peer_view(*, version, user) -> list[dict]:
     """Where this park's stated baseline and 2025 target sit among all parks with a submitted
-    plan in the cycle, and among its province's, for each required indicator (percentiles)."""
+    plan in the cycle, and among its province's, for each required indicator (percentiles).
+    For park staff, a percentile among fewer than PEER_MINIMUM parks is withheld: None, with
+    `<key>_withheld` (and the row's `withheld`) set."""
+    sees_all = level_of(user) in (Level.PROVINCE, Level.NATIONAL)
     plan = version.plan
     scope = figures.Scope(cycle=plan.cycle.code, states=figures.SUMMARY_STATES)
     # every park, nationally: only percentiles leave this function, never another park's
-    # numbers, so the park itself or a provincial reviewer may see them
+    # numbers, and for park staff none among fewer than PEER_MINIMUM parks
     national, _totals, _count = figures.figures(
         figures.standing_versions(user=None, scope=scope), base_year=plan.cycle.base_year
     )
@@ -205,19 +215,28 @@ def peer_view(*, version) -> list[dict]:
             continue
         baseline = to_decimal(item.get("baseline"))
         target = figures.final_target(item)
-        rows.append(
-            {
-                "name": item["name"],
-                "unit": item["unit"],
-                "direction": item.get("direction", ""),
-                "baseline": baseline,
-                "target": target,
-                "parks": summary.parks,
-                "province_parks": len(summary.by_province[province]["baselines"]),
-                "baseline_national": summary.percentile(baseline),
-                "baseline_province": summary.percentile(baseline, province=province),
-                "target_national": summary.percentile(target, of="targets"),
-                "target_province": summary.percentile(target, of="targets", province=province),
-            }
-        )
+        row = {
+            "name": item["name"],
+            "unit": item["unit"],
+            "direction": item.get("direction", ""),
+            "baseline": baseline,
+            "target": target,
+            "parks": summary.parks,
+            "province_parks": len(summary.by_province[province]["baselines"]),
+            "withheld": False,
+        }
+        # (key, the park's value, which of its values, province or "" nationally)
+        for key, value, of, among in (
+            ("baseline_national", baseline, "baselines", ""),
+            ("baseline_province", baseline, "baselines", province),
+            ("target_national", target, "targets", ""),
+            ("target_province", target, "targets", province),
+        ):
+            compared = len(summary.by_province[among][of] if among else getattr(summary, of))
+            percentile = summary.percentile(value, of=of, province=among)
+            withheld = percentile is not None and not sees_all and compared < PEER_MINIMUM
+            row[key] = None if withheld else percentile
+            row[f"{key}_withheld"] = withheld
+            row["withheld"] |= withheld
+        rows.append(row)
     return rows

@@ -1,5 +1,5 @@
 """National and provincial Excel exports (issue 7): asked for here, built by the Celery task
-review.export_summary (review/export_workbook/ writes the workbook), downloaded by whoever
+review.export_summary (summaries/export_workbook/ writes the workbook), downloaded by whoever
 asked, deleted when they expire.
 
 Invariants:

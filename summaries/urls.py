@@ -7,6 +7,11 @@ app_name = "summaries"
 urlpatterns = [
     path("summaries/", views.DashboardView.as_view(), name="dashboard"),
     path("summaries/snapshots/", views.SnapshotCreateView.as_view(), name="snapshot-create"),
+    path(
+        "summaries/peers/plans/<int:plan_pk>/versions/<int:number>/",
+        views.PeersView.as_view(),
+        name="peers",
+    ),
     path("exports/", views.ExportListView.as_view(), name="exports"),
     path("exports/jobs/", views.ExportJobsView.as_view(), name="export-jobs"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),

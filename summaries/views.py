@@ -5,17 +5,19 @@ the exports' work, scoping and queries in summaries.exports."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from core.files import private_file_response
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
 from plans.selectors import cycle_current, cycle_list
 from plans.status import State
+from review.views import VersionMixin
 from summaries import charts, dashboard, exports, figures, selectors, services
 from summaries.figures import DEFAULT_STATES, Scope
 from summaries.forms import DashboardFilterForm, SnapshotForm
@@ -117,20 +119,14 @@ class ExportDownloadView(PortalAccessMixin, View):
         self.job = exports.export_job_get(user=self.request.user, pk=pk)
 
     def get(self, request, pk):
-        if self.job.state != self.job.State.DONE or not self.job.file:
+        if self.job.state != self.job.State.DONE:
             raise Http404
-        try:
-            handle = self.job.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = FileResponse(
-            handle,
+        return private_file_response(
+            self.job.file,
             content_type=XLSX,
             as_attachment=True,
             filename=exports.export_filename(self.job),
         )
-        response["Cache-Control"] = "private, no-cache"
-        return response
 
 
 class DashboardView(PortalAccessMixin, TemplateView):
@@ -202,3 +198,19 @@ class SnapshotCreateView(PortalAccessMixin, View):
         else:
             messages.error(request, _("Give the snapshot a name."))
         return HttpResponseRedirect(reverse("summaries:dashboard"))
+
+
+class PeersView(VersionMixin, TemplateView):
+    """The version page's "among the other parks" table, as a fragment the page loads: where
+    the park's baseline and 2025 target stand nationally and in its province (percentiles)."""
+
+    template_name = "summaries/_peers.html"
+
+    def get_context_data(self, **kwargs):
+        peers = dashboard.peer_view(version=self.version, user=self.request.user)
+        return super().get_context_data(
+            peers=peers,
+            peers_withheld=any(row["withheld"] for row in peers),
+            peer_minimum=dashboard.PEER_MINIMUM,
+            **kwargs,
+        )

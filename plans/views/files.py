@@ -1,10 +1,10 @@
 """Figures and supporting files: upload, and the access-checked image and download views."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.generic import View
 
+from core.files import private_file_response
 from core.forms import apply_validation_error
 from parks.roles import Perm
 from plans import selectors, services
@@ -96,12 +96,11 @@ class FigureImageView(PlanAccessMixin, View):
 
     def get(self, request, *args, **kwargs):
         ext = self.figure.image.name.rsplit(".", 1)[-1]
-        response = FileResponse(
-            self.figure.image.open("rb"),
+        return private_file_response(
+            self.figure.image,
             content_type="image/png" if ext == "png" else "image/jpeg",
+            cache_control="private, max-age=3600",
         )
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
 
 
 CONTENT_TYPES = {
@@ -121,8 +120,8 @@ class AttachmentDownloadView(PlanAccessMixin, View):
         )
 
     def get(self, request, *args, **kwargs):
-        return FileResponse(
-            self.attachment.file.open("rb"),
+        return private_file_response(
+            self.attachment.file,
             as_attachment=True,
             filename=self.attachment.filename,
             content_type=CONTENT_TYPES[self.attachment.file_type],

@@ -9,6 +9,9 @@ to its own temporary file, so the sheets fill in any order and `说明` still co
 The workbook is a document in Chinese, like the data workbook (indicators/workbook.py): sheet
 names and headings are the template's wording; the labels of states, roles and profile fields
 come from their declarations under `translation.override("zh-hans")`.
+
+Every cell is written through core.spreadsheets: what parks and people typed (contacts, custom
+indicators, projects, fuels ...) is stored as text, never as a formula; the workbook has none.
 """
 
 import datetime

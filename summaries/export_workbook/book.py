@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from core import spreadsheets
 from core.numbers import to_decimal
 from indicators.accounting import RATIOS
 from indicators.models import Direction
@@ -298,9 +298,9 @@ class SummaryBook:
         ws = self.about
         for letter, width in zip("ABCDE", (18, 40, 8, 18, 70), strict=True):
             ws.column_dimensions[letter].width = width
-        title = WriteOnlyCell(ws, value="国家高新区绿色发展五年行动方案汇总表")
+        title = spreadsheets.cell(ws, "国家高新区绿色发展五年行动方案汇总表")
         title.font = TITLE_FONT
-        ws.append([title])
+        ws.append(spreadsheets.row(ws, [title]))
         cycle = about.cycle
         lines = [
             ("生成时间", f"{timezone.localtime(about.generated_at):%Y-%m-%d %H:%M}（北京时间）"),
@@ -319,20 +319,20 @@ class SummaryBook:
             for i, (name, note) in enumerate(SHEET_NOTES.items())
         ]
         for label, text in lines:
-            cell = WriteOnlyCell(ws, value=label or None)
+            cell = spreadsheets.cell(ws, label or None)
             cell.font = HEADER_FONT
-            ws.append([cell, text])
-        ws.append([])
+            ws.append(spreadsheets.row(ws, [cell, text]))
+        ws.append(spreadsheets.row(ws, []))
         heading = []
         for text in ("省份", "园区", "版本", "提交时间", "内容哈希（SHA-256）"):
-            cell = WriteOnlyCell(ws, value=text)
+            cell = spreadsheets.cell(ws, text)
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             heading.append(cell)
-        ws.append(heading)
+        ws.append(spreadsheets.row(ws, heading))
         for province, park, number, submitted_at, content_hash in self.versions:
-            when = WriteOnlyCell(ws, value=submitted_at)
+            when = spreadsheets.cell(ws, submitted_at)
             when.number_format = WHEN
-            ws.append([province, park, f"v{number}", when, content_hash])
+            ws.append(spreadsheets.row(ws, [province, park, f"v{number}", when, content_hash]))
 
     def close(self) -> None:
         for sheet in (

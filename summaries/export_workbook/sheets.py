@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core import spreadsheets
 from core.numbers import to_decimal
 from parks.profile import PROFILE_GROUPS, field_label
 from plans.outline import TASK_GROUPS
@@ -75,7 +75,8 @@ class Column:
 
 class Sheet:
     """A write-only sheet with a frozen, filtered header row and set column widths (both must be
-    set before the first row is written)."""
+    set before the first row is written). Every value goes in through core.spreadsheets, so the
+    text the parks typed stays text (never a formula)."""
 
     def __init__(self, workbook: Workbook, title: str, columns: list[Column]):
         self.ws = workbook.create_sheet(title)
@@ -87,10 +88,10 @@ class Sheet:
         self.rows = 0
         header = []
         for column in columns:
-            cell = WriteOnlyCell(self.ws, value=column.header)
+            cell = spreadsheets.cell(self.ws, column.header)
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
             header.append(cell)
-        self.ws.append(header)
+        self.ws.append(spreadsheets.row(self.ws, header))
 
     def append(self, values: Iterable, formats: dict[int, str] | None = None) -> None:
         row = []
@@ -101,10 +102,10 @@ class Sheet:
             if value is None or isinstance(value, str) or not number_format:
                 row.append(value)
                 continue
-            cell = WriteOnlyCell(self.ws, value=value)
+            cell = spreadsheets.cell(self.ws, value)
             cell.number_format = number_format
             row.append(cell)
-        self.ws.append(row)
+        self.ws.append(spreadsheets.row(self.ws, row))
         self.rows += 1
 
     def close(self) -> None:

@@ -95,6 +95,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
         "item": w.figure_b.pk,
     },
     "review:version-diff": lambda w: {"plan_pk": w.plan_b.pk, "number": 2},
+    "summaries:peers": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
     "review:pdfs": lambda w: {"plan_pk": w.plan_b.pk},
     "review:pdf-request": lambda w: {"plan_pk": w.plan_b.pk},
     "review:pdf": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.pdf_b.pk},
@@ -402,7 +403,11 @@ def test_park_b_editor_reaches_the_same_urls_for_their_own_plan(
 
 @pytest.mark.parametrize(
     "url_name",
-    [name for name in PARK_DATA_URLS if name.startswith(("plans:", "indicators:", "review:"))],
+    [
+        name
+        for name in PARK_DATA_URLS
+        if name.startswith(("plans:", "documents:", "indicators:", "review:", "summaries:"))
+    ],
 )
 def test_park_b_editor_reaches_every_plan_url_of_the_map(world, client_for, url_name):
     # given park B's plan and the map's kwargs for it
@@ -494,7 +499,17 @@ def test_park_list_shows_a_provincial_reviewer_every_park_of_their_province(worl
 
 def _app_view_files() -> list[Path]:
     files = []
-    for app in ("parks", "plans", "indicators", "review", "portal"):
+    for app in (
+        "core",
+        "parks",
+        "plans",
+        "indicators",
+        "notifications",
+        "documents",
+        "review",
+        "summaries",
+        "portal",
+    ):
         root = REPO / app
         files += [p for p in root.rglob("views.py") if "migrations" not in p.parts]
         files += [p for p in root.rglob("views/*.py")]

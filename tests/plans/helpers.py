@@ -70,16 +70,29 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48)) -> bytes:
 
 
 def pdf_bytes(padding: int = 0) -> bytes:
-    """A minimal but well-formed PDF (header, one empty page tree, trailer, %%EOF)."""
-    return (
-        b"%PDF-1.4\n"
-        b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-        + b"% "
-        + b"0" * padding
-        + b"\n"
-        + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    """A small well-formed PDF: one blank page, a cross-reference table and a trailer; `padding`
+    bytes of comment make it as large as a test needs."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    if padding:
+        out.write(b"% " + b"0" * padding + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     )
+    return out.getvalue()
 
 
 CONTENT_TYPES_XML = (

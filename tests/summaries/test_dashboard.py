@@ -1,6 +1,7 @@
 """National and provincial dashboards: figures from submitted versions only (never drafts),
 ratios of sums worked out by hand, province scoping, named snapshots that keep their numbers,
-queries that do not grow with the number of parks; the peer view on the review page."""
+queries that do not grow with the number of parks; the peer view on the review page, which
+shows park staff no comparison among fewer than five parks."""
 
 import datetime
 from decimal import Decimal
@@ -253,7 +254,7 @@ def test_dashboard_queries_do_not_grow_with_the_parks(world, client_for, parks, 
 def test_peer_view_places_the_park_among_the_others(world, client_for, parks):
     # given park B states half park A's 2020 energy intensity (0.0850 against 0.1700, as does
     # the third park), park B's review page as the national reviewer reads it
-    page = client_for(world.national).get(reverse("review:version", args=[parks["b"].pk, 1]))
+    page = client_for(world.national).get(reverse("summaries:peers", args=[parks["b"].pk, 1]))
     peers = {row["name"]: row for row in page.context["peers"]}
 
     # then park B is the lowest third nationally, and alone (so at the top) in 浙江
@@ -262,10 +263,85 @@ def test_peer_view_places_the_park_among_the_others(world, client_for, parks):
     assert (energy["parks"], energy["province_parks"]) == (3, 1)
     assert (energy["baseline_national"], energy["baseline_province"]) == (33, 100)
     # ... and park A's reviewer sees A at the top of 江苏's two
-    page_a = client_for(world.reviewer_a).get(reverse("review:version", args=[parks["a"].pk, 1]))
+    page_a = client_for(world.reviewer_a).get(reverse("summaries:peers", args=[parks["a"].pk, 1]))
     energy_a = {row["name"]: row for row in page_a.context["peers"]}["单位工业增加值综合能耗"]
     assert (energy_a["baseline_national"], energy_a["baseline_province"]) == (100, 100)
     assert "在其他园区中的位置" in text_of(page_a.content.decode())
+
+
+ENERGY = "单位工业增加值综合能耗"
+
+
+def energy_peers(client, plan) -> tuple[dict, str]:
+    """The peer row of 单位工业增加值综合能耗 on the plan's version 1, and the page's text."""
+    page = client.get(reverse("summaries:peers", args=[plan.pk, 1]))
+    row = {row["name"]: row for row in page.context["peers"]}[ENERGY]
+    return row, text_of(page.content.decode())
+
+
+def more_submitted_parks(province, n: int) -> None:
+    for i in range(n):
+        park = ParkFactory(name=f"{province.short_name}第{i + 1}高新区", province=province)
+        plan_with_numbers(park, UserFactory(park_editor=True, park=park), status=State.SUBMITTED)
+
+
+@pytest.mark.parametrize("persona", ["editor_a", "manager_a"])
+def test_park_staff_see_no_percentile_among_fewer_than_five_parks(
+    world, client_for, parks, persona
+):
+    # given park A and one other 江苏 park with a submitted plan (three parks nationally)
+    # when park A's staff read their own version
+    row, text = energy_peers(client_for(getattr(world, persona)), parks["a"])
+
+    # then neither comparison is shown, nor could the other 江苏 park's side be read from it
+    assert (row["province_parks"], row["parks"]) == (2, 3)
+    assert row["baseline_province"] is None and row["baseline_province_withheld"]
+    assert row["baseline_national"] is None and row["baseline_national_withheld"]
+    assert row["target_province"] is None and row["target_national"] is None
+    assert "—* / —*" in text
+    assert "参与比较的园区少于 5 个" in text
+
+
+def test_reviewer_sees_the_percentiles_of_a_province_with_two_parks(world, client_for, parks):
+    # when province A's reviewer reads park A's version, where park A's staff see none
+    row, text = energy_peers(client_for(world.reviewer_a), parks["a"])
+
+    # then both comparisons are there, and no note about withholding them
+    assert (row["baseline_national"], row["baseline_province"]) == (100, 100)
+    assert not row["withheld"]
+    assert "参与比较的园区少于" not in text
+
+
+def test_park_staff_see_the_national_percentile_once_five_parks_are_compared(
+    world, client_for, parks
+):
+    # given three more 浙江 parks: six parks nationally, still two in 江苏
+    more_submitted_parks(world.province_b, 3)
+
+    # when park A's manager reads park A's version
+    row, text = energy_peers(client_for(world.manager_a), parks["a"])
+
+    # then the national comparison is shown, the province's still withheld
+    assert (row["province_parks"], row["parks"]) == (2, 6)
+    assert row["baseline_national"] == 100
+    assert row["baseline_province"] is None and row["baseline_province_withheld"]
+    assert "参与比较的园区少于 5 个" in text
+
+
+def test_park_staff_see_the_province_percentile_once_five_parks_are_compared(
+    world, client_for, parks
+):
+    # given three more 江苏 parks: five in 江苏
+    more_submitted_parks(world.province_a, 3)
+
+    # when park A's editor reads park A's version
+    row, text = energy_peers(client_for(world.editor_a), parks["a"])
+
+    # then both comparisons are shown, with no note
+    assert (row["province_parks"], row["parks"]) == (5, 6)
+    assert row["baseline_province"] == 100 and row["baseline_national"] == 100
+    assert not row["withheld"]
+    assert "参与比较的园区少于" not in text
 
 
 def test_the_figures_are_cached_by_the_versions_they_come_from(world, client_for, parks):
