@@ -39,6 +39,7 @@ DELIBERATE_LOCAL_IMPORTS = {
     # An app's hooks into the apps below it are connected once its models are loaded.
     ("indicators/apps.py", "indicators.extends"),
     ("review/apps.py", "review.extends"),
+    ("parks/apps.py", "parks.login_guard"),
 }
 
 

@@ -22,6 +22,10 @@
       form.setAttribute("aria-busy", "true");
     });
   });
+  // Selects that apply themselves (language, compared version); the button stays for no-JS.
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
   // User form: show the park or the province field that the chosen role needs.
   document.querySelectorAll("form[data-role-form]").forEach(function (form) {
     var role = form.querySelector("[name=role]");

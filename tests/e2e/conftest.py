@@ -7,6 +7,60 @@ from tests.review.conftest import complete_park_profile
 
 pytestmark = pytest.mark.e2e
 
+# Every violation of the Content-Security-Policy in a page fires `securitypolicyviolation`;
+# this reports each, with the directive and what it refused, on the console.
+CSP_REPORT = "CSP violation:"
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.effectiveDirective + " refused "
+    + (event.blockedURI || "inline") + " (" + event.sourceFile + ":" + event.lineNumber + ")");
+});
+"""
+
+
+class CspViolations:
+    """What the CSP refused during a test. A test that feeds the page something hostile on
+    purpose says which refusals it expects (`expect("script-src-attr")`); any other fails it."""
+
+    def __init__(self):
+        self.reports: list[str] = []
+        self.expected: set[str] = set()
+
+    def expect(self, *directives: str) -> None:
+        self.expected.update(directives)
+
+    def directives(self) -> set[str]:
+        return {report.split()[2] for report in self.reports}
+
+    def unexpected(self) -> list[str]:
+        return [r for r in self.reports if r.split()[2] not in self.expected]
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every page of every browser test runs under the portal's Content-Security-Policy, and a
+    script, style or image that it refuses fails the test: each browser context (pytest-
+    playwright's `page` and the `session` fixture's alike) reports violations to the console,
+    where they are collected and checked at the end of the test."""
+    violations = CspViolations()
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                message.text.startswith(CSP_REPORT) and violations.reports.append(message.text)
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield violations
+    unexpected = violations.unexpected()
+    assert unexpected == [], "Content-Security-Policy violations:\n" + "\n".join(unexpected)
+
 
 def log_in(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
