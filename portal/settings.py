@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "documents",
     "review",
     "summaries",
+    "portal",  # composition pages, demo data and seed_demo
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,8 @@ PERMISSIONS_POLICY = (
 # admin's login alike; the lock ends by itself after that time, or when a national admin deletes
 # the attempt in the Django admin ("Access attempts"). parks.login_guard writes each failure into
 # the audit trail and renders the lockout page.
+# axes prints a banner on every command and request log line unless told not to.
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -1,7 +1,7 @@
 import pytest
 
-from indicators.demo import seed_demo_numbers
-from plans.demo import seed_demo_plan
+from portal.demo.numbers import seed_demo_numbers
+from portal.demo.plan import seed_demo_plan
 from tests.factories import PASSWORD, PlanFactory
 from tests.review.conftest import complete_park_profile
 

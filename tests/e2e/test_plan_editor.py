@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from plans.demo import demo_map_png
 from plans.services import plan_get_or_create
+from portal.demo.plan import demo_map_png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

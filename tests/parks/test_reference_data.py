@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from parks import services
-from parks.demo import DEMO_PASSWORD, DEMO_USERS
 from parks.models import NationalBody, Park, ParkProfile, Province, User
+from portal.demo.park import DEMO_PASSWORD, DEMO_USERS
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[2]

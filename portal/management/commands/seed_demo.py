@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from parks.demo import DEMO_PASSWORD, seed_demo
+from portal.demo.park import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
