@@ -35,9 +35,11 @@ DELIBERATE_LOCAL_IMPORTS = {
     ("parks/tasks.py", "parks.notifications"),
     # openpyxl is loaded only when a workbook is made, not in every web process at start-up.
     ("indicators/workbook.py", "core.spreadsheets"),
+    ("parks/history_workbook.py", "core"),  # from core import spreadsheets
     ("summaries/exports.py", "summaries"),  # from summaries import export_workbook
     # An app's hooks into the apps below it are connected once its models are loaded.
     ("indicators/apps.py", "indicators.extends"),
+    ("plans/apps.py", "plans.history"),
 }
 
 

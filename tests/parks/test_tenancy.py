@@ -44,6 +44,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:profile-edit": lambda w: {"park_pk": w.park_b.pk},
     "parks:seal": lambda w: {"park_pk": w.park_b.pk},
     "parks:park-audit": lambda w: {"park_pk": w.park_b.pk},
+    "parks:park-audit-export": lambda w: {"park_pk": w.park_b.pk},
     "parks:user-update": lambda w: {"pk": w.editor_b.pk},
     "parks:user-invite": lambda w: {"pk": w.editor_b.pk},
     # The plan editor: park B's plan and a task, a figure and a file of it (_give_park_b_a_plan).
