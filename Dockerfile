@@ -20,10 +20,14 @@ COPY documents ./documents
 COPY review ./review
 COPY summaries ./summaries
 RUN pip install .
+# The build steps load the settings, which refuse to run without a SECRET_KEY: each gets a random
+# one of its own that signs nothing and is not kept in the image. The real key comes at run time.
 # The PDF's print fonts (core/fonts.py, ~40 s): a layer of their own, rebuilt only with the code.
-RUN django-admin build_pdf_fonts
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    django-admin build_pdf_fonts
 COPY . .
-RUN python manage.py compilemessages -v0 \
+RUN export SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+ && python manage.py compilemessages -v0 \
  && WHITENOISE_USE_FINDERS=false STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
     python manage.py collectstatic --noinput -v0 \
  && useradd --system --home /app portal && mkdir -p /data/private && chown -R portal /data

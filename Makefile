@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# A developer's commands run with DEBUG=true: the settings refuse DEBUG=false without a real
+# SECRET_KEY (production sets one; nothing here signs anything that leaves this machine).
+DEV    := DEBUG=true
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
@@ -23,17 +26,17 @@ venv: $(BIN)/python ## Create .venv and install the project with its dev tools
 	$(BIN)/pip install -q -e ".[dev]"
 
 messages: venv ## Compile the translations (zh_Hans first, English second)
-	$(MANAGE) compilemessages -v0 --ignore=$(VENV)
+	$(DEV) $(MANAGE) compilemessages -v0 --ignore=$(VENV)
 
 fonts: venv ## Build the PDF's print fonts (Noto CJK cut to the characters plans use) into PDF_FONT_DIR
-	$(MANAGE) build_pdf_fonts
+	$(DEV) $(MANAGE) build_pdf_fonts
 
 setup: system-deps venv messages fonts ## Everything needed to run or test, on a fresh Debian machine
 
 run: setup ## Set up, load the parks and demo users, and serve on port 8000 (SQLite, eager Celery)
-	DEBUG=true $(MANAGE) migrate -v0
-	DEBUG=true $(MANAGE) seed_demo
-	DEBUG=true $(MANAGE) runserver 0.0.0.0:$(PORT)
+	$(DEV) $(MANAGE) migrate -v0
+	$(DEV) DEMO=true $(MANAGE) seed_demo
+	$(DEV) $(MANAGE) runserver 0.0.0.0:$(PORT)
 
 test: setup lint check-migrations pytest ## Set up and run every check and test (the README's test command)
 
@@ -43,16 +46,16 @@ lint: venv ## ruff (lint and format) and djLint on the templates
 	$(BIN)/djlint templates --lint --quiet
 
 check-migrations: venv ## Fail when a model change has no migration
-	$(MANAGE) makemigrations --check --dry-run
+	$(DEV) $(MANAGE) makemigrations --check --dry-run
 
 pytest: venv ## Only the test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/pytest -p no:cacheprovider
 
 worker: venv ## A Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A portal worker --loglevel=INFO --concurrency=2
+	$(DEV) $(BIN)/celery -A portal worker --loglevel=INFO --concurrency=2
 
 beat: venv ## The Celery beat scheduler (deadline reminders; needs REDIS_URL)
-	$(BIN)/celery -A portal beat --loglevel=INFO
+	$(DEV) $(BIN)/celery -A portal beat --loglevel=INFO
 
 services: ## Start PostgreSQL and Redis on 127.0.0.1 (installs them if missing)
 	bash .ci/services

@@ -5,7 +5,7 @@ that grows with the number of parks.
     DATABASE_URL=postgres://... .venv/bin/python bench/exports.py
     .venv/bin/python bench/exports.py --parks 1000          (a quicker second part)
 
-On a throw-away test database with the demo data (parks.demo.seed_demo):
+On a throw-away test database with the demo data (portal.demo.park.seed_demo):
 
 - one full plan is written and frozen as a version (review.services.version_freeze): the demo
   plan with 30 key projects, 45 key tasks, 25 indicators, every data table and the park
@@ -66,13 +66,13 @@ def full_snapshot() -> dict:
     """The frozen snapshot of a full plan, on a park of its own (then removed again)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from indicators.demo import seed_demo_numbers, seed_more_indicators
-    from parks.demo import DEMO_PROFILE, demo_seal_png
     from parks.models import Park, Province, User
     from parks.services import park_profile_get_or_create, park_profile_save
-    from plans.demo import seed_demo_plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from portal.demo.numbers import seed_demo_numbers, seed_more_indicators
+    from portal.demo.park import DEMO_PROFILE, demo_seal_png
+    from portal.demo.plan import seed_demo_plan
     from review.services import version_freeze
 
     editor = User.objects.get(username="suzhou_editor")
@@ -326,8 +326,8 @@ def main(large: int) -> dict:
     media_root = str(settings.MEDIA_ROOT)
     results = {"database": connection.vendor, "runs": RUNS, "full_plan": FULL_PLAN, "sizes": []}
     try:
-        from parks.demo import seed_demo
         from parks.models import Park
+        from portal.demo.park import seed_demo
 
         start = time.perf_counter()
         seed_demo()

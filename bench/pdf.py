@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/pdf.py
     .venv/bin/python bench/pdf.py --parks 10            (a quicker run: 10 parks in part 3)
 
-On a throw-away test database with the demo data (parks.demo.seed_demo) it measures:
+On a throw-away test database with the demo data (portal.demo.park.seed_demo) it measures:
 
 1. The full plan, WeasyPrint (core.pdf.render_pdf, what the Celery worker runs): a plan with
    every section at ~2,000 characters, 25 indicators, all data tables, 40 key tasks, 30
@@ -164,11 +164,11 @@ def pool_render(html_path: str) -> dict:
 
 
 def seed_profile(park, manager, seal: bytes) -> None:
-    """Part 一 with the demo values and a seal, as parks.demo does for the demo park."""
+    """Part 一 with the demo values and a seal, as portal.demo.park does for the demo park."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from parks.demo import DEMO_PROFILE
     from parks.services import park_profile_get_or_create, park_profile_save
+    from portal.demo.park import DEMO_PROFILE
 
     profile = park_profile_get_or_create(park=park)
     if profile.revision:
@@ -197,14 +197,14 @@ def frozen_pdf_html(plan, manager) -> tuple[str, str]:
 
 def full_plan(editor, manager, seal: bytes) -> tuple[str, str, dict]:
     """The full plan on a park of its own (the 174 demo parks are left to part 3)."""
-    from indicators.demo import seed_demo_numbers, seed_more_indicators
     from indicators.models import PlanIndicator
     from parks.models import Park, Province
-    from plans.demo import seed_demo_plan
     from plans.models import Figure, KeyProject, KeyTask
     from plans.rows import ROW_KINDS
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create, row_delete
+    from portal.demo.numbers import seed_demo_numbers, seed_more_indicators
+    from portal.demo.plan import seed_demo_plan
 
     park = Park.objects.create(
         name="基准测试园区（全量方案）",
@@ -471,10 +471,10 @@ def toc_titles(html: str) -> list[str]:
 def seed_parks(parks, editor, manager, seal: bytes) -> tuple[list, float]:
     """Every demo park's plan written (the demo park's own is seeded already) and frozen as a
     version; (versions, seconds)."""
-    from indicators.demo import seed_demo_numbers
-    from plans.demo import seed_demo_plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from portal.demo.numbers import seed_demo_numbers
+    from portal.demo.plan import seed_demo_plan
     from review.services import version_freeze
 
     cycle = cycle_current()
@@ -682,8 +682,8 @@ def main(limit: int | None) -> dict:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     try:
-        from parks.demo import demo_seal_png, seed_demo
         from parks.models import Park, User
+        from portal.demo.park import demo_seal_png, seed_demo
 
         seed_demo()
         parks = list(Park.objects.order_by("pk"))[:limit]

@@ -62,9 +62,9 @@ def plan_pages():
     """The editor and the preview of a small plan and of a full one (sections of ~2,000
     characters, 45 tasks, 30 projects, 10 figures): the query counts must be equal."""
     from parks.models import Park, User
-    from plans.demo import seed_demo_plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from portal.demo.plan import seed_demo_plan
 
     editor = User.objects.get(username="suzhou_editor")
     rows = {}
@@ -113,12 +113,12 @@ def indicator_pages():
 
     from indicators import selectors as numbers_selectors
     from indicators import services as numbers_services
-    from indicators.demo import seed_demo_numbers, seed_more_indicators
     from indicators.tables import TABLES
     from indicators.workbook import build_workbook, read_workbook
     from parks.models import Park, User
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from portal.demo.numbers import seed_demo_numbers, seed_more_indicators
 
     park = Park.objects.get(seed_key="苏州高新技术产业开发区")
     plan = plan_get_or_create(park=park, cycle=cycle_current())
@@ -159,13 +159,13 @@ def review_pages():
     """The review queue and the national dashboard with 10 and with 178 parks in review, 3
     versions each (queries must not grow with the number of submissions), and the review page of
     a full plan, with no comments and with 40 (queries must not grow with the comments either)."""
-    from indicators.demo import seed_demo_numbers
     from parks.models import Park, Province, User
-    from plans.demo import seed_demo_plan
     from plans.models import Plan
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
     from plans.status import State
+    from portal.demo.numbers import seed_demo_numbers
+    from portal.demo.plan import seed_demo_plan
     from review.models import Version
     from review.services import comment_post, transition_apply, version_freeze
 
@@ -230,7 +230,7 @@ def review_pages():
     editor = User.objects.get(username="suzhou_editor")
     seed_demo_plan(plan, editor, section_length=2000, copies=5)
     seed_demo_numbers(plan, editor)
-    transition_apply(plan=plan, action="submit", actor=manager)
+    transition_apply(plan=plan, action="submit", actor=manager, declared=True)
     transition_apply(plan=plan, action="start", actor=reviewer)
     version = Version.objects.get(plan=plan, number=1)
     client = Client()
@@ -250,8 +250,8 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from parks.demo import DEMO_PARK_A, seed_demo
         from parks.models import Park, User
+        from portal.demo.park import DEMO_PARK_A, seed_demo
 
         seed_demo()
         park = Park.objects.get(seed_key=DEMO_PARK_A)

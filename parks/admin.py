@@ -1,7 +1,12 @@
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from parks.audit import audit_unlock
 from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 
 
@@ -59,3 +64,36 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# django-axes registers its own; this one audits the unlocking and names it.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """Failed logins per username and address (parks.login_guard). Deleting a row, or the
+    "unlock" action, lifts its lockout at once; the audit trail records who did."""
+
+    actions = ["unlock", "delete_selected"]
+
+    @admin.action(description=_("Unlock the selected logins"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = len(queryset)
+        self.delete_queryset(request, queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d login unlocked.", "%(count)d logins unlocked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        audit_unlock(actor=request.user, attempts=[obj])
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        audit_unlock(actor=request.user, attempts=list(queryset))
+        super().delete_queryset(request, queryset)

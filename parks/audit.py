@@ -1,7 +1,8 @@
 """Audit rows: every change to park data records who, when, and the old and new values.
 
 Services call `audit_record` inside their transaction; nothing is recorded by signals, so the
-actor is always known, in a request or in a Celery task alike.
+actor is always known, in a request or in a Celery task alike. Failed logins and lifted
+lockouts are recorded too (`audit_login_failure`, `audit_unlock`), outside any park.
 """
 
 import datetime
@@ -11,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from parks.models import AuditEntry
+from parks.models import AuditEntry, User
 
 
 def _plain(value):
@@ -116,3 +117,45 @@ def audited_create(obj, *, actor, park, labels: dict, values: dict | None = None
         changes=field_changes({}, {**new, **(values or {})}, labels),
     )
     return obj
+
+
+def audit_login_failure(*, username: str, client: str, path: str, locked_out: bool) -> AuditEntry:
+    """A failed login (a wrong password, or any password while locked out): the account tried
+    (whether or not it exists), the client's address as the actor, and the login page. Never
+    the password tried."""
+    user = User.objects.filter(username=username).only("pk").first() if username else None
+    return AuditEntry.objects.create(
+        park=None,
+        actor=None,
+        actor_name=client[:150],
+        action=AuditEntry.Action.LOCKED_OUT if locked_out else AuditEntry.Action.LOGIN_FAILED,
+        target_type=ContentType.objects.get_for_model(User),
+        target_id=str(user.pk) if user else "",
+        target_repr=username[:200],
+        changes={"path": {"label": "path", "old": None, "new": path[:200]}},
+    )
+
+
+def audit_unlock(*, actor, attempts) -> None:
+    """A national admin lifted lockouts (deleted django-axes' access attempts)."""
+    user_type = ContentType.objects.get_for_model(User)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            park=None,
+            actor=actor,
+            actor_name=getattr(actor, "display_name", "") or "system",
+            action=AuditEntry.Action.UNLOCKED,
+            target_type=user_type,
+            target_id="",
+            target_repr=(attempt.username or "")[:200],
+            changes={
+                "ip_address": {"label": "ip_address", "old": attempt.ip_address, "new": None},
+                "failures": {
+                    "label": "failures",
+                    "old": attempt.failures_since_start,
+                    "new": 0,
+                },
+            },
+        )
+        for attempt in attempts
+    )

@@ -268,6 +268,11 @@ class AuditEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Updated")
         DELETE = "delete", _("Deleted")
+        # parks.login_guard: a failed login; one that reached the limit or came while locked;
+        # a lockout lifted by an admin
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOCKED_OUT = "locked_out", _("Login failed, locked")
+        UNLOCKED = "unlocked", _("Login unlocked")
 
     park = models.ForeignKey(
         Park, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
@@ -277,7 +282,7 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64)
     target_repr = models.CharField(max_length=200)

@@ -1,6 +1,7 @@
 """Thin views: parse input, call one selector or service, render or redirect."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.generic import FormView, ListView, View
 from core.concurrency import ConcurrentEditError
 from core.files import private_file_response
 from core.forms import apply_validation_error
-from parks import history, selectors, services
+from parks import history, login_guard, selectors, services
 from parks.access import PortalAccessMixin
 from parks.forms import (
     AuditFilterForm,
@@ -321,3 +322,18 @@ class UserInviteView(PortalAccessMixin, View):
             _("An invitation to set a password was sent to %(email)s.") % {"email": user.email},
         )
         return HttpResponseRedirect(reverse("parks:user-list"))
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Django's "forgotten password" form, with hourly limits per e-mail address, account and
+    client address (parks.login_guard). Over a limit the same "on its way" page shows, whether or
+    not the address has an account, and no mail is sent."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        accounts = list(form.get_users(email))
+        if not login_guard.password_reset_allowed(
+            request=self.request, email=email, accounts=accounts
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

@@ -119,6 +119,8 @@ class Section(models.Model):
         EMPTY = "empty", _("Empty")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETE = "complete", _("Complete")
+        # computed, never stored: a reviewer's comment on it waits for the park's answer
+        TO_REVISE = "to_revise", _("To revise")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=20)

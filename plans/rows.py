@@ -133,5 +133,25 @@ def register_section_counter(counter) -> None:
         SECTION_COUNTERS.append(counter)
 
 
+# What the review above plans/ tells the draft: each a function plan -> {section key: comments
+# the park still has to answer}; such a section is 待修改 in the outline and does not count as
+# complete. review/ registers its own at start-up.
+REVISION_COUNTERS: list = []
+
+# Notices shown on top of the plan's pages (its outline, the section editor, the park's home):
+# each a function plan -> list of plans.selectors.PlanNotice.
+PLAN_NOTICES: list = []
+
+
+def register_revision_counter(counter) -> None:
+    if counter not in REVISION_COUNTERS:
+        REVISION_COUNTERS.append(counter)
+
+
+def register_plan_notices(provider) -> None:
+    if provider not in PLAN_NOTICES:
+        PLAN_NOTICES.append(provider)
+
+
 def kinds_for_section(key: str) -> list[RowKind]:
     return [kind for kind in ROW_KINDS.values() if kind.section_key == key]

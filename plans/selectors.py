@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import TASK_GROUPS, Entry, Outline, outline_for
-from plans.rows import ROW_KINDS, SECTION_COUNTERS
+from plans.rows import PLAN_NOTICES, REVISION_COUNTERS, ROW_KINDS, SECTION_COUNTERS
 
 
 def cycle_list() -> QuerySet[Cycle]:
@@ -45,6 +45,7 @@ class SectionStatus:
     section: Section | None
     state: str
     items: int  # rows, figures or files that belong to the section
+    to_revise: int = 0  # reviewers' comments on it the park has not answered yet
 
     @property
     def words(self) -> int:
@@ -100,16 +101,48 @@ def section_state(entry: Entry, section: Section | None, items: int) -> str:
     return Section.State.COMPLETE if section and section.is_done else Section.State.IN_PROGRESS
 
 
+def _revision_counts(plan: Plan) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for counter in REVISION_COUNTERS:
+        for key, n in counter(plan).items():
+            counts[key] += n
+    return counts
+
+
 def plan_outline_status(plan: Plan) -> OutlineStatus:
+    """Each section's state: 未填写 / 填写中 / 已完成, or 待修改 while a reviewer's comment on it
+    waits for the park's answer (such a section does not count as complete)."""
     outline = outline_for(plan.outline_version)
     sections = {s.key: s for s in Section.objects.filter(plan=plan).defer("body")}
     counts = _item_counts(plan)
+    to_revise = _revision_counts(plan)
     items = []
     for entry, depth in outline.walk():
         section = sections.get(entry.key)
         state = section_state(entry, section, counts[entry.key]) if entry.is_editable else ""
-        items.append(SectionStatus(entry, depth, section, state, counts[entry.key]))
+        if state and to_revise.get(entry.key):
+            state = Section.State.TO_REVISE
+        items.append(
+            SectionStatus(entry, depth, section, state, counts[entry.key], to_revise[entry.key])
+        )
     return OutlineStatus(outline, items, {i.entry.key: i for i in items})
+
+
+@dataclass(frozen=True)
+class PlanNotice:
+    """A notice on top of the plan's pages (e.g. the plan was returned: why, and what next)."""
+
+    level: str  # "warning", "info"
+    title: str
+    lines: list[str]
+    link: str = ""
+    link_text: str = ""
+
+
+def plan_notices(plan: Plan | None) -> list[PlanNotice]:
+    if plan is None:
+        return []
+    return [notice for provider in PLAN_NOTICES for notice in provider(plan)]
 
 
 def section_get(*, plan: Plan, key: str) -> tuple[Entry, Section]:

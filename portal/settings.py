@@ -4,9 +4,12 @@ With no environment at all it runs on a SQLite file with Celery tasks executed e
 Set DATABASE_URL and REDIS_URL for PostgreSQL and a real Celery worker (see README.md).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,8 +22,23 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-# The default key is only good for a developer's machine; production sets SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
+# Keys this repository once shipped (settings, .env.example, docker-compose.yml): anyone can read
+# them, so they sign nothing outside a developer's machine.
+PUBLISHED_SECRET_KEYS = frozenset(
+    {"change-me-in-production", "dev-only-insecure-key-change-me-0123456789abcdef", "change-me"}
+)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLISHED_SECRET_KEYS):
+    # Sessions, password-reset links and the workbooks' markers are signed with it: a known key
+    # lets anyone forge them. Refuse to start rather than run on one.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or a published example value. Set a long random SECRET_KEY, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))', "
+        "or DEBUG=true on a developer's machine."
+    )
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-change-me-0123456789abcdef"
+# Demo users with a published password: only when asked for (`make run`, compose's demo profile).
+DEMO = env.bool("DEMO", default=False)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -35,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_prose_editor",
+    "axes",
     "core",
     "parks",
     "plans",
@@ -43,10 +62,13 @@ INSTALLED_APPS = [
     "documents",
     "review",
     "summaries",
+    "portal",  # composition pages, demo data and seed_demo
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
@@ -55,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -83,6 +107,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
 AUTH_USER_MODEL = "parks.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -196,9 +225,76 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=true: the portal is served over TLS, terminated by a reverse proxy that sets
+# X-Forwarded-Proto (and overwrites one sent by the client). Without a proxy that does, leave it
+# off: a client could claim https itself.
+HTTPS = env.bool("HTTPS", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # the container's health check asks over plain HTTP from inside
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole registrable domain in every browser for good: a decision
+        # for the domain's owner (HSTS_PRELOAD=true), not a default of this application.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp). Every script and stylesheet is a file of ours; the only
+# inline elements are the rich-text editor's import map and the empty <style> that keeps its
+# library from injecting one (templates/plans/section_edit.html), both with the per-request
+# nonce, which appears in the header only on a page that uses it. Charts are SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# portal.middleware.PermissionsPolicyMiddleware: browser features no page of the portal uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), serial=(), usb=()"
+)
+
+# Login throttling (django-axes, kept in the database so every web process sees the same
+# counts). A username and a client address are each locked on their own after
+# LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, on the portal's and the Django
+# admin's login alike; the lock ends by itself after that time, or when a national admin deletes
+# the attempt in the Django admin ("Access attempts"). parks.login_guard writes each failure into
+# the audit trail and renders the lockout page.
+# axes prints a banner on every command and request log line unless told not to.
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the count: it would also wipe the failures of the other usernames
+# tried from the same address (an insider could guess, log in as themselves, guess again).
+AXES_RESET_ON_SUCCESS = False
+# The lock lasts LOGIN_LOCKOUT_MINUTES from the last counted failure; tries while locked are
+# refused and audited, not counted, so the page's time stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "parks.login_guard.AuditedAxesHandler"
+AXES_LOCKOUT_CALLABLE = "parks.login_guard.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "parks.login_guard.client_ip"
+# How many reverse proxies in front append to X-Forwarded-For; 0 (direct) takes REMOTE_ADDR, and
+# a header the client sent itself is never believed.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Password-reset e-mails an hour, per e-mail address, per account and per client address
+# (parks.login_guard; counted in the cache, which is Redis wherever REDIS_URL is set).
+PASSWORD_RESET_LIMITS = {"email": 3, "account": 3, "client": 10}
+PASSWORD_RESET_WINDOW = 3600
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,13 @@
 
 import atexit
 import os
+import secrets
 import shutil
 import tempfile
+
+# portal.settings refuses to start without a key (DEBUG is off in tests, as in production). A key
+# of this run's own, in the environment so the worker processes that some tests start share it.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from portal.settings import *  # noqa: F403
 

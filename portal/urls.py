@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from parks.views import PasswordResetRequestView
 from portal import views
 
 urlpatterns = [
@@ -17,7 +18,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/", PasswordResetRequestView.as_view(), name="password_reset"),
     path(
         "accounts/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -45,6 +45,7 @@ class ParkDetailView(PortalAccessMixin, TemplateView):
             completeness=completeness(profile),
             plan=plan,
             plan_status=plan_selectors.plan_outline_status(plan) if plan else None,
+            notices=plan_selectors.plan_notices(plan),
             **kwargs,
         )
 

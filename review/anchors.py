@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators.tables import TABLES
 from plans.outline import outline_for
-from plans.rows import ROW_KINDS
+from plans.rows import ALL_KINDS, ROW_KINDS
 
 
 def _row_label(kind: str, row: dict) -> str:
@@ -36,6 +36,27 @@ def cell_label(table: str, row: str, *snapshots: dict) -> str:
     if definition is None:
         return f"{table} · {row}"
     return f"{definition.title} · {table_row_names(table, *snapshots).get(row, row)}"
+
+
+def anchor_section(anchor: str, snapshot: dict) -> str:
+    """The outline section a part lives in ("" for the park information and the plan as a
+    whole): where the park answers a comment on it, and which section it marks 待修改."""
+    kind, _sep, rest = anchor.partition(":")
+    if kind == "section":
+        return rest
+    if kind in ("figure", "file"):
+        items = snapshot.get("figures" if kind == "figure" else "attachments", [])
+        found = next((i for i in items if str(i.get("id")) == rest), None)
+        return (found or {}).get("section_key", "")
+    if kind == "indicator":
+        return ALL_KINDS["indicators"].section_key
+    if kind == "row":
+        slug = rest.partition(":")[0]
+        return ALL_KINDS[slug].section_key if slug in ALL_KINDS else ""
+    if kind == "table":
+        table = rest.partition(":")[0]
+        return TABLES[table].section_key if table in TABLES else ""
+    return ""
 
 
 def version_anchors(snapshot: dict, outline_version: str) -> dict[str, str]:

@@ -2,19 +2,52 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from review.selectors import UNASSIGNED
-from review.workflow import ReturnReason
+from review.workflow import DECLARATION, ReturnReason
 
 
 class TransitionForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Reason"), required=False, choices=[("", "---------"), *ReturnReason.choices]
+    """The decision's confirmation form: only the fields its workflow row asks for are kept; the
+    service checks them again (review.services.transition_apply)."""
+
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons for returning"),
+        required=False,
+        choices=ReturnReason.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     comment = forms.CharField(
         label=_("Comment for the park"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    opinion = forms.CharField(
+        label=_("Review opinion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Printed on the timeline and, on approval, on the PDF's approval page."),
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    declared = forms.BooleanField(label=DECLARATION, required=False)
+    acknowledged = forms.BooleanField(
+        label=_("Continue although comments are not resolved"), required=False
+    )
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        keep = {
+            "reasons": transition.needs_reason,
+            "comment": transition.needs_reason,
+            "opinion": transition.needs_opinion,
+            "note": transition.needs_note,
+            "declared": transition.needs_declaration,
+            "acknowledged": transition.warns_open_comments,
+        }
+        for name, wanted in keep.items():
+            if not wanted:
+                del self.fields[name]
+        if "opinion" in self.fields:
+            self.fields["opinion"].widget.attrs["required"] = True
 
 
 class QueueFilterForm(forms.Form):

@@ -56,8 +56,15 @@ class StatusChange(models.Model):
     actor_name = models.CharField(max_length=150)
     acting_body = models.CharField(max_length=100, blank=True)  # the reviewing body's name then
     at = models.DateTimeField(default=timezone.now)
+    # The first reason for a return (kept for the queries that count returns by reason); every
+    # reason given is in `reasons`.
     reason = models.CharField(max_length=20, choices=ReturnReason.choices, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
+    # The reviewer's written opinion (审核意见) on a return, a forward or an approval.
+    opinion = models.TextField(_("review opinion"), blank=True)
+    # The park's declaration, word for word as it was agreed to on submitting.
+    declaration = models.TextField(blank=True)
 
     objects = PlanOwnedQuerySet.as_manager()
 
@@ -68,6 +75,12 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.source}→{self.target}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """Every reason given for a return, as the reviewer chose them."""
+        codes = self.reasons or ([self.reason] if self.reason else [])
+        return [str(ReturnReason(code).label) for code in codes if code in ReturnReason.values]
 
     @property
     def action_label(self) -> str:

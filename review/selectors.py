@@ -24,7 +24,7 @@ from plans.outline import outline_for
 from plans.selectors import plan_outline_status
 from plans.status import State
 from review.models import Comment, PdfDocument, StatusChange, Version
-from review.workflow import REVIEWING_ROLE, transitions_from
+from review.workflow import REVIEWING_ROLE, TRANSITIONS, transitions_from
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,67 @@ def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list
 def available_transitions(plan: Plan, user):
     role = effective_role(user)
     return [t for t in transitions_from(plan.status) if role in t.roles]
+
+
+def may_ever_take(user, action: str) -> bool:
+    """Whether the user's role takes `action` from any state (a role that never does gets a
+    403; one whose plan has moved on is told so)."""
+    role = effective_role(user)
+    return any(t.action == action and role in t.roles for t in TRANSITIONS)
+
+
+@dataclass
+class DecisionSummary:
+    """What a decision sends on, shown before it is confirmed."""
+
+    version_number: int  # the version submitted (for a submission: the one it will freeze)
+    new_version: bool
+    pages: int | None  # of the version's PDF of record, once rendered
+    sections_done: int
+    sections_required: int
+    warnings: list[tuple[str, str, str]]  # (indicator, warning, justification or "")
+    open_comments: list[Comment]
+
+
+def decision_summary(plan: Plan, transition) -> DecisionSummary:
+    latest = Version.objects.filter(plan=plan).order_by("-number").first()
+    if transition.freezes:
+        status = plan_outline_status(plan)
+        numbers = plan_numbers(plan, accounting_for_reading(plan))
+        warnings = [
+            (
+                row.plan_indicator.name,
+                w.message,
+                (row.plan_indicator.justifications or {}).get(w.code, "").strip(),
+            )
+            for row in numbers.indicators
+            for w in row.warnings
+        ]
+        done = sum(1 for item in status.required if item.state == Section.State.COMPLETE)
+        required = len(status.required)
+        number, pages = (latest.number + 1 if latest else 1), None
+    else:
+        summary = version_summary(latest)
+        warnings, done, required = summary.warnings, summary.complete, summary.required
+        number = latest.number
+        pdf = PdfDocument.objects.filter(
+            version=latest, kind=PdfDocument.Kind.SUBMITTED, state=PdfDocument.State.DONE
+        ).first()
+        pages = pdf.pages if pdf else None
+    open_comments = list(
+        Comment.objects.filter(version__plan=plan, parent__isnull=True, is_resolved=False)
+        .select_related("version")
+        .order_by("version__number", "created_at")
+    )
+    return DecisionSummary(
+        version_number=number,
+        new_version=transition.freezes,
+        pages=pages,
+        sections_done=done,
+        sections_required=required,
+        warnings=warnings,
+        open_comments=open_comments,
+    )
 
 
 def timeline(plan: Plan) -> QuerySet[StatusChange]:

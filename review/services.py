@@ -50,8 +50,15 @@ from plans.status import State
 from review.anchors import version_anchors
 from review.models import Comment, StatusChange, Version
 from review.pdfs import pdf_request
-from review.selectors import assignable_reviewers, can_answer, can_comment, submission_checklist
-from review.workflow import REVIEWING_ROLE, Assign, Notice, ReturnReason, find
+from review.revision import park_answer_url
+from review.selectors import (
+    assignable_reviewers,
+    can_answer,
+    can_comment,
+    open_comments_for_park,
+    submission_checklist,
+)
+from review.workflow import DECLARATION, REVIEWING_ROLE, Assign, Notice, ReturnReason, find
 
 
 class ReviewForbidden(ValidationError, PermissionDenied):
@@ -142,8 +149,22 @@ def _comment_write_check(*, plan: Plan, actor, answering: Comment | None = None)
 
 @transaction.atomic
 def transition_apply(
-    *, plan: Plan, action: str, actor, reason: str = "", note: str = "", comment: str = ""
+    *,
+    plan: Plan,
+    action: str,
+    actor,
+    reason: str = "",
+    reasons: list[str] | None = None,
+    note: str = "",
+    comment: str = "",
+    opinion: str = "",
+    declared: bool = False,
+    acknowledged: bool = False,
 ) -> StatusChange:
+    """Apply the workflow row for `action` from the plan's state: see the module docstring and
+    review.workflow.Transition for what each row requires and does. `reasons` (or the single
+    `reason`) for a return, `opinion` the reviewer's 审核意见, `declared` the park manager's
+    agreement to the declaration, `acknowledged` the reviewer's "continue with open comments"."""
     plan = Plan.objects.select_for_update().select_related("park__province").get(pk=plan.pk)
     if not Plan.objects.visible_to(actor).filter(pk=plan.pk).exists():
         raise TransitionForbidden(_("Your role cannot do this at this stage."))
@@ -166,15 +187,33 @@ def transition_apply(
                 % {"n": len(missing)}
             )
         version = version_freeze(plan=plan, actor=actor, doc=doc)
+    reasons = list(dict.fromkeys(reasons if reasons is not None else [reason] if reason else []))
+    if transition.needs_declaration and not declared:
+        raise TransitionRefused({"declared": _("Agree to the declaration to submit the plan.")})
+    if transition.needs_opinion and not opinion.strip():
+        raise TransitionRefused({"opinion": _("Write your review opinion.")})
     if transition.needs_reason:
-        if reason not in ReturnReason.values:
-            raise TransitionRefused({"reason": _("Choose the reason for returning the plan.")})
+        if not reasons or any(r not in ReturnReason.values for r in reasons):
+            raise TransitionRefused({"reasons": _("Choose the reason for returning the plan.")})
         if comment.strip():
             comment_add(version=version, actor=actor, body=comment)
         if not Comment.objects.filter(version=version, is_resolved=False).exists():
             raise TransitionRefused({"comment": _("Returning needs at least one comment.")})
     if transition.publishes_comments:
         Comment.objects.filter(version=version).update(published=True)
+    if transition.warns_open_comments and not acknowledged:
+        open_count = Comment.objects.filter(
+            version__plan=plan, parent__isnull=True, is_resolved=False
+        ).count()
+        if open_count:
+            raise TransitionRefused(
+                {
+                    "acknowledged": _(
+                        "%(n)s comments are not resolved. Tick the box to continue anyway."
+                    )
+                    % {"n": open_count}
+                }
+            )
     if transition.needs_note and not note.strip():
         raise TransitionRefused({"note": _("Say why the approved plan is reopened.")})
     change = StatusChange.objects.create(
@@ -186,8 +225,11 @@ def transition_apply(
         actor=actor,
         actor_name=actor.display_name,
         acting_body=_acting_body(plan, role),
-        reason=reason if transition.needs_reason else "",
+        reason=reasons[0] if transition.needs_reason else "",
+        reasons=reasons if transition.needs_reason else [],
         note=note.strip(),
+        opinion=opinion.strip() if transition.needs_opinion else "",
+        declaration=str(DECLARATION) if transition.needs_declaration else "",
     )
     plan.status = transition.target
     if transition.assign == Assign.ACTOR:
@@ -218,12 +260,14 @@ def _notify(plan: Plan, change: StatusChange, notice: Notice) -> None:
         "state": State(change.target).label,
         "name": change.actor_name,
     }
-    notify(
-        _recipients(plan, who),
-        kind=kind,
-        message=message,
-        url=reverse("plans:plan-detail", args=[plan.pk]),
-    )
+    url = reverse("plans:plan-detail", args=[plan.pk])
+    if who == "park" and plan.status == State.RETURNED:
+        # straight to the first comment to answer, beside the part it is about
+        waiting = open_comments_for_park(plan)
+        url = park_answer_url(waiting[0], plan) if waiting else url
+    elif who != "park":
+        url = reverse("review:panel", args=[plan.pk])
+    notify(_recipients(plan, who), kind=kind, message=message, url=url)
 
 
 @transaction.atomic
@@ -300,7 +344,10 @@ def comment_post(
         comment.published = plan.status == State.RETURNED
         comment.save(update_fields=["published"])
         notify_to = list(_recipients(plan, "park")) if comment.published else []
-    url = reverse("review:version", args=[plan.pk, version.number]) + f"#c-{comment.pk}"
+    if _is_park_user(actor):
+        url = reverse("review:version", args=[plan.pk, version.number]) + f"#c-{comment.pk}"
+    else:
+        url = park_answer_url(comment, plan)
     message = _("%(park)s: new comment on %(part)s by %(name)s") % {
         "park": plan.park.name,
         "part": comment.anchor_label,

@@ -9,6 +9,9 @@ urlpatterns = [
     path("plans/<int:plan_pk>/review/", views.ReviewPanelView.as_view(), name="panel"),
     path("plans/<int:plan_pk>/review/assign/", views.AssignView.as_view(), name="assign"),
     path(
+        "plans/<int:plan_pk>/review/threads/", views.PartThreadsView.as_view(), name="part-threads"
+    ),
+    path(
         "plans/<int:plan_pk>/review/<slug:action>/",
         views.TransitionView.as_view(),
         name="transition",

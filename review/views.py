@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from core.files import private_file_response
+from core.forms import apply_validation_error
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Level, Perm, has_perm, level_of
@@ -22,6 +24,7 @@ from review.diff import version_diff
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
 from review.pdfs import pdf_request
+from review.revision import part_threads
 from review.workflow import find
 
 
@@ -43,9 +46,13 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
             if can_assign
             else None,
             checklist=selectors.submission_checklist(self.plan) if submit else None,
+            submit_hint=_(
+                "Only the park manager submits the plan: tell them when the checklist is empty."
+            )
+            if submit and not has_perm(self.request.user, Perm.SUBMIT_PLAN)
+            else "",
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
-            form=TransitionForm(),
             **pdf_context(self.plan, self.request.user),
             days_left=(self.plan.cycle.deadline - timezone.localdate()).days,
             days_overdue=(timezone.localdate() - self.plan.cycle.deadline).days,
@@ -53,9 +60,49 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
         )
 
 
-class TransitionView(PlanAccessMixin, View):
+class TransitionView(PlanAccessMixin, TemplateView):
+    """A decision, confirmed: GET shows what is sent (the version, its warnings with their
+    justifications, the open comments) and the row's fields (reasons, opinion, declaration);
+    POST applies it, or shows the form again with each refusal next to its field."""
+
+    template_name = "review/decide.html"
+
+    def resolve_scope(self, plan_pk, action, **kwargs):
+        super().resolve_scope(plan_pk)
+        transitions = selectors.available_transitions(self.plan, self.request.user)
+        self.transition = next((t for t in transitions if t.action == action), None)
+
+    def _not_now(self, action):
+        """The decision is not the user's to take now: a role that never takes it gets a 403;
+        one whose plan has moved on meanwhile is sent back to the panel, told why."""
+        if not selectors.may_ever_take(self.request.user, action):
+            raise PermissionDenied
+        if find(self.plan.status, action) is None:
+            message = _("This cannot be done now: the plan is %(state)s.") % {
+                "state": State(self.plan.status).label
+            }
+        else:
+            message = _("Your role cannot do this at this stage.")
+        messages.error(self.request, message)
+        return HttpResponseRedirect(reverse("review:panel", args=[self.plan.pk]))
+
+    def get(self, request, plan_pk, action):
+        if self.transition is None:
+            return self._not_now(action)
+        return super().get(request, plan_pk=plan_pk, action=action)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", TransitionForm(transition=self.transition))
+        return super().get_context_data(
+            transition=self.transition,
+            decision=selectors.decision_summary(self.plan, self.transition),
+            **kwargs,
+        )
+
     def post(self, request, plan_pk, action):
-        form = TransitionForm(request.POST)
+        if self.transition is None:
+            return self._not_now(action)
+        form = TransitionForm(request.POST, transition=self.transition)
         form.is_valid()
         data = form.cleaned_data
         try:
@@ -63,18 +110,17 @@ class TransitionView(PlanAccessMixin, View):
                 plan=self.plan,
                 action=action,
                 actor=request.user,
-                reason=data.get("reason", ""),
+                reasons=data.get("reasons", []),
                 note=data.get("note", ""),
                 comment=data.get("comment", ""),
+                opinion=data.get("opinion", ""),
+                declared=data.get("declared", False),
+                acknowledged=data.get("acknowledged", False),
             )
         except services.TransitionRefused as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            transition = find(self.plan.status, action)
-            messages.success(
-                request,
-                _("Done: %(action)s.") % {"action": transition.label if transition else action},
-            )
+            apply_validation_error(form, refused)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("Done: %(action)s.") % {"action": self.transition.label})
         return HttpResponseRedirect(reverse("review:panel", args=[self.plan.pk]))
 
 
@@ -155,6 +201,34 @@ class VersionView(VersionMixin, TemplateView):
         )
 
 
+class PartThreadsView(PlanAccessMixin, TemplateView):
+    """The comment threads on a part of the plan, as a panel beside its editor (the section
+    editor, the indicators, the data tables, the park information): the park reads and answers
+    them where the text is; a reviewer resolves them there too."""
+
+    template_name = "review/_part_threads.html"
+
+    def get_context_data(self, **kwargs):
+        parts = {p for p in self.request.GET.get("parts", "").split(",") if p}
+        back = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()}):
+            back = ""
+        return super().get_context_data(
+            threads=part_threads(user=self.request.user, plan=self.plan, parts=parts),
+            can_answer=selectors.can_answer(self.plan, self.request.user),
+            back=back,
+            **kwargs,
+        )
+
+
+def _back_or(request, fallback: str) -> str:
+    """Where a comment form came from (`next`, a path of this site), else `fallback`."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return fallback
+
+
 class CommentPostView(VersionMixin, View):
     def post(self, request, plan_pk, number):
         parent = None
@@ -172,10 +246,11 @@ class CommentPostView(VersionMixin, View):
             )
         except services.ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(reverse("review:version", args=[plan_pk, number]))
-        return HttpResponseRedirect(
-            reverse("review:version", args=[plan_pk, number]) + f"#c-{comment.pk}"
-        )
+            return HttpResponseRedirect(
+                _back_or(request, reverse("review:version", args=[plan_pk, number]))
+            )
+        page = _back_or(request, reverse("review:version", args=[plan_pk, number]))
+        return HttpResponseRedirect(f"{page.split('#')[0]}#c-{comment.parent_id or comment.pk}")
 
 
 class CommentResolveView(VersionMixin, View):
@@ -187,7 +262,8 @@ class CommentResolveView(VersionMixin, View):
             )
         except services.ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(reverse("review:version", args=[plan_pk, number]) + f"#c-{pk}")
+        page = _back_or(request, reverse("review:version", args=[plan_pk, number]))
+        return HttpResponseRedirect(f"{page.split('#')[0]}#c-{pk}")
 
 
 class VersionFileView(VersionMixin, View):

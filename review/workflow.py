@@ -72,8 +72,9 @@ class Transition:
     """One row of the workflow: from `source` by `action` to `target`, for `by`, and its effects,
     which review.services.transition_apply applies in this order: `freezes` (an empty checklist,
     then a new immutable version), `needs_reason` (a ReturnReason and at least one comment),
-    `publishes_comments`, `needs_note`, the status change, `assign`, `notice`, `renders` (the PDF
-    of record of that kind, after the commit)."""
+    `publishes_comments`, `needs_note`, `needs_opinion`, `needs_declaration`,
+    `warns_open_comments`, the status change, `assign`, `notice`, `renders` (the PDF of record of
+    that kind, after the commit)."""
 
     source: str
     action: str
@@ -82,6 +83,9 @@ class Transition:
     label: str  # gettext_lazy, shown on the button
     needs_reason: bool = False
     needs_note: bool = False  # a free-text reason (reopen)
+    needs_opinion: bool = False  # the reviewer's written opinion (审核意见)
+    needs_declaration: bool = False  # the park's declaration (DECLARATION)
+    warns_open_comments: bool = False  # unresolved comments must be acknowledged first
     style: str = "primary"
     freezes: bool = False
     publishes_comments: bool = False
@@ -99,8 +103,15 @@ PROVINCE = Actor(frozenset({Role.PROVINCE_REVIEWER}), Perm.REVIEW_PROVINCE)
 NATIONAL = Actor(frozenset({Role.NATIONAL_REVIEWER}), Perm.REVIEW_NATIONAL)
 
 K = Notification.Kind
+# What the park manager agrees to, word for word, when submitting (stored with the submission).
+DECLARATION = _(
+    "This unit declares that the content submitted is true, accurate and complete, and takes "
+    "responsibility for it."
+)
+
 SUBMIT = {
     "freezes": True,
+    "needs_declaration": True,
     "assign": Assign.CLEAR,
     "notice": Notice(K.SUBMITTED, "province"),
     "renders": "submitted",
@@ -108,6 +119,7 @@ SUBMIT = {
 }
 RETURN = {
     "needs_reason": True,
+    "needs_opinion": True,
     "publishes_comments": True,
     "assign": Assign.CLEAR,
     "notice": Notice(K.RETURNED, "park"),
@@ -143,6 +155,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         PROVINCE,
         _("Forward to national review"),
         style="success",
+        needs_opinion=True,
+        warns_open_comments=True,
         assign=Assign.CLEAR,
         notice=Notice(K.FORWARDED, "national"),
     ),
@@ -169,6 +183,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         NATIONAL,
         _("Approve"),
         style="success",
+        needs_opinion=True,
+        warns_open_comments=True,
         notice=Notice(K.APPROVED, "park"),
         renders="approved",
     ),

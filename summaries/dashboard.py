@@ -143,7 +143,12 @@ def dashboard(*, user, scope: figures.Scope) -> Dashboard:
 
     # returns: by reason, and by the part of the plan the returned versions' comments were on
     returns = StatusChange.objects.filter(plan__in=plans, action="return")
-    by_reason = Counter(dict(returns.values_list("reason").annotate(n=Count("pk")).order_by()))
+    # a return may give several reasons: each counts once (older returns have only `reason`)
+    by_reason = Counter(
+        code
+        for reasons, reason in returns.values_list("reasons", "reason")
+        for code in (reasons or [reason])
+    )
     outline = outline_for(cycle.outline_version)
     headings = {e.key: e.heading for e, _d in outline.walk()}
     chapter_of = outline.chapter_of

@@ -40,6 +40,8 @@ DELIBERATE_LOCAL_IMPORTS = {
     # An app's hooks into the apps below it are connected once its models are loaded.
     ("indicators/apps.py", "indicators.extends"),
     ("plans/apps.py", "plans.history"),
+    ("review/apps.py", "review.extends"),
+    ("parks/apps.py", "parks.login_guard"),
 }
 
 

@@ -21,11 +21,11 @@ from indicators.models import TableData, WorkbookImport
 from indicators.tables import custom_fuel_key
 from indicators.workbook import FIRST_DATA_ROW, KEY_COLUMN, SHEET_NAMES, UNIT_COLUMN
 from parks import services as park_services
-from parks.demo import DEMO_PROFILE
 from plans.models import Plan
 from plans.rows import ROW_KINDS
 from plans.services import row_create
 from plans.status import State
+from portal.demo.park import DEMO_PROFILE
 from review.services import version_freeze
 from summaries.exports import export_request
 from summaries.figures import Scope

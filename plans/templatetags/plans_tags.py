@@ -6,6 +6,7 @@ from django.db import models
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from js_asset import Media
 
 register = template.Library()
 
@@ -48,9 +49,12 @@ def yearly(row, year) -> str:
 
 @register.filter
 def state_class(state: str) -> str:
-    return {"complete": "success", "in_progress": "warning", "empty": "secondary"}.get(
-        state, "light"
-    )
+    return {
+        "complete": "success",
+        "in_progress": "warning",
+        "empty": "secondary",
+        "to_revise": "danger",
+    }.get(state, "light")
 
 
 @register.filter
@@ -77,12 +81,16 @@ def each(items, width) -> list[str]:
     return [str(width)] * len(items)
 
 
-@register.simple_tag
-def colgroup(*widths) -> str:
+@register.simple_tag(takes_context=True)
+def colgroup(context, *widths) -> str:
     """The <colgroup> of a printed table laid out with `table-layout: fixed` (print.css
     .doc-table-fixed): each argument is a width, a string of widths ("9 28 22") or a list of
     them (`|each`); they are relative (millimetres of the page they are meant for, by habit)
-    and come out as percentages of the table's width."""
+    and come out as percentages of the table's width.
+
+    In the PDF (`printing` in the context) each width is a style, which WeasyPrint reads; on a
+    page it is the `width` attribute, which browsers read and the Content-Security-Policy allows
+    (it forbids style attributes)."""
     flat = []
     for width in widths:
         parts = width if isinstance(width, list | tuple) else str(width).split()
@@ -92,9 +100,8 @@ def colgroup(*widths) -> str:
     if not all(math.isfinite(w) and w > 0 for w in flat):
         raise template.TemplateSyntaxError(f"colgroup: widths must be positive: {flat}")
     total = sum(flat)
-    cols = format_html_join(
-        "", '<col style="width: {}%">', ((f"{w * 100 / total:.2f}",) for w in flat)
-    )
+    col = '<col style="width: {}%">' if context.get("printing") else '<col width="{}%">'
+    cols = format_html_join("", col, ((f"{w * 100 / total:.2f}",) for w in flat))
     return format_html("<colgroup>{}</colgroup>", cols)
 
 
@@ -104,3 +111,10 @@ def wrap_at_groups(value) -> str:
     with declared widths (print.css .doc-table-fixed): a figure too long for its column wraps
     between digit groups (999,999,<wbr>999.99), never inside one."""
     return mark_safe(conditional_escape(value).replace(",", ",<wbr>"))
+
+
+@register.filter
+def with_csp_nonce(media, nonce):
+    """Form media carrying this request's CSP nonce: the rich-text editor's import map is an
+    inline <script type="importmap">, which the Content-Security-Policy runs only with it."""
+    return Media.from_media(media, nonce=str(nonce))

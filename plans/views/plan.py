@@ -54,6 +54,7 @@ class PlanAccessMixin(PortalAccessMixin):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("plan", self.plan)
         kwargs.setdefault("can_edit", self.can_edit)
+        kwargs.setdefault("notices", selectors.plan_notices(self.plan))
         return super().get_context_data(**kwargs)
 
 

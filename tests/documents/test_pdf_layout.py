@@ -24,10 +24,10 @@ from django.db import transaction
 from core.pdf import render_pdf
 from documents.build import plan_document, storage_file_url
 from documents.pdf import pdf_html
-from indicators.demo import GDP
-from parks.demo import DEMO_PARK_A, seed_demo
 from plans.models import Plan
 from plans.outline import OUTLINE
+from portal.demo.numbers import GDP
+from portal.demo.park import DEMO_PARK_A, seed_demo
 from tests.factories import CycleFactory, ensure_catalogue
 from tests.plans.helpers import image_bytes
 

@@ -66,7 +66,7 @@ def test_withdraw_return_answer_resubmit_approve(world, plan, live_server, sessi
         province,
         plan,
         "return",
-        reason="target",
+        reasons=["target", "content"],
         comment="请按意见修改重点任务后重新提交。",
     )
     expect(province.locator("[data-plan-status]")).to_have_text("退回修改")
@@ -75,7 +75,7 @@ def test_withdraw_return_answer_resubmit_approve(world, plan, live_server, sessi
     park.goto(panel)
     expect(park.locator("[data-plan-status]")).to_have_text("退回修改")
     expect(park.locator(".checklist")).to_contain_text("年度分解不够具体")
-    expect(park.locator('form[action$="/review/submit/"] button')).to_be_disabled()
+    expect(park.get_by_role("button", name="重新提交省级审核")).to_be_disabled()
 
     # it answers each comment on version 2 and resubmits: version 3
     park.goto(live_server.url + reverse("review:version", args=[plan.pk, 2]))
@@ -85,7 +85,7 @@ def test_withdraw_return_answer_resubmit_approve(world, plan, live_server, sessi
         park.wait_for_load_state("networkidle")
     expect(park.locator(".comment-reply").first).to_contain_text("已补充")
     park.goto(panel)
-    expect(park.locator('form[action$="/review/submit/"] button')).to_be_enabled()
+    expect(park.get_by_role("link", name="重新提交省级审核…")).to_be_visible()
     act(park, plan, "submit")
     assert Version.objects.filter(plan=plan).count() == 3
     assert not Comment.objects.filter(

@@ -1,13 +1,13 @@
-"""The demo numbers (indicators.demo): tables and targets that agree with each other."""
+"""The demo numbers (portal.demo.numbers): tables and targets that agree with each other."""
 
 from decimal import Decimal
 
 import pytest
 
-from indicators.demo import DEMO_SOURCE, INTENSITY, seed_demo_numbers
 from indicators.models import PlanIndicator, TableData
 from indicators.tables import TABLES
 from parks.models import AuditEntry
+from portal.demo.numbers import DEMO_SOURCE, INTENSITY, seed_demo_numbers
 from tests.indicators.helpers import YEARS, numbers_of
 
 D = Decimal

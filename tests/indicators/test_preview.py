@@ -1,6 +1,7 @@
 """The plan's numbers in the preview (3.1-3.3, 6.1-6.2), the outline states they give, and pages
 read with a number of queries that does not grow with the number of indicators."""
 
+import base64
 import re
 
 import pytest
@@ -97,11 +98,18 @@ def test_the_preview_shows_each_indicators_feasibility_and_chart_in_3_3(
     text = section_text(html, "3.3")
     assert "（1）单位工业增加值综合能耗 依托重点用能企业节能改造，年均下降约2%。" in text
     assert "（2）园区绿色信贷余额占比" in text
-    # the charts are inline SVG (no request per chart), one per indicator, without script
-    charts = re.findall(r'<div class="doc-chart"[^>]*>\s*<svg', html)
+    # the charts are SVG images in the page (no request per chart; never inline, where their
+    # <style> would break the Content-Security-Policy), one per indicator, without script
+    charts = re.findall(
+        r'<div class="doc-chart"[^>]*>\s*<img class="doc-chart-image" '
+        r'src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"',
+        html,
+    )
     assert len(charts) == 2
-    svgs = re.findall(r'<div class="doc-chart"[^>]*>(.*?)</svg>', html, re.S)
-    assert svgs and all("<script" not in svg for svg in svgs)
+    svgs = [base64.b64decode(data).decode() for data, _alt in charts]
+    assert all(svg.startswith("<?xml") or "<svg" in svg for svg in svgs)
+    assert all("<script" not in svg for svg in svgs)
+    assert "单位工业增加值综合能耗" in charts[0][1]
 
 
 def test_the_preview_shows_the_data_tables_and_the_computed_totals_in_6_1_and_6_2(

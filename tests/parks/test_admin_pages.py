@@ -146,7 +146,10 @@ def test_new_park_editor_receives_an_invitation_and_sets_a_password_with_it(
     assert saved.url == reverse("password_reset_complete")
     user.refresh_from_db()
     assert user.check_password("Lvse-Fazhan-2025!")
-    assert client.login(username="sip_editor2", password="Lvse-Fazhan-2025!")
+    logged_in = client.post(
+        reverse("login"), {"username": "sip_editor2", "password": "Lvse-Fazhan-2025!"}
+    )
+    assert logged_in.status_code == 302
 
 
 def test_invitation_link_works_only_once(world, client_for, django_capture_on_commit_callbacks):

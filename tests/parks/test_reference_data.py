@@ -5,15 +5,22 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from parks import services
-from parks.demo import DEMO_PASSWORD, DEMO_USERS
 from parks.models import NationalBody, Park, ParkProfile, Province, User
+from portal.demo.park import DEMO_PASSWORD, DEMO_USERS
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DOMAIN = REPO / ".." / "shared" / "domain"
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(settings):
+    """seed_demo runs only on a demo (DEMO=true, as `make run` and compose's demo profile ask)."""
+    settings.DEMO = True
 
 
 def _run(command: str) -> str:
@@ -122,13 +129,34 @@ def test_seed_demo_twice_keeps_the_same_users_and_prints_the_credentials_both_ti
     assert "created" not in second
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_seed_demo_creates_no_user_unless_asked_for_a_demo(db, settings, debug):
+    # given a deployment that did not ask for a demo (DEMO unset)
+    settings.DEMO = False
+    settings.DEBUG = debug
+
+    # when seed_demo runs (as the old compose file did on every start)
+    if debug:
+        _run("seed_demo")
+    else:
+        with pytest.raises(CommandError, match="DEMO=true"):
+            _run("seed_demo")
+
+    # then with DEBUG=false it refused and no user with the published password exists; a
+    # developer's machine (DEBUG=true) still gets the demo
+    assert User.objects.exists() is debug
+
+
 def test_seed_demo_users_can_log_in_with_the_printed_password(db, client):
     # given the demo data seeded
     _run("seed_demo")
 
-    # then each demo user logs in with the printed password
+    # then each demo user logs in with the printed password, on the login page
     for demo in DEMO_USERS:
-        assert client.login(username=demo.username, password=DEMO_PASSWORD), demo.username
+        response = client.post(
+            reverse("login"), {"username": demo.username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, demo.username
         client.logout()
 
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from indicators.demo import seed_demo_numbers
 from parks import services as park_services
-from parks.demo import DEMO_PROFILE, demo_seal_png
-from plans.demo import seed_demo_plan
 from plans.models import Plan
 from plans.status import State
+from portal.demo.numbers import seed_demo_numbers
+from portal.demo.park import DEMO_PROFILE, demo_seal_png
+from portal.demo.plan import seed_demo_plan
 from review.selectors import submission_checklist
 from review.services import version_freeze
 from tests.factories import NationalBodyFactory, PlanFactory

@@ -14,10 +14,20 @@ from review.workflow import ReturnReason
 
 RETURN_COMMENT = "3.2 主要指标的基准值与数据表不一致，请核对后重新提交。"
 REOPEN_NOTE = "国家复核发现重点项目投资额有误，重新打开复核。"
+RETURN_OPINION = "基准值需与2016-2020年数据表一致，请修改后重新报送。"
+FORWARD_OPINION = "经审核，方案内容完整，同意报送国家审核。"
+APPROVE_OPINION = "同意该园区绿色发展五年行动方案。"
 
 # What each action needs besides the actor (the form's fields, also the service's arguments).
 ACTION_DATA = {
-    "return": {"reason": ReturnReason.BASELINE, "comment": RETURN_COMMENT},
+    "submit": {"declared": True},
+    "return": {
+        "reasons": [ReturnReason.BASELINE],
+        "comment": RETURN_COMMENT,
+        "opinion": RETURN_OPINION,
+    },
+    "forward": {"opinion": FORWARD_OPINION, "acknowledged": True},
+    "approve": {"opinion": APPROVE_OPINION, "acknowledged": True},
     "reopen": {"note": REOPEN_NOTE},
 }
 
@@ -49,7 +59,11 @@ def status_of(plan) -> str:
 
 
 def act(plan, world, action: str, persona: str, **data):
-    """One transition through the service, with what the action needs unless given."""
+    """One transition through the service, with what the action needs unless given (a single
+    `reason` stands for the list of reasons)."""
+    if "reason" in data:
+        reason = data.pop("reason")
+        data["reasons"] = [reason] if reason else []
     return transition_apply(
         plan=plan,
         action=action,
@@ -76,6 +90,12 @@ def transition_url(plan, action: str) -> str:
 def messages_of(response) -> list[str]:
     """The messages a view queued for the next page."""
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def field_errors(response) -> dict[str, list[str]]:
+    """The refusals shown next to the fields of a decision's confirmation form."""
+    assert response.status_code == 200, response.status_code
+    return {field: list(errors) for field, errors in response.context["form"].errors.items()}
 
 
 def text_of(html: str) -> str:

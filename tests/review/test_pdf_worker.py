@@ -20,7 +20,7 @@ pytestmark = [
 def test_a_worker_renders_the_submitted_version(world, ready_plan, live_worker, client_for):
     # when the park manager submits (the render is queued once the transaction commits)
     with transaction.atomic():
-        transition_apply(plan=ready_plan, action="submit", actor=world.manager_a)
+        transition_apply(plan=ready_plan, action="submit", actor=world.manager_a, declared=True)
     pdf = PdfDocument.objects.get(plan=ready_plan)
     assert pdf.state in {"queued", "running", "done"}
 

@@ -20,7 +20,9 @@ from tests.factories import NationalBodyFactory
 from tests.review.helpers import (
     REOPEN_NOTE,
     RETURN_COMMENT,
+    RETURN_OPINION,
     act,
+    field_errors,
     messages_of,
     panel_url,
     status_of,
@@ -50,22 +52,25 @@ def test_return_without_a_reason_is_refused(world, client_for, in_review):
     with pytest.raises(TransitionRefused) as refused:
         act(in_review, world, "return", "reviewer_a", reason="")
     response = client_for(world.reviewer_a).post(
-        transition_url(in_review, "return"), {"reason": "", "comment": RETURN_COMMENT}
+        transition_url(in_review, "return"),
+        {"comment": RETURN_COMMENT, "opinion": RETURN_OPINION},
     )
 
-    # then both are refused in Chinese, and the comment was not kept
+    # then both are refused in Chinese, next to the field, what was typed kept; no comment kept
     assert refused.value.messages == ["请选择退回原因。"]
-    assert messages_of(response) == ["请选择退回原因。"]
+    assert field_errors(response) == {"reasons": ["请选择退回原因。"]}
+    assert response.context["form"]["comment"].value() == RETURN_COMMENT
     assert status_of(in_review) == State.PROVINCE_REVIEW
     assert Comment.objects.count() == 0
 
 
 def test_return_with_a_reason_outside_the_list_is_refused_by_the_form(world, client_for, in_review):
     response = client_for(world.reviewer_a).post(
-        transition_url(in_review, "return"), {"reason": "whim", "comment": RETURN_COMMENT}
+        transition_url(in_review, "return"),
+        {"reasons": ["whim"], "comment": RETURN_COMMENT, "opinion": RETURN_OPINION},
     )
 
-    assert messages_of(response) == ["请选择退回原因。"]
+    assert "请选择退回原因。" in field_errors(response)["reasons"]
     assert status_of(in_review) == State.PROVINCE_REVIEW
 
 
@@ -83,12 +88,13 @@ def test_return_without_any_comment_is_refused(world, client_for, in_review, com
     with pytest.raises(TransitionRefused) as refused:
         act(in_review, world, "return", "reviewer_a", comment=comment)
     response = client_for(world.reviewer_a).post(
-        transition_url(in_review, "return"), {"reason": ReturnReason.TARGET, "comment": comment}
+        transition_url(in_review, "return"),
+        {"reasons": [ReturnReason.TARGET], "comment": comment, "opinion": RETURN_OPINION},
     )
 
     # then both are refused in Chinese
     assert refused.value.messages == ["退回方案至少需要一条意见。"]
-    assert messages_of(response) == ["退回方案至少需要一条意见。"]
+    assert field_errors(response) == {"comment": ["退回方案至少需要一条意见。"]}
     assert status_of(in_review) == State.PROVINCE_REVIEW
     assert StatusChange.objects.filter(action="return").count() == 0
 
@@ -141,7 +147,11 @@ def test_return_publishes_the_comments_to_the_park_and_tells_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.reviewer_a).post(
             transition_url(in_review, "return"),
-            {"reason": ReturnReason.BASELINE, "comment": RETURN_COMMENT},
+            {
+                "reasons": [ReturnReason.BASELINE],
+                "comment": RETURN_COMMENT,
+                "opinion": RETURN_OPINION,
+            },
         )
 
     # then the plan is back with the park, both comments sent to it
@@ -271,7 +281,7 @@ def test_reopening_an_approved_plan_needs_a_note(world, client_for, ready_plan, 
 
     # then both are refused in Chinese, and the plan stays approved
     assert refused.value.messages == ["请说明重新打开已通过方案的原因。"]
-    assert messages_of(response) == ["请说明重新打开已通过方案的原因。"]
+    assert field_errors(response) == {"note": ["请说明重新打开已通过方案的原因。"]}
     assert status_of(ready_plan) == State.APPROVED
 
 

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.demo import seed_demo_numbers
 from indicators.models import PlanIndicator, TableData
-from plans.demo import seed_demo_plan
 from plans.models import Cycle, Plan
 from plans.status import State
+from portal.demo.numbers import seed_demo_numbers
+from portal.demo.plan import seed_demo_plan
 from review.models import Version
 from review.services import version_freeze
 from summaries.models import SummarySnapshot

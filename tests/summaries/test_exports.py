@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from indicators import demo as numbers_demo
 from indicators import selectors as numbers_selectors
 from indicators import services as numbers_services
-from indicators.demo import seed_demo_numbers
-from plans.demo import PROJECTS, seed_demo_plan
 from plans.rows import ROW_KINDS
 from plans.services import row_create
 from plans.status import State
+from portal.demo import numbers as numbers_demo
+from portal.demo.numbers import seed_demo_numbers
+from portal.demo.plan import PROJECTS, seed_demo_plan
 from review.models import StatusChange, Version
 from review.selectors import submission_checklist
 from summaries import export_workbook

@@ -5,8 +5,8 @@ Safe to run twice: it adds what is missing and leaves what exists alone.
 
 import datetime
 import io
+import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -14,11 +14,15 @@ from django.db import transaction
 from parks import services
 from parks.models import Park, Province, User
 from parks.roles import Role
+from plans.selectors import cycle_current
+from plans.services import plan_get_or_create
+from portal.demo import CJK_FONT
+from portal.demo.numbers import seed_demo_numbers
+from portal.demo.plan import seed_demo_plan
 
 DEMO_PASSWORD = "GreenPlan-2025"
 DEMO_PARK_A = "苏州工业园区"
 DEMO_PARK_B = "杭州高新技术产业开发区"
-CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,6 @@ def demo_seal_png(text: str = "园区管理委员会") -> bytes:
     red = (200, 16, 16, 235)
     draw.ellipse((10, 10, size - 10, size - 10), outline=red, width=14)
     cx = cy = size / 2
-    import math
-
     points = []
     for i in range(10):
         radius = 70 if i % 2 == 0 else 28
@@ -129,11 +131,6 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
 
 
 def _seed_plan(park: Park) -> None:
-    from indicators.demo import seed_demo_numbers
-    from plans.demo import seed_demo_plan
-    from plans.selectors import cycle_current
-    from plans.services import plan_get_or_create
-
     plan = plan_get_or_create(park=park, cycle=cycle_current())
     if plan.sections.filter(revision__gt=0).exists():
         return

@@ -11,6 +11,7 @@ from plans import services
 from plans.models import Plan, Section
 from plans.outline import Kind, outline_for
 from plans.rows import ROW_KINDS
+from portal.demo import CJK_FONT
 
 DEMO_LABEL = "【演示数据】"
 
@@ -72,8 +73,6 @@ def section_html(entry, chapter_key: str, length: int, seed: int = 0) -> str:
 def demo_map_png(title: str, width: int = 1200, height: int = 800) -> bytes:
     """A simple schematic map (demo only): the park boundary, roads and a north arrow."""
     from PIL import Image, ImageDraw, ImageFont
-
-    from parks.demo import CJK_FONT
 
     image = Image.new("RGB", (width, height), (246, 248, 244))
     draw = ImageDraw.Draw(image)

@@ -6,9 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from indicators import selectors, services
-from indicators.models import PlanIndicator
+from indicators.models import Indicator, PlanIndicator
+from indicators.services import plan_indicator_add
 from plans.models import Plan
 from plans.rows import ALL_KINDS
+from plans.services import row_update
 
 D = Decimal
 DEMO_SOURCE = "园区统计年鉴（演示数据）"
@@ -91,8 +93,6 @@ def seed_demo_numbers(plan: Plan, actor) -> None:
     numbers = selectors.plan_numbers(plan, accounting)
     base = plan.cycle.base_year
     kind = ALL_KINDS["indicators"]
-    from plans.services import row_update
-
     for row in numbers.indicators:
         pi = row.plan_indicator
         code = pi.indicator.code if pi.indicator_id else ""
@@ -135,9 +135,6 @@ def seed_demo_numbers(plan: Plan, actor) -> None:
 def seed_more_indicators(plan: Plan, actor, total: int) -> None:
     """Bring the plan to `total` indicators: the catalogue's optional ones first, then the park's
     own (for the benchmarks' full plans)."""
-    from indicators.models import Indicator, PlanIndicator
-    from indicators.services import plan_indicator_add
-
     chosen = PlanIndicator.objects.filter(plan=plan, indicator__isnull=False)
     optional = Indicator.objects.filter(required=False).exclude(
         pk__in=chosen.values("indicator_id")
