@@ -27,7 +27,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from core.text import char_diff, html_to_text, looks_like_html
+from core.text import html_to_text, looks_like_html
+from core.textdiff import char_diff
 from parks.models import AuditEntry, Park, ParkProfile, User
 from parks.profile import field_label
 

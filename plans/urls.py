@@ -18,6 +18,11 @@ urlpatterns = [
         name="section-autosave",
     ),
     path(
+        "plans/<int:plan_pk>/sections/<str:key>/presence/",
+        views.SectionPresenceView.as_view(),
+        name="section-presence",
+    ),
+    path(
         "plans/<int:plan_pk>/sections/<str:key>/figures/",
         views.FigureAddView.as_view(),
         name="figure-add",

@@ -2,8 +2,8 @@
 no spaces, so words are not a unit), indicator numbers, table cells, rows and files."""
 
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
+from core.textdiff import char_diff
 from indicators.services import cell_changes
 from plans.richtext import plain_text
 
@@ -28,25 +28,6 @@ class VersionDiff:
         return not (
             self.sections or self.indicators or self.cells or self.rows or self.files or self.park
         )
-
-
-def char_diff(old: str, new: str, context: int = 30) -> list[tuple[str, str]]:
-    """Segments of a character-level diff; long unchanged stretches are shortened to `context`
-    characters on each side of a change."""
-    segments = []
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            text = old[i1:i2]
-            if len(text) > 2 * context + 5:
-                text = f"{text[:context]} … {text[-context:]}"
-            segments.append(("equal", text))
-        else:
-            if i2 > i1:
-                segments.append(("delete", old[i1:i2]))
-            if j2 > j1:
-                segments.append(("insert", new[j1:j2]))
-    return segments
 
 
 def _by_id(items):

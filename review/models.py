@@ -89,7 +89,7 @@ class StatusChange(models.Model):
         return str(transition.label) if transition else self.action
 
 
-class CommentQuerySet(ParkScopedQuerySet):
+class VersionOwnedQuerySet(ParkScopedQuerySet):
     park_path = "version__plan__park"
 
 
@@ -117,7 +117,7 @@ class Comment(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CommentQuerySet.as_manager()
+    objects = VersionOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -181,3 +181,22 @@ class PdfDocument(BackgroundJob):
 
     def __str__(self):
         return f"{self.plan} · {self.get_kind_display()} · {self.get_state_display()}"
+
+
+class VersionReading(models.Model):
+    """That a user opened a version: the comparison starts, by default, from the last version
+    this reviewer read ("what changed since I looked")."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="readings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_read_at = models.DateTimeField(default=timezone.now)
+
+    objects = VersionOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="one_reading_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.version}"

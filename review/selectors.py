@@ -23,7 +23,7 @@ from plans.models import Plan, Section
 from plans.outline import outline_for
 from plans.selectors import plan_outline_status
 from plans.status import State
-from review.models import Comment, PdfDocument, StatusChange, Version
+from review.models import Comment, PdfDocument, StatusChange, Version, VersionReading
 from review.workflow import REVIEWING_ROLE, TRANSITIONS, transitions_from
 
 
@@ -185,6 +185,22 @@ def timeline(plan: Plan) -> QuerySet[StatusChange]:
 
 def versions(plan: Plan) -> QuerySet[Version]:
     return Version.objects.filter(plan=plan).select_related("submitted_by").defer("snapshot")
+
+
+def comparison_base(*, user, version: Version) -> int | None:
+    """The version a comparison starts from by default: the last earlier one this user read,
+    else the one just before; None for the first version."""
+    read = (
+        VersionReading.objects.filter(
+            user=user, version__plan_id=version.plan_id, version__number__lt=version.number
+        )
+        .order_by("-version__number")
+        .values_list("version__number", flat=True)
+        .first()
+    )
+    if read:
+        return read
+    return version.number - 1 if version.number > 1 else None
 
 
 def version_get(*, user, plan: Plan, number: int) -> Version:

@@ -48,7 +48,7 @@ from parks.roles import PARK_ROLES, Role, effective_role, has_perm
 from plans.models import Plan
 from plans.status import State
 from review.anchors import version_anchors
-from review.models import Comment, StatusChange, Version
+from review.models import Comment, StatusChange, Version, VersionReading
 from review.pdfs import pdf_request
 from review.revision import park_answer_url
 from review.selectors import (
@@ -373,3 +373,9 @@ def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Commen
     comment.resolved_at = timezone.now() if resolved else None
     comment.save(update_fields=["is_resolved", "resolved_by", "resolved_at"])
     return comment
+
+
+def version_read(*, version: Version, user) -> None:
+    """Remember that `user` opened `version` (once; the first time counts)."""
+    if getattr(user, "is_authenticated", False):
+        VersionReading.objects.get_or_create(version=version, user=user)

@@ -188,9 +188,16 @@ class VersionView(VersionMixin, TemplateView):
 
     template_name = "review/version.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # after the page is made, so "since the last version you read" still means the one before
+        services.version_read(version=self.version, user=request.user)
+        return response
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             version=self.version,
+            compare_base=selectors.comparison_base(user=self.request.user, version=self.version),
             doc=selectors.version_document(self.version),
             summary=selectors.version_summary(self.version),
             threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
@@ -297,8 +304,9 @@ class VersionDiffView(VersionMixin, TemplateView):
     template_name = "review/diff.html"
 
     def get_context_data(self, **kwargs):
+        default = selectors.comparison_base(user=self.request.user, version=self.version)
         try:
-            base_number = int(self.request.GET.get("base", self.version.number - 1))
+            base_number = int(self.request.GET.get("base", default or 0))
         except ValueError:
             raise Http404 from None
         base = selectors.version_get(user=self.request.user, plan=self.plan, number=base_number)

@@ -20,7 +20,12 @@ from plans.views.rows import (
     file_table_context,
     table_context,
 )
-from plans.views.sections import RoadmapSaveView, SectionAutosaveView, SectionEditView
+from plans.views.sections import (
+    RoadmapSaveView,
+    SectionAutosaveView,
+    SectionEditView,
+    SectionPresenceView,
+)
 
 __all__ = [
     "AttachmentAddView",
@@ -38,6 +43,7 @@ __all__ = [
     "RowMoveView",
     "SectionAutosaveView",
     "SectionEditView",
+    "SectionPresenceView",
     "file_table_context",
     "table_context",
 ]

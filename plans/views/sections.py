@@ -10,6 +10,7 @@ from django.views.generic import TemplateView, View
 
 from core.concurrency import ConcurrentEditError
 from core.forms import apply_validation_error
+from core.textdiff import diff_html
 from parks.roles import Perm
 from plans import selectors, services
 from plans.forms import (
@@ -17,6 +18,8 @@ from plans.forms import (
     SectionForm,
 )
 from plans.outline import Kind
+from plans.presence import PRESENCE_BEAT, presence_beat
+from plans.richtext import plain_text, sanitize_html
 from plans.rows import FILE_KINDS, kinds_for_section
 from plans.views.plan import PlanAccessMixin, _time, _who
 from plans.views.rows import file_table_context, table_context
@@ -111,13 +114,25 @@ class SectionEditView(PlanAccessMixin, TemplateView):
         return HttpResponseRedirect(request.path)
 
     def render_conflict(self, form, current):
-        """Keep the user's text in the editor, show the stored text beside it, save nothing."""
+        """Keep the user's text in the editor, show the stored text and the differences beside
+        it, save nothing."""
         data = form.data.copy()
         data["revision"] = current.revision
         form = SectionForm(data)
         form.is_valid()
         self.section = current
-        return self.render_to_response(self.get_context_data(form=form, conflict=current))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                conflict=current,
+                conflict_diff=_differences(data.get("body", ""), current.body),
+            )
+        )
+
+
+def _differences(mine: str, theirs: str) -> str:
+    """The two texts' differences as HTML (core.textdiff), on their plain text."""
+    return diff_html(plain_text(sanitize_html(mine)), plain_text(theirs), context=40)
 
 
 class SectionAutosaveView(SectionEditView):
@@ -148,6 +163,7 @@ class SectionAutosaveView(SectionEditView):
                     "conflict": True,
                     "revision": current.revision,
                     "body": current.body,
+                    "diff": _differences(form.cleaned_data["body"], current.body),
                     "message": _(
                         "%(name)s saved this section at %(time)s, after you started. Your text "
                         "has not been saved and is still in the editor. Compare both versions "
@@ -167,6 +183,17 @@ class SectionAutosaveView(SectionEditView):
                 "words": section.word_count,
             }
         )
+
+
+class SectionPresenceView(PlanAccessMixin, View):
+    """The editor's heartbeat: JSON with the names of the others who have the section open."""
+
+    required_perm = Perm.EDIT_PLAN
+
+    def post(self, request, plan_pk, key):
+        entry, _section = selectors.section_get(plan=self.plan, key=key)
+        others = presence_beat(plan=self.plan, section_key=entry.key, user=request.user)
+        return JsonResponse({"others": others, "beat": PRESENCE_BEAT})
 
 
 class RoadmapSaveView(PlanAccessMixin, View):

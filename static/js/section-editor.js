@@ -56,6 +56,8 @@
           conflictBox.querySelector("[data-conflict-message]").textContent = result.data.message;
           // The stored body was sanitized on the server when it was saved.
           conflictBox.querySelector("[data-conflict-body]").innerHTML = result.data.body;
+          // The differences, escaped on the server: <del> only in yours, <ins> only in theirs.
+          conflictBox.querySelector("[data-conflict-diff]").innerHTML = result.data.diff;
           conflictBox.dataset.revision = result.data.revision;
           conflictBox.classList.remove("d-none");
           conflictBox.scrollIntoView({ behavior: "smooth", block: "center" });

@@ -53,6 +53,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "documents:preview": lambda w: {"plan_pk": w.plan_b.pk},
     "plans:section-edit": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:section-autosave": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
+    "plans:section-presence": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:figure-add": lambda w: {"plan_pk": w.plan_b.pk, "key": "1.1"},
     "plans:attachment-add": lambda w: {"plan_pk": w.plan_b.pk, "key": "6.3"},
     "plans:roadmap-save": lambda w: {"plan_pk": w.plan_b.pk},
@@ -80,6 +81,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "review:panel": lambda w: {"plan_pk": w.plan_b.pk},
     "review:transition": lambda w: {"plan_pk": w.plan_b.pk, "action": "submit"},
     "review:assign": lambda w: {"plan_pk": w.plan_b.pk},
+    "review:part-threads": lambda w: {"plan_pk": w.plan_b.pk},
     "review:version": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
     "review:comment-post": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
     "review:comment-resolve": lambda w: {

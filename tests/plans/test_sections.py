@@ -587,3 +587,55 @@ def test_progress_rounds_to_whole_percent(world, plan_a):
 
     # then it is rounded to 7
     assert percent == 7
+
+
+def test_a_conflict_shows_what_differs_between_the_two_texts(world, plan_a):
+    # given the manager autosaved section 1.5 while the editor had it open at revision 0
+    manager, editor = Client(), Client()
+    manager.force_login(world.manager_a)
+    editor.force_login(world.editor_a)
+    manager.post(autosave_url(plan_a, "1.5"), {"body": "<p>园区水资源丰富</p>", "revision": 0})
+
+    # when the editor's autosave arrives from revision 0 with other words
+    second = editor.post(
+        autosave_url(plan_a, "1.5"), {"body": "<p>园区土地资源丰富</p>", "revision": 0}
+    )
+
+    # then the differences come with the conflict: the editor's words struck, the manager's added
+    assert second.status_code == 409
+    assert second.json()["diff"] == "园区<del>土地</del><ins>水</ins>资源丰富"
+
+
+def test_editors_of_one_section_see_each_other(world, plan_a, settings):
+    # given the manager and the editor both have section 1.1 open
+    manager, editor = Client(), Client()
+    manager.force_login(world.manager_a)
+    editor.force_login(world.editor_a)
+    url = reverse("plans:section-presence", args=[plan_a.pk, "1.1"])
+
+    # when each sends its heartbeat
+    alone = manager.post(url).json()
+    both = editor.post(url).json()
+    again = manager.post(url).json()
+
+    # then the first alone sees nobody; afterwards each sees the other by name
+    assert alone["others"] == []
+    assert both["others"] == [world.manager_a.display_name]
+    assert again["others"] == [world.editor_a.display_name]
+    # ... and another section shows nobody
+    other = manager.post(reverse("plans:section-presence", args=[plan_a.pk, "1.2"])).json()
+    assert other["others"] == []
+
+
+def test_a_heartbeat_older_than_the_window_is_gone(world, plan_a, monkeypatch):
+    manager, editor = Client(), Client()
+    manager.force_login(world.manager_a)
+    editor.force_login(world.editor_a)
+    url = reverse("plans:section-presence", args=[plan_a.pk, "1.1"])
+    clock = [1_000_000.0]
+    monkeypatch.setattr("plans.presence.time.time", lambda: clock[0])
+    editor.post(url)
+
+    clock[0] += 60  # past PRESENCE_SECONDS
+
+    assert manager.post(url).json()["others"] == []

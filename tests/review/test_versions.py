@@ -174,3 +174,26 @@ def test_a_comment_of_another_plan_cannot_be_resolved_through_ones_own_version(
     # then it does not exist for them, and stays open
     assert response.status_code == 404
     assert Comment.objects.get(pk=comment_b.pk).is_resolved is False
+
+
+def test_the_comparison_starts_from_the_last_version_the_reviewer_read(
+    world, client_for, returned_and_revised
+):
+    # given the province's reviewer read version 1, then the park resubmitted twice
+    plan = returned_and_revised
+    reviewer = client_for(world.reviewer_a)
+    reviewer.get(version_url(plan, 1))
+    for comment in Comment.objects.filter(version__plan=plan, parent=None):
+        comment_resolve(comment=comment, actor=world.reviewer_a)
+    act(plan, world, "submit", "manager_a")
+    act(plan, world, "withdraw", "manager_a")
+    act(plan, world, "submit", "manager_a")
+    assert plan.versions.count() == 3
+
+    # when the reviewer opens what changed in version 3, and someone who never read any
+    mine = reviewer.get(reverse("review:version-diff", args=[plan.pk, 3]))
+    fresh = client_for(world.national).get(reverse("review:version-diff", args=[plan.pk, 3]))
+
+    # then the reviewer's comparison starts from version 1, the other one's from version 2
+    assert mine.context["base"].number == 1
+    assert fresh.context["base"].number == 2
