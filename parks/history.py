@@ -82,6 +82,7 @@ class Change:
     new: str
     # For texts: ("equal" | "delete" | "insert", text), what was removed and added
     segments: list[tuple[str, str]] | None = None
+    is_file: bool = False
 
 
 @dataclass
@@ -92,10 +93,11 @@ class Entry:
     action: str
     part: str
     changes: list[Change] = field(default_factory=list)
+    code: str = ""  # the action as stored
 
     # The first few changes are shown, the rest behind a "more" toggle (a table's save may
     # change fifty cells).
-    SHOWN = 6
+    SHOWN = 4
 
     @property
     def shown(self) -> list[Change]:
@@ -104,6 +106,16 @@ class Entry:
     @property
     def more(self) -> list[Change]:
         return self.changes[self.SHOWN :]
+
+    @property
+    def values_only(self) -> str:
+        """ "new" for a record created, "old" for one deleted: its values are read one after the
+        other, without the empty side."""
+        if self.code == AuditEntry.Action.CREATE and all(not c.old for c in self.changes):
+            return "new"
+        if self.code == AuditEntry.Action.DELETE and all(not c.new for c in self.changes):
+            return "old"
+        return ""
 
 
 def action_label(action: str) -> str:
@@ -132,9 +144,18 @@ def read(entry: AuditEntry) -> Entry:
         at=entry.at,
         actor=entry.actor_name or _("System"),
         action=action_label(entry.action),
+        code=entry.action,
         part=part_name(content_type, entry.target_repr),
-        changes=[_change(model, kind, name, changes[name], changes) for name in names],
+        changes=_without_repeats(
+            [_change(model, kind, name, changes[name], changes) for name in names]
+        ),
     )
+
+
+def _without_repeats(changes: list[Change]) -> list[Change]:
+    """A file recorded both by its name and as the file reads the same twice: once will do."""
+    pairs = {(c.old, c.new) for c in changes if not c.is_file}
+    return [c for c in changes if not (c.is_file and (c.old, c.new) in pairs)]
 
 
 def _model_field(model, name: str):
@@ -169,6 +190,7 @@ def _change(model, kind: Kind, name: str, change: dict, siblings: dict) -> Chang
         old=old,
         new=new,
         segments=char_diff(old, new) if texts and old and new else None,
+        is_file=name in kind.files or isinstance(_model_field(model, name), models.FileField),
     )
 
 
