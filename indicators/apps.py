@@ -9,6 +9,10 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         # The models are loaded only now, so the hooks are imported here, not at the top.
-        from indicators.extends import extend_plans  # noqa: PLC0415  models are loaded only now
+        from indicators.extends import (  # noqa: PLC0415  models are loaded only now
+            extend_history,
+            extend_plans,
+        )
 
         extend_plans()
+        extend_history()

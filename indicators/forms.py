@@ -1,3 +1,6 @@
+import hashlib
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -146,20 +149,51 @@ class AddIndicatorForm(forms.Form):
 
 
 class AccountingForm(forms.Form):
+    """The grid factor, part of the data page's one save (prefix `accounting`). The factor the
+    page showed travels along (`shown`), so a save changes it only if the user did."""
+
     grid_factor = forms.ModelChoiceField(
         label=_("Grid emission factor for electricity"), queryset=GridFactor.objects.none()
     )
+    shown = forms.IntegerField(widget=forms.HiddenInput, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, coefficient_set, **kwargs):
+    def __init__(self, *args, coefficient_set, form_id: str = "", **kwargs):
+        kwargs.setdefault("prefix", "accounting")
         super().__init__(*args, **kwargs)
         self.fields["grid_factor"].queryset = coefficient_set.grid_factors.all()
+        factor = self.initial.get("grid_factor")
+        self.fields["shown"].initial = factor.pk if factor else None
+        belong_to(self, form_id)
+
+    @property
+    def changed(self) -> bool:
+        factor = self.cleaned_data["grid_factor"]
+        return (factor.pk if factor else None) != self.cleaned_data["shown"]
+
+
+def belong_to(form, form_id: str) -> None:
+    """Make the form's inputs part of the page's <form id=form_id> wherever they stand (the data
+    page's tables hold other forms, the park's own fuels, which a <form> may not contain)."""
+    if form_id:
+        for field in form.fields.values():
+            field.widget.attrs["form"] = form_id
+
+
+def values_digest(cells) -> str:
+    """A short fingerprint of a table's cells [(row, year, "decimal" or "")]: the page sends the
+    one it showed, so a save can tell the tables the user changed from those left alone."""
+    canonical = json.dumps(sorted(cells), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 
 class TableForm(forms.Form):
-    """One data table: a NumberField per row and history year, named `<row>__<year>`."""
+    """One data table of the data page: a NumberField per row and history year, named
+    `<table>-<row>__<year>` (the table key is the form's prefix), the revision the page showed
+    and the digest of the values it showed."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
+    digest = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -168,11 +202,12 @@ class TableForm(forms.Form):
         years: list[int],
         values: dict,
         table_key: str = "table",
+        form_id: str = "",
         **kwargs,
     ):
-        # ids unique on a page that shows every table (names stay `<row>__<year>`)
-        kwargs.setdefault("auto_id", f"id_{table_key}_%s")
+        kwargs.setdefault("prefix", table_key)
         super().__init__(*args, **kwargs)
+        self.form_id = form_id
         self.rows, self.years = rows, years
         for key, label, unit in rows:
             for year in years:
@@ -182,6 +217,15 @@ class TableForm(forms.Form):
                     min_value=0,
                     initial=values.get(key, {}).get(str(year), ""),
                 )
+        self.fields["digest"].initial = self.digest_of(values)
+        belong_to(self, form_id)
+
+    def digest_of(self, values: dict) -> str:
+        return values_digest(
+            (key, str(y), values.get(key, {}).get(str(y), "") or "")
+            for key, _label, _unit in self.rows
+            for y in self.years
+        )
 
     @property
     def values(self) -> dict:
@@ -189,6 +233,22 @@ class TableForm(forms.Form):
             key: {str(y): self.cleaned_data.get(f"{key}__{y}", "") for y in self.years}
             for key, _label, _unit in self.rows
         }
+
+    @property
+    def changed(self) -> bool:
+        """The user changed a cell of this table (a cell that is not a number is a change: what
+        the page showed were numbers)."""
+        if not self.is_valid():
+            return True
+        return self.digest_of(self.values) != self.cleaned_data["digest"]
+
+    @property
+    def started_revision(self) -> int:
+        """The revision the page showed (0 if the POST lacks a readable one)."""
+        try:
+            return int(self.data.get(self.add_prefix("revision"), 0))
+        except (TypeError, ValueError):
+            return 0
 
     def grid(self):
         """(key, label, unit, [(year, bound field)]) for the template."""

@@ -59,7 +59,7 @@ def plan_fuels(plan: Plan, accounting: Accounting) -> list[Fuel]:
 
 
 def table_records(plan: Plan) -> dict[str, TableData | None]:
-    records = {t.table: t for t in TableData.objects.filter(plan=plan)}
+    records = {t.table: t for t in TableData.objects.select_related("updated_by").filter(plan=plan)}
     return {key: records.get(key) for key in TABLES}
 
 

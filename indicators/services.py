@@ -4,10 +4,14 @@ Invariants:
 - Table values are stored as the decimal strings the user meant ("1234.5"), keyed by row and
   year; every cell is checked (a number, not negative) and a table with any bad cell saves nothing.
 - Saves name the revision they started from (see plans.services); a concurrent save wins nothing.
+- The data page saves every table the user changed (and the grid factor) at once, all or nothing
+  (`tables_save`): each table under its own revision, and one bad cell or one table someone else
+  saved first keeps every table as it was.
 - Required catalogue indicators are always in the plan; they cannot be removed.
 - Every change writes an audit row.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -213,6 +217,100 @@ def table_save(*, plan: Plan, table_key: str, values: dict, expected_revision: i
         actor=actor, park=plan.park, target=record, action=AuditEntry.Action.UPDATE, changes=changes
     )
     return TableData.objects.get(pk=record.pk)
+
+
+@dataclass(frozen=True)
+class TableEdit:
+    """What the user typed into one table: {row: {year: text}}, from the revision they saw."""
+
+    values: dict
+    expected_revision: int
+
+
+@dataclass(frozen=True)
+class GridFactorEdit:
+    grid_factor: GridFactor | None
+    expected_revision: int
+
+
+class TablesNotSaved(Exception):
+    """Nothing was saved. `errors`: {table: ValidationError naming its bad cells};
+    `conflicts`: {table or "accounting": what is stored now}, for each part someone else saved
+    after the user's revision."""
+
+    def __init__(self, *, errors: dict, conflicts: dict):
+        super().__init__(f"{len(errors)} tables with errors, {len(conflicts)} conflicts")
+        self.errors, self.conflicts = errors, conflicts
+
+
+def tables_saved_since(plan: Plan, revisions: dict[str, int]) -> dict:
+    """{table: stored record} for each table stored at another revision than the one given."""
+    records = TableData.objects.select_related("updated_by").filter(
+        plan=plan, table__in=list(revisions)
+    )
+    return {r.table: r for r in records if r.revision != revisions[r.table]}
+
+
+@transaction.atomic
+def tables_save(
+    *,
+    plan: Plan,
+    edits: dict[str, TableEdit],
+    actor,
+    grid_factor: GridFactorEdit | None = None,
+) -> list[str]:
+    """Save the tables the user changed on the data page (and the grid factor), all or nothing.
+
+    Every table is checked before anything is written: its cells (as `table_save`), and its
+    revision. If any cell is wrong or anyone saved one of these tables first, nothing is written
+    and TablesNotSaved names every bad cell and every conflict at once, so the page can show
+    them all with everything the user typed. Saving only the good tables would leave the
+    derived figures (intensities divide one table by another) computed from half an edit, and
+    one save that half-happens is hard to read. Returns the keys of the parts that changed."""
+    assert_editable(plan)
+    errors = {}
+    for key, edit in edits.items():
+        try:
+            clean_table_values(plan, key, edit.values)
+        except ValidationError as error:
+            errors[key] = error
+    conflicts = tables_saved_since(
+        plan, {key: edit.expected_revision for key, edit in edits.items()}
+    )
+    accounting = None
+    if grid_factor is not None:
+        accounting = accounting_get_or_create(plan=plan)
+        if accounting.revision != grid_factor.expected_revision:
+            conflicts["accounting"] = accounting
+    if errors or conflicts:
+        raise TablesNotSaved(errors=errors, conflicts=conflicts)
+    saved = []
+    for key, edit in edits.items():
+        try:
+            record = table_save(
+                plan=plan,
+                table_key=key,
+                values=edit.values,
+                expected_revision=edit.expected_revision,
+                actor=actor,
+            )
+        except ConcurrentEditError as conflict:  # saved between the check and now
+            raise TablesNotSaved(errors={}, conflicts={key: conflict.current}) from None
+        if record.revision != edit.expected_revision:
+            saved.append(key)
+    if accounting is not None and accounting.grid_factor != grid_factor.grid_factor:
+        try:
+            accounting_save(
+                plan=plan,
+                actor=actor,
+                coefficient_set=accounting.coefficient_set,
+                grid_factor=grid_factor.grid_factor,
+                expected_revision=grid_factor.expected_revision,
+            )
+        except ConcurrentEditError as conflict:
+            raise TablesNotSaved(errors={}, conflicts={"accounting": conflict.current}) from None
+        saved.append("accounting")
+    return saved
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ urlpatterns = [
         views.IndicatorChartView.as_view(),
         name="indicator-chart",
     ),
+    # GET the grid; POST saves every table changed (and the grid factor) at once
     path("plans/<int:plan_pk>/data/", views.DataTablesView.as_view(), name="data"),
     path(
         "plans/<int:plan_pk>/data/workbook.xlsx",
@@ -29,13 +30,5 @@ urlpatterns = [
         "plans/<int:plan_pk>/data/import/<int:pk>/",
         views.WorkbookImportReviewView.as_view(),
         name="import-review",
-    ),
-    path(
-        "plans/<int:plan_pk>/data/accounting/",
-        views.AccountingSaveView.as_view(),
-        name="accounting-save",
-    ),
-    path(
-        "plans/<int:plan_pk>/data/<slug:table>/", views.TableSaveView.as_view(), name="table-save"
     ),
 ]

@@ -1,12 +1,13 @@
 """The plan's numbers: indicators and targets (第三章), data tables and accounting (第六章)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import TemplateView, View
 
 from core.concurrency import ConcurrentEditError
@@ -16,7 +17,7 @@ from indicators.forms import AccountingForm, AddIndicatorForm, TableForm
 from indicators.rows import FUELS, INDICATORS
 from indicators.tables import TABLES
 from indicators.workbook import WorkbookRefused, build_workbook
-from parks.roles import Perm
+from parks.roles import Perm, has_perm
 from plans.views import PlanAccessMixin, table_context
 
 
@@ -25,6 +26,10 @@ def table_rows(numbers, table) -> list[tuple[str, str, str]]:
     if table.fuel_rows:
         return [(line.fuel.key, line.fuel.name, line.fuel.unit) for line in numbers.account.lines]
     return [(row.key, row.label, row.unit) for row in table.rows]
+
+
+# The data page's one <form>: every table's cells and the grid factor belong to it.
+GRID_FORM = "data-grid"
 
 
 class NumbersMixin(PlanAccessMixin):
@@ -102,119 +107,165 @@ class IndicatorChartView(NumbersMixin, View):
 
 
 class DataTablesView(NumbersMixin, TemplateView):
+    """The 2016-2020 data tables as one grid with one save: every table the user changed, and
+    the grid factor, are saved together, or (a bad cell, or someone saved one of them first)
+    none is and the page comes back with everything typed (indicators.services.tables_save)."""
+
     template_name = "indicators/data.html"
 
-    def get_context_data(self, forms=None, conflicts=None, **kwargs):
-        numbers = self.numbers()
-        forms = forms or {}
-        tables = []
-        for table in TABLES.values():
-            record = numbers.tables[table.key]
-            form = forms.get(table.key) or TableForm(
+    @property
+    def grid_form(self) -> str:
+        """The id of the page's one <form>, which only those who may edit get."""
+        return GRID_FORM if self.can_edit else ""
+
+    def table_forms(self, numbers, data=None) -> dict[str, TableForm]:
+        return {
+            table.key: TableForm(
+                data,
                 rows=table_rows(numbers, table),
                 table_key=table.key,
                 years=numbers.history_years,
                 values=numbers.values[table.key],
-                initial={"revision": record.revision if record else 0},
+                form_id=self.grid_form,
+                initial={
+                    "revision": numbers.tables[table.key].revision
+                    if numbers.tables[table.key]
+                    else 0
+                },
             )
-            tables.append(
-                {
-                    "table": table,
-                    "form": form,
-                    "record": record,
-                    "conflict": (conflicts or {}).get(table.key),
-                }
-            )
+            for table in TABLES.values()
+        }
+
+    def accounting_form(self, numbers, data=None) -> AccountingForm:
         accounting = numbers.accounting
+        return AccountingForm(
+            data,
+            coefficient_set=accounting.coefficient_set,
+            form_id=self.grid_form,
+            initial={"grid_factor": accounting.grid_factor, "revision": accounting.revision},
+        )
+
+    def get_context_data(
+        self, numbers=None, forms=None, accounting_form=None, conflicts=None, unsaved=(), **kw
+    ):
+        numbers = numbers or self.numbers()
+        forms = forms or self.table_forms(numbers)
+        conflicts = conflicts or {}
+        tables = [
+            {
+                "table": table,
+                "form": forms[table.key],
+                "record": numbers.tables[table.key],
+                "conflict": conflicts.get(table.key),
+                "unsaved": table.key in unsaved,
+            }
+            for table in TABLES.values()
+        ]
         return super().get_context_data(
             numbers=numbers,
             tables=tables,
-            accounting_form=AccountingForm(
-                coefficient_set=accounting.coefficient_set,
-                initial={"grid_factor": accounting.grid_factor, "revision": accounting.revision},
-            ),
+            accounting_form=accounting_form or self.accounting_form(numbers),
+            accounting_conflict=conflicts.get("accounting"),
+            accounting_unsaved="accounting" in unsaved,
+            unsaved_titles=[t.title for t in TABLES.values() if t.key in unsaved]
+            + ([_("grid emission factor")] if "accounting" in unsaved else []),
+            grid_form=self.grid_form,
             fuels=table_context(self.plan, FUELS, user=self.request.user),
-            **kwargs,
+            **kw,
         )
-
-
-class TableSaveView(DataTablesView):
-    required_perm = Perm.EDIT_PLAN
-    http_method_names = ["post"]
-
-    def post(self, request, plan_pk, table):
-        if table not in TABLES:
-            raise Http404
-        numbers = self.numbers()
-        definition = TABLES[table]
-        form = TableForm(
-            request.POST,
-            rows=table_rows(numbers, definition),
-            table_key=table,
-            years=numbers.history_years,
-            values={},
-        )
-        if form.is_valid():
-            try:
-                services.table_save(
-                    plan=self.plan,
-                    table_key=table,
-                    values=form.values,
-                    expected_revision=form.cleaned_data["revision"],
-                    actor=request.user,
-                )
-                messages.success(request, _("%(table)s saved.") % {"table": definition.title})
-                return HttpResponseRedirect(
-                    reverse("indicators:data", args=[self.plan.pk]) + f"#table-{table}"
-                )
-            except ConcurrentEditError as conflict:
-                data = request.POST.copy()
-                data["revision"] = conflict.current.revision
-                form = TableForm(
-                    data,
-                    rows=table_rows(numbers, definition),
-                    table_key=table,
-                    years=numbers.history_years,
-                    values={},
-                )
-                form.is_valid()
-                return self.render_to_response(
-                    self.get_context_data(forms={table: form}, conflicts={table: conflict.current})
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-        return self.render_to_response(self.get_context_data(forms={table: form}))
-
-
-class AccountingSaveView(NumbersMixin, View):
-    required_perm = Perm.EDIT_PLAN
 
     def post(self, request, plan_pk):
-        accounting = services.accounting_get_or_create(plan=self.plan)
-        form = AccountingForm(request.POST, coefficient_set=accounting.coefficient_set)
-        if form.is_valid():
+        if not has_perm(request.user, Perm.EDIT_PLAN):
+            raise PermissionDenied
+        numbers = self.numbers()
+        forms = self.table_forms(numbers, request.POST)
+        accounting_form = self.accounting_form(numbers, request.POST)
+        changed = {key: form for key, form in forms.items() if form.changed}
+        factor_changed = accounting_form.is_valid() and accounting_form.changed
+        unsaved = set(changed) | ({"accounting"} if factor_changed else set())
+        conflicts = {}
+        if all(form.is_valid() for form in changed.values()):
             try:
-                services.accounting_save(
+                saved = services.tables_save(
                     plan=self.plan,
+                    edits={
+                        key: services.TableEdit(form.values, form.cleaned_data["revision"])
+                        for key, form in changed.items()
+                    },
+                    grid_factor=services.GridFactorEdit(
+                        accounting_form.cleaned_data["grid_factor"],
+                        accounting_form.cleaned_data["revision"],
+                    )
+                    if factor_changed
+                    else None,
                     actor=request.user,
-                    coefficient_set=accounting.coefficient_set,
-                    grid_factor=form.cleaned_data["grid_factor"],
-                    expected_revision=form.cleaned_data["revision"],
                 )
-                messages.success(request, _("Grid emission factor saved."))
-            except ConcurrentEditError:
-                messages.error(
-                    request,
-                    _(
-                        "Not saved: someone else changed the accounting "
-                        "first. Check it and choose again."
-                    ),
-                )
-            except ValidationError as error:
+            except services.TablesNotSaved as refused:
+                for key, error in refused.errors.items():
+                    apply_validation_error(forms[key], error)
+                conflicts = refused.conflicts
+            except ValidationError as error:  # the plan is not editable now
                 messages.error(request, " ".join(error.messages))
+            else:
+                self.report_saved(saved)
+                return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]))
         else:
-            messages.error(request, _("Choose a grid emission factor."))
-        return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]) + "#carbon")
+            # Nothing is saved; say at once which of the changed tables were saved meanwhile.
+            conflicts = services.tables_saved_since(
+                self.plan, {key: form.started_revision for key, form in changed.items()}
+            )
+        for key, current in conflicts.items():
+            if key in forms:
+                forms[key] = self.rebased_table(forms[key], current)
+        if "accounting" in conflicts:
+            accounting_form = self.rebased_accounting(accounting_form, conflicts["accounting"])
+        return self.render_to_response(
+            self.get_context_data(
+                numbers=numbers,
+                forms=forms,
+                accounting_form=accounting_form,
+                conflicts=conflicts,
+                unsaved=unsaved,
+            )
+        )
+
+    # After a conflict the form keeps what the user typed but is based on what is stored now:
+    # saving again keeps the user's values, knowingly (the page shows the stored ones beside).
+
+    def rebased_table(self, form: TableForm, current) -> TableForm:
+        data = form.data.copy()
+        data[form.add_prefix("revision")] = current.revision
+        data[form.add_prefix("digest")] = form.digest_of(current.values)
+        rebased = TableForm(
+            data,
+            rows=form.rows,
+            years=form.years,
+            values=current.values,
+            table_key=form.prefix,
+            form_id=GRID_FORM,
+        )
+        rebased.is_valid()
+        return rebased
+
+    def rebased_accounting(self, form: AccountingForm, current) -> AccountingForm:
+        data = form.data.copy()
+        data[form.add_prefix("revision")] = current.revision
+        data[form.add_prefix("shown")] = current.grid_factor_id or ""
+        rebased = AccountingForm(data, coefficient_set=current.coefficient_set, form_id=GRID_FORM)
+        rebased.is_valid()
+        return rebased
+
+    def report_saved(self, saved: list[str]) -> None:
+        names = [TABLES[key].title for key in saved if key in TABLES]
+        if "accounting" in saved:
+            names.append(_("grid emission factor"))
+        if names:
+            separator = pgettext("list separator", ", ")
+            messages.success(
+                self.request, _("Saved: %(parts)s.") % {"parts": separator.join(names)}
+            )
+        else:
+            messages.info(self.request, _("Nothing to save: no value was changed."))
 
 
 class WorkbookDownloadView(NumbersMixin, View):

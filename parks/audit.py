@@ -50,11 +50,18 @@ def audit_record(
     changes: dict | None = None,
     coalesce: datetime.timedelta | None = None,
 ) -> AuditEntry:
-    """Write an audit row. With `coalesce`, a change by the same person to the same record within
-    that time extends their last row (first old value, latest new value): autosave every few
-    seconds makes one row per editing session, not thousands."""
+    """Write an audit row. With `coalesce` (autosaves), a change by the same person to the same
+    record within that time extends their last row (first old value, latest new value), if that
+    row sums up autosaves too: autosave every few seconds makes one row per editing session,
+    not thousands. The row's changes carry "autosave": true.
+
+    Only autosave rows are extended: an explicit save, an import or the demo data that wrote the
+    record just before keeps its own row, so the session's row starts from the text as it was
+    then (extending the earlier row showed "—" as the old value of a section that had text)."""
     target_type = ContentType.objects.get_for_model(type(target))
     actor = actor if getattr(actor, "pk", None) else None
+    if coalesce and changes:
+        changes = {field: {**change, "autosave": True} for field, change in changes.items()}
     if coalesce and actor:
         # Only the newest row of the record, and only if it is this person's: a save by
         # someone else in between must stay visible as its own row.
@@ -68,6 +75,7 @@ def audit_record(
             and last.actor_id == actor.pk
             and last.action == action
             and last.at >= timezone.now() - coalesce
+            and _is_autosave_row(last)
         ):
             merged = dict(last.changes)
             for field, change in (changes or {}).items():
@@ -87,6 +95,11 @@ def audit_record(
         target_repr=str(target)[:200],
         changes=changes or {},
     )
+
+
+def _is_autosave_row(entry: AuditEntry) -> bool:
+    changes = entry.changes.values() if isinstance(entry.changes, dict) else ()
+    return bool(changes) and all(isinstance(c, dict) and c.get("autosave") is True for c in changes)
 
 
 def audited_create(obj, *, actor, park, labels: dict, values: dict | None = None):

@@ -1,6 +1,10 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils import formats
+from django.utils.choices import flatten_choices
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkProfile, Province, User
@@ -209,3 +213,42 @@ class UserFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
+
+
+class AuditFilterForm(forms.Form):
+    """The change history's filters (GET): who, which part, which days."""
+
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    part = forms.ChoiceField(label=_("Part"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, people, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Everyone")), *people]
+        self.fields["part"].choices = [("", _("Every part")), *parts]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    @property
+    def described(self) -> list[tuple[str, str]]:
+        """(label, what is chosen) of each filter in use, as the page shows them."""
+        described = []
+        for name, value in self.filters.items():
+            if isinstance(self.fields[name], forms.ChoiceField):
+                value = dict(flatten_choices(self.fields[name].choices)).get(value, value)
+            elif isinstance(value, datetime.date):
+                value = formats.date_format(value, "DATE_FORMAT")
+            described.append((str(self.fields[name].label), str(value)))
+        return described
+
+    @property
+    def filters(self) -> dict:
+        """The filters for parks.selectors.audit_list; none while the form is wrong."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -1,11 +1,15 @@
 """Reads for parks and users, already scoped to the user and with their joins done."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from parks.history import kind_of
 from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 from parks.roles import Role
 
@@ -42,8 +46,73 @@ def province_get(*, pk: int) -> Province:
     return get_object_or_404(Province, pk=pk)
 
 
-def audit_list(*, user, park: Park) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.visible_to(user).filter(park=park).select_related("target_type")
+# The person filter's value for changes made by the system (no person: a task, the demo data).
+SYSTEM = "system"
+
+
+def audit_list(
+    *,
+    user,
+    park: Park,
+    person: str = "",
+    part: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The park's change history, newest first, filtered: by who (`person`: a user's id or
+    SYSTEM), by part (`part`: a content type's id, or "<content type>:<record id>"), by days
+    (`since` and `until`, inclusive, in the portal's time zone)."""
+    entries = AuditEntry.objects.visible_to(user).filter(park=park).select_related("target_type")
+    if person == SYSTEM:
+        entries = entries.filter(actor__isnull=True)
+    elif person:
+        entries = entries.filter(actor_id=person)
+    if part:
+        type_id, _colon, target_id = part.partition(":")
+        entries = entries.filter(target_type_id=type_id)
+        if target_id:
+            entries = entries.filter(target_id=target_id)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    return entries
+
+
+@dataclass(frozen=True)
+class AuditFilterOptions:
+    people: list[tuple[str, str]]  # (person filter value, name)
+    content_types: list[ContentType]  # the kinds of record the history holds
+    records: list[tuple[ContentType, str, str]]  # (type, record id, repr) of itemised kinds
+
+
+def audit_filter_options(*, user, park: Park) -> AuditFilterOptions:
+    """Who changed something in the park and what was changed, for the history's filters (each
+    record of the kinds parks.history lists one by one: sections, tables). Three queries
+    whatever the history holds."""
+    entries = AuditEntry.objects.visible_to(user).filter(park=park).order_by()
+    names: dict[str, str] = {}
+    for actor_id, name in entries.values_list("actor_id", "actor_name").distinct():
+        names[str(actor_id) if actor_id else SYSTEM] = name
+    people = sorted(
+        ((value, name or value) for value, name in names.items() if value != SYSTEM),
+        key=lambda pair: pair[1],
+    )
+    if SYSTEM in names:
+        people.append((SYSTEM, gettext("System")))
+    type_ids = entries.values_list("target_type_id", flat=True).distinct()
+    content_types = [ContentType.objects.get_for_id(pk) for pk in type_ids]
+    listed = [ct.pk for ct in content_types if kind_of(ct).itemised]
+    records = (
+        entries.filter(target_type_id__in=listed)
+        .values_list("target_type_id", "target_id")
+        .annotate(repr=Max("target_repr"))
+    )
+    return AuditFilterOptions(
+        people=people,
+        content_types=content_types,
+        records=[(ContentType.objects.get_for_id(t), pk, r) for t, pk, r in records],
+    )
 
 
 def user_list(*, user, q: str = "", role: str = "") -> QuerySet[User]:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("parks/<int:park_pk>/info/", views.ParkProfileEditView.as_view(), name="profile-edit"),
     path("parks/<int:park_pk>/info/seal/", views.SealView.as_view(), name="seal"),
     path("parks/<int:park_pk>/audit/", views.ParkAuditView.as_view(), name="park-audit"),
+    path(
+        "parks/<int:park_pk>/audit/history.xlsx",
+        views.ParkAuditExportView.as_view(),
+        name="park-audit-export",
+    ),
     path("provinces/", views.ProvinceListView.as_view(), name="province-list"),
     path("provinces/<int:pk>/edit/", views.ProvinceUpdateView.as_view(), name="province-update"),
     path("users/", views.UserListView.as_view(), name="user-list"),

@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.encoding import escape_uri_path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, View
@@ -13,9 +14,10 @@ from django.views.generic import FormView, ListView, View
 from core.concurrency import ConcurrentEditError
 from core.files import private_file_response
 from core.forms import apply_validation_error
-from parks import login_guard, selectors, services
+from parks import history, login_guard, selectors, services
 from parks.access import PortalAccessMixin
 from parks.forms import (
+    AuditFilterForm,
     ParkFilterForm,
     ParkForm,
     ParkProfileForm,
@@ -23,6 +25,7 @@ from parks.forms import (
     UserFilterForm,
     UserForm,
 )
+from parks.history_workbook import history_workbook
 from parks.models import ParkProfile
 from parks.profile import PROFILE_FIELDS, completeness, field_label
 from parks.roles import Perm
@@ -126,13 +129,61 @@ class SealView(PortalAccessMixin, View):
         )
 
 
-class ParkAuditView(PortalAccessMixin, ListView):
+class AuditFilterMixin(PortalAccessMixin):
+    """The change history, filtered as the GET parameters say (the page and its export)."""
+
     required_perm = Perm.VIEW_AUDIT
+
+    def filtered_history(self):
+        options = selectors.audit_filter_options(user=self.request.user, park=self.park)
+        self.filter_form = AuditFilterForm(
+            self.request.GET or None,
+            people=options.people,
+            parts=history.part_choices(options.content_types, options.records),
+        )
+        return selectors.audit_list(
+            user=self.request.user, park=self.park, **self.filter_form.filters
+        )
+
+
+class ParkAuditView(AuditFilterMixin, ListView):
     template_name = "parks/audit_list.html"
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.audit_list(user=self.request.user, park=self.park)
+        return self.filtered_history()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=self.filter_form,
+            entries=[history.read(entry) for entry in context["page_obj"]],
+            filtered=bool(self.filter_form.filters),
+            export_url=reverse("parks:park-audit-export", args=[self.park.pk])
+            + (f"?{query.urlencode()}" if query else ""),
+        )
+        return context
+
+
+class ParkAuditExportView(AuditFilterMixin, View):
+    """The change history (as filtered on the page) as an Excel workbook."""
+
+    def get(self, request, park_pk):
+        entries = self.filtered_history()
+        content = history_workbook(
+            park=self.park, entries=entries, filters=self.filter_form.described
+        )
+        filename = f"{self.park.name}-变更记录-{timezone.localdate():%Y%m%d}.xlsx"
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"history.xlsx\"; filename*=UTF-8''{escape_uri_path(filename)}"
+        )
+        return response
 
 
 class ParkCreateView(PortalAccessMixin, FormView):

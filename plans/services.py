@@ -8,7 +8,7 @@ Invariants:
 - Uploaded files are checked by content (plans.uploads) and stored privately under a random name;
   files are never deleted here, because submitted versions may still refer to them.
 - Every change writes an audit row; a person's autosaves of one section within ten minutes
-  extend one row.
+  extend one row (an explicit save keeps its own, so the next session starts from its text).
 """
 
 import datetime
@@ -80,7 +80,10 @@ def section_save(
     expected_revision: int,
     actor,
     is_done: bool | None = None,
+    autosave: bool = False,
 ) -> Section:
+    """Save a section's text. `autosave`: saved by the editor as the user types; a person's
+    autosaves of the section within AUTOSAVE_AUDIT_WINDOW make one audit row."""
     assert_editable(plan)
     entry = outline_for(plan.outline_version).by_key.get(key)
     if entry is None or not entry.is_editable:
@@ -117,7 +120,7 @@ def section_save(
             {"body": clean, "is_done": done},
             {"body": entry.heading, "is_done": _("marked complete")},
         ),
-        coalesce=AUTOSAVE_AUDIT_WINDOW,
+        coalesce=AUTOSAVE_AUDIT_WINDOW if autosave else None,
     )
     _touch(plan)
     return Section.objects.select_related("updated_by").get(pk=section.pk)
@@ -263,13 +266,14 @@ def _entry_with(plan: Plan, key: str, kind: Kind):
 
 def _store_file_row(row, field_file, name: str, upload, *, actor, audited: dict, labels: dict):
     """Save the checked upload to private storage under a random name, then the row, and audit
-    it (with the stored file's name)."""
+    it with the name the file was uploaded with (readers of the history know that one; the
+    storage path is the row's business)."""
     field_file.save(name, upload, save=False)
     audited_create(
         row,
         actor=actor,
         park=row.plan.park,
-        values={**audited, "file": field_file.name},
+        values={**audited, "file": safe_filename(upload.name, name.rsplit(".", 1)[-1])},
         labels={**labels, "file": _("file")},
     )
     _touch(row.plan)

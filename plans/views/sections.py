@@ -153,6 +153,7 @@ class SectionAutosaveView(SectionEditView):
                 is_done=form.cleaned_data["is_done"] if "is_done" in request.POST else None,
                 expected_revision=form.cleaned_data["revision"],
                 actor=request.user,
+                autosave=True,
             )
         except ConcurrentEditError as conflict:
             current = conflict.current

@@ -22,13 +22,11 @@ def test_energy_data_to_a_justified_target_with_its_chart(
     page.goto(live_server.url + reverse("indicators:data", args=[plan.pk]))
 
     # when: 2020 industrial added value and energy use are entered (Chinese number formats)
-    economy = page.locator("#table-economy")
-    economy.locator("[name=iav__2020]").fill("8,000")
-    economy.get_by_role("button", name="保存此表").click()
-    energy = page.locator("#table-energy")
-    energy.locator("[name=raw_coal__2020]").fill("1,000")
-    energy.locator("[name=electricity__2020]").fill("５００")
-    energy.get_by_role("button", name="保存此表").click()
+    page.locator("[name=economy-iav__2020]").fill("8,000")
+    page.locator("[name=energy-raw_coal__2020]").fill("1,000")
+    page.locator("[name=energy-electricity__2020]").fill("５００")
+    page.get_by_role("button", name="保存全部修改").click()
+    page.wait_for_load_state("networkidle")
 
     # then: standard coal and CO2 are computed (714.3 + 614.5 tce; CO2 with the grid factor)
     total = page.locator("#table-energy [data-total-tce='2020']")

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from indicators import selectors, services
 from indicators.models import TableData
+from indicators.tables import TABLES
+from tests.plans.helpers import form_values
 
 YEARS = [2016, 2017, 2018, 2019, 2020]
 PLAN_YEARS = [2021, 2022, 2023, 2024, 2025]
@@ -33,15 +35,32 @@ def data_url(plan) -> str:
     return reverse("indicators:data", args=[plan.pk])
 
 
-def table_url(plan, table: str) -> str:
-    return reverse("indicators:table-save", args=[plan.pk, table])
+def grid_values(html: str) -> dict[str, str]:
+    """What the data page's one form posts, as the page shows it: every table's cells, revision
+    and digest (`<table>-…`) and the grid factor (`accounting-…`)."""
+    parts = (*TABLES, "accounting")
+    return {name: value for name, value in form_values(html).items() if name.split("-")[0] in parts}
+
+
+def open_grid(client, plan) -> dict[str, str]:
+    """The data page's form as the user finds it on opening the page."""
+    return grid_values(client.get(data_url(plan)).content.decode())
+
+
+def post_grid(client, plan, page: dict, typed: dict):
+    """POST the data page's form: the page as it was opened (`page`), with `typed` changed
+    ({"<table>-<row>__<year>": text, ...})."""
+    return client.post(data_url(plan), {**page, **typed})
 
 
 def save_table(client, plan, table: str, cells: dict, *, revision=None):
-    """POST a data table as the page does: one field `<row>__<year>` per typed cell."""
-    data = {"revision": revision_of(plan, table) if revision is None else revision}
-    data.update(cells)
-    return client.post(table_url(plan, table), data)
+    """Open the data page, type `cells` ({"<row>__<year>": text}) into one table and save; with
+    `revision`, as if the page had been opened at that revision of the table."""
+    page = open_grid(client, plan)
+    typed = {f"{table}-{name}": value for name, value in cells.items()}
+    if revision is not None:
+        typed[f"{table}-revision"] = str(revision)
+    return post_grid(client, plan, page, typed)
 
 
 def store_table(plan, table: str, values: dict, actor) -> None:
@@ -92,9 +111,10 @@ def table_section(html: str, table: str) -> str:
 
 
 def cell_feedback(html: str, name: str) -> list[str]:
-    """The messages shown under one cell's input (its invalid-feedback)."""
+    """The messages shown under one cell's input (its invalid-feedback); `name` as posted
+    (`<table>-<row>__<year>`)."""
     import re
 
     match = re.search(rf'<input[^>]*name="{name}"[^>]*>(.*?)</td>', html, flags=re.S)
     assert match, f"no input {name}"
-    return re.findall(r'<div class="invalid-feedback">(.*?)</div>', match.group(1), flags=re.S)
+    return re.findall(r'<div class="invalid-feedback"[^>]*>(.*?)</div>', match.group(1), flags=re.S)

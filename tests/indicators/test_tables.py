@@ -1,6 +1,7 @@
 """The 2016-2020 data tables page: every table of indicators.tables.TABLES with its rows, saving
-a table (numbers as users type them, refusals, concurrent saves, the audit), the energy account,
-the grid factor and the park's own fuels."""
+(numbers as users type them, refusals, concurrent saves, the audit), the energy account, the grid
+factor and the park's own fuels. The page is one grid with one save: tests/indicators/
+test_grid.py has what saving several tables at once adds."""
 
 import re
 from decimal import Decimal
@@ -19,13 +20,15 @@ from tests.indicators.helpers import (
     YEARS,
     cell_feedback,
     data_url,
+    grid_values,
     numbers_of,
+    open_grid,
+    post_grid,
     revision_of,
     save_table,
     store_table,
     stored,
     table_section,
-    table_url,
 )
 from tests.plans.helpers import form_values, text_of
 
@@ -74,7 +77,7 @@ def test_the_data_page_shows_every_table_with_its_rows_and_a_cell_per_year(
         fields = form_values(section)
         for row_key, label, unit in rows:
             assert f"{label}（{unit}）2020" in section, (key, row_key)
-            assert {f"{row_key}__{year}" for year in YEARS} <= set(fields), (key, row_key)
+            assert {f"{key}-{row_key}__{year}" for year in YEARS} <= set(fields), (key, row_key)
 
 
 def test_the_data_page_shows_the_stored_values_as_entered(world, client_for, plan_a):
@@ -88,8 +91,12 @@ def test_the_data_page_shows_the_stored_values_as_entered(world, client_for, pla
     # then each cell holds its value, with the table's revision in its form
     economy = form_values(table_section(html, "economy"))
     water = form_values(table_section(html, "water"))
-    assert (economy["iav__2020"], economy["gdp__2020"], economy["revision"]) == ("1234.5", "", "1")
-    assert water["fresh__2016"] == "0.12345678"
+    assert (
+        economy["economy-iav__2020"],
+        economy["economy-gdp__2020"],
+        economy["economy-revision"],
+    ) == ("1234.5", "", "1")
+    assert water["water-fresh__2016"] == "0.12345678"
 
 
 # --- saving a table -----------------------------------------------------------------------------
@@ -114,7 +121,7 @@ def test_a_saved_cell_keeps_the_decimal_the_user_meant(world, client_for, plan_a
 
     # then the decimal string meant is stored, every digit kept
     assert response.status_code == 302
-    assert response.url == data_url(plan_a) + "#table-economy"
+    assert response.url == data_url(plan_a)
     assert stored(plan_a, "economy") == {"iav": {"2020": kept}}
 
 
@@ -137,7 +144,7 @@ def test_saving_a_table_stores_every_typed_cell_and_leaves_out_empty_ones(
     }
     assert revision_of(plan_a, "economy") == 1
     page = client.get(response.url)
-    assert "“园区主要经济指标”已保存。" in text_of(page.content.decode())
+    assert "已保存：园区主要经济指标。" in text_of(page.content.decode())
 
 
 def test_clearing_a_cell_removes_its_value(world, client_for, plan_a):
@@ -170,11 +177,11 @@ def test_text_and_negative_numbers_are_refused_next_to_their_cells_and_nothing_i
     assert response.status_code == 200
     section = table_section(response.content.decode(), "economy")
     assert "未保存。请更正标红的单元格，您填写的其他内容均已保留。" in text_of(section)
-    assert cell_feedback(section, "iav__2020") == [NUMBER_MESSAGE]
-    assert cell_feedback(section, "iav__2019") == [NEGATIVE_MESSAGE]
-    assert cell_feedback(section, "gdp__2020") == []
+    assert cell_feedback(section, "economy-iav__2020") == [NUMBER_MESSAGE]
+    assert cell_feedback(section, "economy-iav__2019") == [NEGATIVE_MESSAGE]
+    assert cell_feedback(section, "economy-gdp__2020") == []
     typed = form_values(section)
-    assert (typed["iav__2020"], typed["iav__2019"], typed["gdp__2020"]) == (
+    assert (typed["economy-iav__2020"], typed["economy-iav__2019"], typed["economy-gdp__2020"]) == (
         "一千二",
         "-5",
         "1,234.5",
@@ -191,9 +198,9 @@ def test_what_is_not_a_number_is_refused(world, client_for, plan_a, typed):
     response = save_table(client_for(world.editor_a), plan_a, "economy", {"iav__2020": typed})
     # then the cell says so and nothing is stored
     assert response.status_code == 200
-    assert cell_feedback(table_section(response.content.decode(), "economy"), "iav__2020") == [
-        NUMBER_MESSAGE
-    ]
+    assert cell_feedback(
+        table_section(response.content.decode(), "economy"), "economy-iav__2020"
+    ) == [NUMBER_MESSAGE]
     assert not TableData.objects.filter(plan=plan_a).exists()
 
 
@@ -236,19 +243,17 @@ def test_the_service_names_every_bad_cell_at_once(world, plan_a, zh):
     assert stored(plan_a, "water") == {}
 
 
-def test_a_posted_cell_of_an_unknown_row_is_not_stored(world, client_for, plan_a):
-    # when a POST carries a field the table does not have
-    save_table(
-        client_for(world.editor_a), plan_a, "economy", {"iav__2020": "5", "exports__2020": "9"}
-    )
+def test_a_posted_cell_of_an_unknown_row_or_table_is_not_stored(world, client_for, plan_a):
+    # when a POST carries fields no table has
+    client = client_for(world.editor_a)
+    save_table(client, plan_a, "economy", {"iav__2020": "5", "exports__2020": "9"})
+    save_table(client, plan_a, "budget", {"iav__2020": "7"})
 
-    # then only the table's own cells are stored
+    # then only the tables' own cells are stored
     assert stored(plan_a, "economy") == {"iav": {"2020": "5"}}
-
-
-def test_an_unknown_table_is_not_found(world, client_for, plan_a):
-    response = client_for(world.editor_a).post(table_url(plan_a, "budget"), {"revision": 0})
-    assert response.status_code == 404
+    assert list(TableData.objects.filter(plan=plan_a).values_list("table", flat=True)) == [
+        "economy"
+    ]
 
 
 # --- two people saving the same table -------------------------------------------------------
@@ -270,7 +275,7 @@ def test_a_second_save_from_the_same_revision_is_refused_and_keeps_both_values(
     section = table_section(response.content.decode(), "economy")
     assert f"未保存：在您打开本页之后，{world.manager_a.display_name} 已于" in text_of(section)
     assert "您填写的数字保留在下方" in text_of(section)
-    assert form_values(section)["iav__2020"] == "200"
+    assert form_values(section)["economy-iav__2020"] == "200"
     # ... and the database still holds the manager's value
     assert stored(plan_a, "economy") == {"iav": {"2020": "100"}}
     assert revision_of(plan_a, "economy") == 1
@@ -283,10 +288,7 @@ def test_saving_again_after_a_conflict_keeps_the_users_numbers(world, client_for
     conflict = save_table(client, plan_a, "economy", {"iav__2020": "200"}, revision=0)
 
     # when the editor submits the form the conflict page shows (it carries the new revision)
-    again = client.post(
-        table_url(plan_a, "economy"),
-        form_values(table_section(conflict.content.decode(), "economy")),
-    )
+    again = client.post(data_url(plan_a), grid_values(conflict.content.decode()))
 
     # then the editor's number is saved
     assert again.status_code == 302
@@ -305,7 +307,11 @@ def test_the_conflict_page_shows_the_values_saved_now_under_the_cells(world, cli
 
     # then the cell shows the value saved now beside the editor's
     section = table_section(response.content.decode(), "economy")
-    match = re.search(r'name="iav__2020".*?text-danger-emphasis">([^<]*)<', section, flags=re.S)
+    match = re.search(
+        r'name="economy-iav__2020".*?text-danger-emphasis[^>]*>.*?</span>([^<]*)<',
+        section,
+        flags=re.S,
+    )
     assert match.group(1).strip() == "4,321"
 
 
@@ -417,15 +423,14 @@ def test_choosing_another_grid_factor_changes_the_electricity_co2(world, client_
     )
 
     # when the editor chooses the East China grid (0.5617)
-    response = client.post(
-        reverse("indicators:accounting-save", args=[plan_a.pk]),
-        {"grid_factor": east.pk, "revision": 0},
+    response = post_grid(
+        client, plan_a, open_grid(client, plan_a), {"accounting-grid_factor": str(east.pk)}
     )
 
     # then 1000 MWh × 0.5617 = 561.70 t, and the carbon note names the factor
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "电网排放因子已保存。" in text_of(page)
+    assert "已保存：电网排放因子。" in text_of(page)
     assert total_cell(page, "co2", 2020) == "561.70"
     assert total_cell(page, "tce", 2020) == "122.90"  # standard coal does not change
     assert "0.5617 tCO2/MWh（2022年 华东 区域电网）" in text_of(page)
@@ -433,21 +438,24 @@ def test_choosing_another_grid_factor_changes_the_electricity_co2(world, client_
 
 
 def test_a_grid_factor_saved_from_an_old_revision_is_refused(world, client_for, plan_a, catalogue):
-    # given the manager already changed the factor
-    client = client_for(world.editor_a)
+    # given the editor opened the page, then the manager changed the factor
     factors = list(catalogue.coefficient_set.grid_factors.filter(scope="regional"))
-    url = reverse("indicators:accounting-save", args=[plan_a.pk])
-    client.get(data_url(plan_a))
-    client_for(world.manager_a).post(url, {"grid_factor": factors[0].pk, "revision": 0})
-    client = client_for(world.editor_a)
-
-    # when the editor saves another from revision 0
-    response = client.post(url, {"grid_factor": factors[1].pk, "revision": 0}, follow=True)
-
-    # then the first choice stays and the editor is told
-    assert "未保存：其他用户已先修改了核算设置，请核对后重新选择。" in text_of(
-        response.content.decode()
+    editor = client_for(world.editor_a)
+    page = open_grid(editor, plan_a)
+    manager = client_for(world.manager_a)
+    post_grid(
+        manager, plan_a, open_grid(manager, plan_a), {"accounting-grid_factor": factors[0].pk}
     )
+    editor = client_for(world.editor_a)
+
+    # when the editor saves another factor from the page opened before
+    response = post_grid(editor, plan_a, page, {"accounting-grid_factor": str(factors[1].pk)})
+
+    # then the first choice stays, the editor is told, and their choice is still selected
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "未保存：在您打开本页之后，其他用户选择了另一个电网排放因子" in text_of(html)
+    assert grid_values(html)["accounting-grid_factor"] == str(factors[1].pk)
     assert Accounting.objects.get(plan=plan_a).grid_factor == factors[0]
 
 
@@ -479,7 +487,7 @@ def test_an_own_fuel_adds_a_row_to_the_energy_table_and_counts_in_the_total(
     # then the energy table has a row for it ...
     section = table_section(client.get(data_url(plan_a)).content.decode(), "energy")
     assert "生物质成型燃料（吨）2020" in section
-    assert f"{key}__2020" in form_values(section)
+    assert f"energy-{key}__2020" in form_values(section)
 
     # ... and 200 t of it add 100 tce to the 714.3 of raw coal
     cells = {"raw_coal__2020": "1000", f"{key}__2020": "200"}
@@ -511,7 +519,7 @@ def test_removing_an_own_fuel_removes_its_values_from_the_energy_table(world, cl
     assert not CustomFuel.objects.filter(pk=fuel.pk).exists()
     assert stored(plan_a, "energy") == {"raw_coal": {"2020": "1000"}}
     html = client.get(data_url(plan_a)).content.decode()
-    assert f"{key}__2020" not in form_values(table_section(html, "energy"))
+    assert f"energy-{key}__2020" not in form_values(table_section(html, "energy"))
     assert total_cell(html, "tce", 2020) == "714.30"
     # the table moved to a new revision: a form opened before the removal cannot overwrite it
     stale = save_table(client, plan_a, "energy", {"raw_coal__2020": "1"}, revision=1)

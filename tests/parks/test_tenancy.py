@@ -44,6 +44,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "parks:profile-edit": lambda w: {"park_pk": w.park_b.pk},
     "parks:seal": lambda w: {"park_pk": w.park_b.pk},
     "parks:park-audit": lambda w: {"park_pk": w.park_b.pk},
+    "parks:park-audit-export": lambda w: {"park_pk": w.park_b.pk},
     "parks:user-update": lambda w: {"pk": w.editor_b.pk},
     "parks:user-invite": lambda w: {"pk": w.editor_b.pk},
     # The plan editor: park B's plan and a task, a figure and a file of it (_give_park_b_a_plan).
@@ -75,8 +76,6 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "indicators:workbook": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:import": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:import-review": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.import_b.pk},
-    "indicators:accounting-save": lambda w: {"plan_pk": w.plan_b.pk},
-    "indicators:table-save": lambda w: {"plan_pk": w.plan_b.pk, "table": "economy"},
     # Submission and review: park B's review panel, a transition, its two submitted versions,
     # a reviewer's comment on version 1 and a figure frozen in it.
     "review:panel": lambda w: {"plan_pk": w.plan_b.pk},
@@ -138,8 +137,13 @@ HOSTILE_POST = {
     "baseline": "9.99",
     "target_2025": "9.99",
     "justify_direction": "越权说明",
-    "iav__2020": "999999",
-    "raw_coal__2020": "999999",
+    # the data page's one form (indicators:data): a cell of two tables and the grid factor
+    "economy-revision": "0",
+    "economy-iav__2020": "999999",
+    "energy-revision": "0",
+    "energy-raw_coal__2020": "999999",
+    "accounting-revision": "0",
+    "accounting-grid_factor": "1",
     "action": "apply",
     "unit": "吨",
     "tce_per_unit": "9.9",
@@ -729,7 +733,7 @@ def test_provincial_reviewer_reads_the_numbers_of_a_park_in_their_province(
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     assert workbook.content[:2] == b"PK"
     html = data.content.decode()
-    assert 'name="iav__2020"' in html and "readonly" in html
+    assert 'name="economy-iav__2020"' in html and "readonly" in html
     assert 'name="workbook"' not in html  # no upload form
     assert "单位工业增加值综合能耗" in indicators.content.decode()
     assert 'id="add-indicator"' not in indicators.content.decode()
@@ -750,9 +754,9 @@ def test_provincial_reviewer_gets_403_on_every_change_to_the_numbers(
         PlanIndicator.objects.filter(plan=plan).count(),
     )
     posts = {
-        "table-save": (
-            reverse("indicators:table-save", args=[plan.pk, "economy"]),
-            {"revision": "1", "iav__2020": "1"},
+        "data (the tables' one save)": (
+            reverse("indicators:data", args=[plan.pk]),
+            {"economy-revision": "1", "economy-iav__2020": "1", "economy-digest": ""},
         ),
         "import": (
             reverse("indicators:import", args=[plan.pk]),
@@ -765,10 +769,6 @@ def test_provincial_reviewer_gets_403_on_every_change_to_the_numbers(
         "indicator-add": (
             reverse("indicators:indicator-add", args=[plan.pk]),
             {"custom_name": "审核人员指标", "custom_direction": "lower"},
-        ),
-        "accounting-save": (
-            reverse("indicators:accounting-save", args=[plan.pk]),
-            {"grid_factor": "1", "revision": "0"},
         ),
         "row-edit indicators": (
             reverse("plans:row-edit", args=[plan.pk, "indicators", world.indicator_a.pk]),
