@@ -13,7 +13,42 @@ from functools import cache
 from html import unescape
 
 import nh3
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+# Every toolbar button's tooltip and screen-reader label, and the block-type menu's entries,
+# keyed by the package's menu item names (django-prose-editor writes them in English).
+MENU_LABELS = {
+    "blockType": _("Paragraph style"),
+    "paragraph": _("Body text"),
+    "heading1": _("Heading level 1"),
+    "heading2": _("Heading level 2"),
+    "heading3": _("Heading level 3"),
+    "heading4": _("Heading level 4"),
+    "bulletList": _("Bulleted list"),
+    "orderedList": _("Numbered list"),
+    "blockquote": _("Quotation"),
+    "horizontalRule": _("Horizontal line"),
+    "bold": _("Bold"),
+    "italic": _("Italic"),
+    "underline": _("Underline"),
+    "strike": _("Strikethrough"),
+    "subscript": _("Subscript"),
+    "superscript": _("Superscript"),
+    "link": _("Insert link"),
+    "unlink": _("Remove link"),
+    "table": _("Insert table"),
+    "table:addColumnAfter": _("Insert a column to the right"),
+    "table:deleteColumn": _("Delete the column"),
+    "table:addRowAfter": _("Insert a row below"),
+    "table:deleteRow": _("Delete the row"),
+    "table:mergeCells": _("Merge cells"),
+    "table:splitCell": _("Split the cell"),
+    "table:toggleHeaderCell": _("Header cell on or off"),
+    "table:deleteTable": _("Delete the table"),
+    "history:undo": _("Undo"),
+    "history:redo": _("Redo"),
+}
 
 EXTENSIONS = {
     "Bold": True,
@@ -40,6 +75,7 @@ EXTENSIONS = {
     "ListShortcuts": True,  # "1. " and "- " start a list
     "CaptionParagraph": True,  # <p class="caption">
     "TableColumnWidths": True,  # colwidth (the editor's) and width (the preview's) on cells
+    "EditorLabels": {"labels": MENU_LABELS},
 }
 EDITOR_CONFIG = {"extensions": EXTENSIONS}
 

@@ -144,6 +144,7 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
                 "ListShortcuts",
                 "CaptionParagraph",
                 "TableColumnWidths",
+                "EditorLabels",
             )
         },
     }

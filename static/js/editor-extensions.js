@@ -107,3 +107,58 @@ export const TableColumnWidths = Extension.create({
     ]
   },
 })
+
+// Labels in the user's language for every toolbar button and menu entry (the package writes
+// English ones), and an accessible name for the editing area: the aria-label or
+// aria-labelledby of the textarea it replaces.
+export const EditorLabels = Extension.create({
+  name: "editorLabels",
+  // after every extension that adds menu items, so that all of them are there to relabel
+  priority: 1,
+
+  addOptions() {
+    return { labels: {} }
+  },
+
+  addMenuItems({ menu }) {
+    const labels = this.options.labels
+    const groups = "blockType nodes headings lists marks link textAlign table history utility"
+    for (const item of menu.items(groups)) {
+      const label = labels[item.name]
+      if (!label) continue
+      if (item.button) {
+        item.button.title = label
+        item.button.setAttribute("aria-label", label)
+      }
+      if (item.option) item.option.textContent = label
+    }
+  },
+
+  onCreate() {
+    // The block-type dropdown shows a "?" button while the selection has no block type.
+    const label = this.options.labels.blockType
+    const relabel = () => {
+      const root = this.editor.view.dom.parentElement
+      for (const button of root?.querySelectorAll(".prose-menubar__selected button") || []) {
+        if (button.getAttribute("aria-label") === "question_mark") {
+          button.title = label
+          button.setAttribute("aria-label", label)
+        }
+      }
+    }
+    if (label) {
+      relabel()
+      this.editor.on("transaction", relabel)
+    }
+  },
+
+  addProseMirrorPlugins() {
+    const textarea = this.editor.options.element?.querySelector?.("textarea")
+    const attributes = { "aria-multiline": "true" }
+    for (const name of ["aria-label", "aria-labelledby", "aria-describedby"]) {
+      const value = textarea?.getAttribute(name)
+      if (value) attributes[name] = value
+    }
+    return [new Plugin({ props: { attributes } })]
+  },
+})

@@ -1,7 +1,8 @@
 """Word and WPS content pasted into the section editor keeps its structure in a real browser:
 lists (nested, numbered or bulleted), table header rows, merged cells, column widths and
 captions survive the paste, the autosave, the server's sanitizer and a reload. "1. " and "- "
-start lists.
+start lists; the toolbar speaks the user's language; the editor has a name and a skip link;
+axe finds nothing serious on the page.
 
 The clipboard HTML is in tests/fixtures/paste/ (see its README)."""
 
@@ -9,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
@@ -391,3 +394,90 @@ def test_list_markers_decide_numbered_or_bulleted_when_word_sends_no_definitions
 
     # then: the markers decide the kind of list, its numbering and its start; they are gone
     assert shape_of_html(page, cleaned) == expected
+
+
+TOOLBAR_LABELS_JS = """() => Array.from(
+    document.querySelectorAll('.prose-menubar button, .prose-menubar__option'),
+    (b) => [b.getAttribute('aria-label') || '', b.getAttribute('title') || '', b.textContent.trim()]
+)"""
+
+
+def test_toolbar_and_menus_are_in_chinese(world, plan, live_server, page, login):
+    # given: a user of the Chinese interface (the default)
+    login(page, world.editor_a)
+
+    # when: they open the editor, inside a table so that the table buttons show as well
+    open_editor(page, live_server, plan)
+    editor(page).click()
+    paste_html(page, (FIXTURES / "wps-table.html").read_text(encoding="utf-8"))
+    editor(page).locator("td").first.click()
+    labels = page.evaluate(TOOLBAR_LABELS_JS)
+
+    # then: every button's screen-reader label and tooltip, and every menu entry, is Chinese
+    buttons = [(label, title) for label, title, _text in labels if label or title]
+    assert len(buttons) >= 25
+    english = [label for label, title in buttons if re.search("[A-Za-z]", label + title)]
+    assert english == []
+    assert all(label == title for label, title in buttons)
+    options = [text for label, title, text in labels if not label and not title]
+    assert options and [o for o in options if re.search("[A-Za-z]", o)] == []
+    assert "一级标题" in options and "正文" in options
+    assert ("加粗", "加粗") in buttons
+    wait_for_autosave(page)
+
+
+def test_toolbar_is_in_english_when_the_user_chooses_english(world, plan, live_server, page, login):
+    # given: a user who chose English
+    login(page, world.editor_a)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+
+    # when: they open the editor
+    open_editor(page, live_server, plan)
+    labels = page.evaluate(TOOLBAR_LABELS_JS)
+
+    # then: the labels are English, the portal's wording
+    buttons = {label for label, _title, _text in labels if label}
+    assert {"Bold", "Numbered list", "Insert table", "Undo"} <= buttons
+
+
+def test_the_editor_has_a_name_and_a_skip_link_reaches_it(world, plan, live_server, page, login):
+    # given: the section editor
+    login(page, world.editor_a)
+    open_editor(page, live_server, plan)
+
+    # then: the editing area is a multi-line text box named by the section's heading
+    textbox = page.get_by_role("textbox", name=page.locator("#section-heading").inner_text())
+    assert textbox.get_attribute("aria-multiline") == "true"
+    assert textbox.evaluate("el => el.classList.contains('ProseMirror')")
+
+    # when: the first Tab press of the page is followed by Enter
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    page.keyboard.press("Enter")
+
+    # then: the skip link said so in Chinese, and typing goes into the editor
+    assert focused == "跳到编辑器"
+    assert page.evaluate("document.activeElement.classList.contains('ProseMirror')")
+    page.keyboard.type("直接输入")
+    assert "直接输入" in editor(page).inner_text()
+    wait_for_autosave(page)
+
+
+def test_axe_finds_no_serious_problem_on_the_editor_page(world, plan, live_server, page, login):
+    # given: the section editor with pasted Word content in it (lists and a table)
+    login(page, world.editor_a)
+    open_editor(page, live_server, plan)
+    editor(page).click()
+    paste_html(page, (FIXTURES / "word-table.html").read_text(encoding="utf-8"))
+    paste_html(page, (FIXTURES / "word-lists.html").read_text(encoding="utf-8"))
+
+    # when: axe-core checks the page
+    results = Axe().run(page)
+
+    # then: nothing critical or serious
+    serious = [v for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+    assert serious == [], results.generate_report()
+    wait_for_autosave(page)
