@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import ProseEditorWidget
 
 from core.forms import DecimalTextInput, LenientDecimalField
 from plans.models import KeyProject, KeyTask, Plan
@@ -10,7 +11,13 @@ from plans.rows import ROW_KINDS, RowKind
 
 
 class SectionForm(forms.Form):
-    body = ProseEditorFormField(config=EDITOR_CONFIG, required=False, label="")
+    # The editor is named by the section's heading (templates/plans/section_edit.html).
+    body = ProseEditorFormField(
+        config=EDITOR_CONFIG,
+        required=False,
+        label="",
+        widget=ProseEditorWidget(attrs={"aria-labelledby": "section-heading"}),
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput)
     is_done = forms.BooleanField(
         label=_("This section is complete"),

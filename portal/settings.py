@@ -11,6 +11,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -158,6 +160,24 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # developer's machine, and production images run collectstatic at build time.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The section editor's own Tiptap extensions (static/js/editor-extensions.js). plans/richtext.py
+# switches them on and declares what of their output the server's sanitizer keeps.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/editor-extensions.js")],
+        "extensions": {
+            name: html_tags([])
+            for name in (
+                "OfficePaste",
+                "ListShortcuts",
+                "CaptionParagraph",
+                "TableColumnWidths",
+                "EditorLabels",
+            )
+        },
+    }
+]
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

@@ -48,7 +48,7 @@
         if (result.status === 200) {
           revision.value = result.data.revision;
           dirty = textarea.value !== sent;
-          show(text.saved.replace("%(time)s", result.data.saved_at), dirty ? "warning" : "success");
+          show(text.saved.replace("%(time)s", result.data.saved_at), dirty ? "warning-emphasis" : "success");
           words.textContent = result.data.words;
           if (dirty) { schedule(); }
         } else if (result.status === 409) {
@@ -79,9 +79,22 @@
       });
   }
 
+  // The skip link at the top of the page goes to the editing area (the rich-text editor
+  // replaces the textarea it names).
+  var skip = document.querySelector("[data-skip-to-editor]");
+  if (skip) {
+    skip.addEventListener("click", function (event) {
+      var editable = form.querySelector(".ProseMirror[contenteditable=true]");
+      if (!editable) { return; }
+      event.preventDefault();
+      editable.focus();
+      editable.scrollIntoView({ block: "center" });
+    });
+  }
+
   textarea.addEventListener("input", function () {
     dirty = true;
-    if (!blocked) { show(text.unsaved, "warning"); schedule(); }
+    if (!blocked) { show(text.unsaved, "warning-emphasis"); schedule(); }
   });
   conflictBox.querySelector("[data-conflict-keep-mine]").addEventListener("click", function () {
     revision.value = conflictBox.dataset.revision;

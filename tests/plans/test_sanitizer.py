@@ -1,7 +1,7 @@
 """Rich text is cleaned on the server whatever the browser sends: an allow-list keeps the document's
-structure (paragraphs, headings, lists, tables with merged cells, bold) and drops scripts, event
-handlers, styles, frames and dangerous links. 字数 counts each Chinese character and each Latin
-word or number."""
+structure (paragraphs, headings, nested lists, tables with header cells, merged cells and column
+widths, captions, bold) and drops scripts, event handlers, styles, frames and dangerous links.
+字数 counts each Chinese character and each Latin word or number."""
 
 from html.parser import HTMLParser
 
@@ -40,6 +40,7 @@ ALLOWED_TAGS = {
     "a",
 }
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+NUMERIC = {"colspan", "rowspan", "start", "width"}
 
 
 class _Elements(HTMLParser):
@@ -66,7 +67,13 @@ def assert_harmless(html: str) -> None:
         assert tag in ALLOWED_TAGS, f"<{tag}> survived in {html!r}"
         for name, value in attrs.items():
             assert not name.startswith("on"), f"{name} survived in {html!r}"
-            assert name not in {"style", "class", "src", "srcdoc", "action", "formaction"}, html
+            assert name not in {"style", "src", "srcdoc", "action", "formaction"}, html
+            if name == "class":  # the one class: a caption paragraph
+                assert (tag, value) == ("p", "caption"), html
+            if name in NUMERIC:
+                assert value.isdigit(), html
+            if name == "colwidth":
+                assert all(part.isdigit() for part in value.split(",")), html
             if name == "href":
                 assert value.startswith(SAFE_SCHEMES) or value.startswith("/"), html
     lowered = html.lower()
@@ -158,11 +165,11 @@ CASES = [
         [
             "<h2>园区概况</h2>",
             "<p>园区位于<strong>苏州</strong>东部</p>",
-            '<td colspan="2"><p>主要指标</p></td>',
+            '<td colspan="2" width="200"><p>主要指标</p></td>',  # the column width, a number
             "<tr><td>单位工业增加值能耗</td><td>0.32</td></tr>",
             "<ul><li>推进节能改造</li></ul>",
         ],
-        ["Mso", "o:p", "mso-", "font-family", "WordDocument", "Print", "<span", "width"],
+        ["Mso", "o:p", "mso-", "font-family", "WordDocument", "Print", "<span", "200pt"],
     ),
     (
         "text formatting kept",
@@ -185,6 +192,48 @@ CASES = [
         '<table><tr><th colspan="3">表头</th></tr></table>',
         ['<th colspan="3">表头</th>'],
         [],
+    ),
+    (
+        "nested lists",
+        '<ol start="3" data-type="lower-alpha"><li><p>优化能源结构</p><ol data-type="decimal">'
+        "<li><p>屋顶光伏</p><ul><li><p>用户侧储能</p></li></ul></li></ol></li>"
+        "<li><p>推进节能降碳</p></li></ol>",
+        [
+            '<ol start="3" data-type="lower-alpha"><li><p>优化能源结构</p><ol data-type="decimal">'
+            "<li><p>屋顶光伏</p><ul><li><p>用户侧储能</p></li></ul></li></ol></li>"
+            "<li><p>推进节能降碳</p></li></ol>"
+        ],
+        [],
+    ),
+    (
+        "header rows, merged cells and column widths",
+        '<table><tbody><tr><th rowspan="2" colwidth="113" width="113"><p>能源品种</p></th>'
+        '<th colspan="2" colwidth="85,85" width="170"><p>消费量</p></th></tr>'
+        '<tr><th colwidth="85" width="85">2019年</th><th colwidth="85" width="85">2020年</th></tr>'
+        '<tr><td colwidth="113" width="113">电力</td><td colspan="2" colwidth="85,85" width="170">'
+        "1,234.5</td></tr></tbody></table>",
+        [
+            '<th rowspan="2" colwidth="113" width="113"><p>能源品种</p></th>',
+            '<th colspan="2" colwidth="85,85" width="170"><p>消费量</p></th>',
+            '<th colwidth="85" width="85">2019年</th>',
+            '<td colspan="2" colwidth="85,85" width="170">1,234.5</td>',
+        ],
+        [],
+    ),
+    (
+        "spans and widths that are not whole numbers",
+        '<table><tr><td colspan="2 onmouseover=x" rowspan="-1" colwidth="100,abc" width="50%">'
+        '格</td><td width="javascript:alert(1)" colwidth="0">格</td></tr></table>'
+        '<ol start="x"><li>项</li></ol>',
+        ["<td>格</td><td>格</td>", "<ol><li>项</li></ol>"],
+        ["colspan", "rowspan", "colwidth", "width", "alert", "start"],
+    ),
+    (
+        "caption paragraph",
+        '<p class="caption MsoCaption" style="text-align:center" onclick="x()">表1 能源消费</p>'
+        '<p class="lead">正文</p><h2 class="caption">标题</h2>',
+        ['<p class="caption">表1 能源消费</p>', "<p>正文</p>", "<h2>标题</h2>"],
+        ["MsoCaption", "lead", "onclick", "text-align"],
     ),
 ]
 
