@@ -208,16 +208,16 @@ def peer_view(*, version, user) -> list[dict]:
     by_code = {s.code: s for s in national}
     province = plan.park.province.code
     rows = []
-    for item in version.snapshot.get("indicators", []):
-        summary = by_code.get(item.get("code"))
-        if summary is None or not item.get("required"):
+    for item in version.frozen.indicators:
+        summary = by_code.get(item.code)
+        if summary is None or not item.required:
             continue
-        baseline = to_decimal(item.get("baseline"))
+        baseline = to_decimal(item.baseline)
         target = figures.final_target(item)
         row = {
-            "name": item["name"],
-            "unit": item["unit"],
-            "direction": item.get("direction", ""),
+            "name": item.name,
+            "unit": item.unit,
+            "direction": item.direction,
             "baseline": baseline,
             "target": target,
             "parks": summary.parks,

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from core import spreadsheets
 from core.numbers import to_decimal
+from documents.schema import Frozen, Series, series
 from indicators.accounting import RATIOS
 from indicators.models import Direction
 from indicators.tables import TABLES
@@ -94,11 +95,11 @@ class SummaryBook:
             yield version
 
     def add(self, version) -> None:
-        plan, snapshot = version.plan, version.snapshot
+        plan = version.plan
         province = plan.park.province
         self.provinces.setdefault(province.code, province.name)
         self.parks.add(plan.park_id)
-        coefficient_set = snapshot.get("accounting", {}).get("coefficient_set")
+        coefficient_set = version.frozen.accounting.coefficient_set
         if coefficient_set:
             self.coefficient_sets.setdefault(coefficient_set, None)
         self.versions.append(
@@ -117,7 +118,7 @@ class SummaryBook:
         self._project_rows(version, lead, province.code)
 
     def _status_row(self, version, lead) -> None:
-        plan, park = version.plan, version.snapshot.get("park", {})
+        plan, park = version.plan, version.frozen.park
         self.status.append(
             (
                 *lead,
@@ -126,53 +127,50 @@ class SummaryBook:
                 local(version.submitted_at),
                 local(self.approvals.get(version.pk)),
                 plan.assigned_to.display_name if plan.assigned_to_id else None,
-                *(park.get(f) for f in self.contact_fields),
+                *(park.profile.get(f) for f in self.contact_fields),
                 version.content_hash,
             )
         )
 
     def _indicator_rows(self, version, lead, province: str) -> None:
-        for item in version.snapshot.get("indicators", []):
-            code = item.get("code") or ""
+        for item in version.frozen.indicators:
+            code = item.code or ""
             if code:
                 self.indicator_order.setdefault(code, len(self.indicator_order))
             met = figures.reference_met(item)
             if code and met is not None:
                 for key in ("*", province):
                     self.met[(code, key)][0 if met else 1] += 1
-            warnings = item.get("warnings", [])
-            given = item.get("justifications") or {}
+            warnings = item.warnings
             explained = [
-                f"{w['message']}（说明：{(given.get(w['code']) or '').strip() or '未填写'}）"
-                for w in warnings
+                f"{w.message}（说明：{item.justification(w.code) or '未填写'}）" for w in warnings
             ]
-            fmt = indicator_format(item.get("unit", ""))
-            targets = item.get("targets") or {}
+            fmt = indicator_format(item.unit or "")
             year_columns = range(9, 10 + len(self.plan_years))
             self.indicators.append(
                 (
                     *lead,
                     version.number,
-                    item.get("name"),
+                    item.name,
                     code,
-                    item.get("category"),
-                    "必选" if item.get("required") else ("可选" if code else "自定"),
-                    item.get("unit"),
-                    _direction(item.get("direction")),
-                    num(item.get("baseline")),
-                    *(num(targets.get(str(y))) for y in self.plan_years),
-                    item.get("reference_text"),
+                    item.category,
+                    "必选" if item.required else ("可选" if code else "自定"),
+                    item.unit,
+                    _direction(item.direction),
+                    num(item.baseline),
+                    *(num(item.target(y)) for y in self.plan_years),
+                    item.reference_text,
                     {True: "是", False: "否"}.get(met),
                     len(warnings),
                     ("否" if figures.unjustified(item) else "是") if warnings else None,
                     "；".join(explained),
-                    item.get("data_source"),
+                    item.data_source,
                 ),
                 formats=dict.fromkeys(year_columns, fmt),
             )
 
     def _data_rows(self, version, lead, province: str) -> None:
-        for key, values in data_table_rows(version.snapshot, self.history_years):
+        for key, values in data_table_rows(version.frozen, self.history_years):
             self.data.append(
                 (*lead, version.number, *key, *(num(values.get(y)) for y in self.history_years))
             )
@@ -184,7 +182,7 @@ class SummaryBook:
                 total.parks += bool(present)
 
     def _project_rows(self, version, lead, province: str) -> None:
-        for project in version.snapshot.get("rows", {}).get("projects", []):
+        for project in version.frozen.rows("projects"):
             status = project.get("status")
             self.projects.append(
                 (
@@ -347,36 +345,36 @@ class SummaryBook:
             sheet.close()
 
 
-def data_table_rows(snapshot: dict, years: list[int]) -> Iterator[tuple[tuple, dict]]:
+def data_table_rows(frozen: Frozen, years: list[int]) -> Iterator[tuple[tuple, dict]]:
     """A version's data tables as ((table, item, basis, unit), {year: Decimal}) rows: the
     economy, each fuel in its statistical unit, in standard coal and in CO2, the totals, water
     and pollutants."""
-    tables = snapshot.get("tables", {})
-    energy = snapshot.get("energy", {})
 
-    def series(mapping: dict | None) -> dict[int, Decimal]:
-        mapping = mapping or {}
-        found = {y: to_decimal(mapping.get(str(y))) for y in years}
-        return {y: v for y, v in found.items() if v is not None}
+    def present(mapping: Series | None) -> dict[int, Decimal]:
+        return {y: v for y, v in series(mapping, years).items() if v is not None}
 
-    for row in TABLES["economy"].rows:
+    economy = TABLES["economy"]
+    for row in economy.rows:
         yield (
-            (TABLES["economy"].title, row.label, "填报值", row.unit),
-            series(tables.get("economy", {}).get(row.key)),
+            (economy.title, row.label, "填报值", row.unit),
+            present(frozen.table(economy.key).get(row.key)),
         )
-    title = TABLES["energy"].title
-    for line in energy.get("lines", []):
-        quantity = tables.get("energy", {}).get(line["key"]) or line.get("quantity")
-        yield (title, line["name"], "实物量", line["unit"]), series(quantity)
-        yield (title, line["name"], "折标准煤", "吨标准煤"), series(line.get("tce"))
-        yield (title, line["name"], "二氧化碳排放", "吨二氧化碳"), series(line.get("co2"))
-    yield (title, "合计（综合能源消费量）", "折标准煤", "吨标准煤"), series(energy.get("total_tce"))
-    yield (title, "合计", "二氧化碳排放", "吨二氧化碳"), series(energy.get("total_co2"))
+    energy = TABLES["energy"]
+    title = energy.title
+    for line in frozen.energy.lines:
+        quantity = frozen.table(energy.key).get(line.key) or line.quantity
+        yield (title, line.name, "实物量", line.unit), present(quantity)
+        yield (title, line.name, "折标准煤", "吨标准煤"), present(line.tce)
+        yield (title, line.name, "二氧化碳排放", "吨二氧化碳"), present(line.co2)
+    totals = frozen.energy
+    yield (title, "合计（综合能源消费量）", "折标准煤", "吨标准煤"), present(totals.total_tce)
+    yield (title, "合计", "二氧化碳排放", "吨二氧化碳"), present(totals.total_co2)
     for key in ("water", "pollutants"):
-        for row in TABLES[key].rows:
+        table = TABLES[key]
+        for row in table.rows:
             yield (
-                (TABLES[key].title, row.label, "填报值", row.unit),
-                series(tables.get(key, {}).get(row.key)),
+                (table.title, row.label, "填报值", row.unit),
+                present(frozen.table(table.key).get(row.key)),
             )
 
 
