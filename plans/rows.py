@@ -39,6 +39,11 @@ class RowKind:
     def label(self) -> str:
         return str(self.model._meta.verbose_name)
 
+    def field(self, name: str):
+        """The model field of one of the kind's columns: its verbose name is the column's label
+        wherever the rows are shown (editor, preview, exports)."""
+        return self.model._meta.get_field(name)
+
 
 ROW_KINDS: dict[str, RowKind] = {
     kind.slug: kind

@@ -16,7 +16,6 @@ from documents.schema import Frozen, Series, series
 from indicators.accounting import RATIOS
 from indicators.models import Direction
 from indicators.tables import TABLES
-from plans.models import KeyProject
 from plans.status import State
 from summaries import figures
 from summaries.export_workbook.sheets import (
@@ -25,12 +24,14 @@ from summaries.export_workbook.sheets import (
     AGGREGATION_RULE,
     DATA,
     DATA_SUMS,
-    GROUP_LABELS,
     GROUP_ORDER,
     HEADER_FILL,
     HEADER_FONT,
     INDICATORS,
     NOT_ADDED,
+    PROJECT_AMOUNTS,
+    PROJECT_FIELDS,
+    PROJECT_KIND,
     PROJECT_SUMS,
     PROJECTS,
     SHEET_NOTES,
@@ -46,6 +47,8 @@ from summaries.export_workbook.sheets import (
     indicator_format,
     local,
     num,
+    project_cell,
+    project_label,
     sheet_columns,
 )
 from summaries.figures import Figure, IndicatorSummary
@@ -182,24 +185,9 @@ class SummaryBook:
                 total.parks += bool(present)
 
     def _project_rows(self, version, lead, province: str) -> None:
-        for project in version.frozen.rows("projects"):
-            status = project.get("status")
+        for project in version.frozen.rows(PROJECT_KIND.slug):
             self.projects.append(
-                (
-                    *lead,
-                    project.get("name"),
-                    GROUP_LABELS.get(project.get("group"), project.get("group")),
-                    project.get("implementer"),
-                    project.get("start_year"),
-                    project.get("end_year"),
-                    num(project.get("investment")),
-                    num(project.get("government_funds")),
-                    num(project.get("energy_saved_tce")),
-                    num(project.get("co2_reduced_t")),
-                    str(KeyProject.Status(status).label)
-                    if status in KeyProject.Status.values
-                    else status,
-                )
+                (*lead, *(project_cell(name, project.get(name)) for name in PROJECT_FIELDS))
             )
             for dimension in (
                 ("national", "*"),
@@ -210,10 +198,8 @@ class SummaryBook:
                 total = self.project_totals[dimension]
                 total.projects += 1
                 total.parks.add(version.plan.park_id)
-                total.investment += to_decimal(project.get("investment")) or Decimal(0)
-                total.government_funds += to_decimal(project.get("government_funds")) or Decimal(0)
-                total.energy_saved += to_decimal(project.get("energy_saved_tce")) or Decimal(0)
-                total.co2_reduced += to_decimal(project.get("co2_reduced_t")) or Decimal(0)
+                for name in PROJECT_AMOUNTS:
+                    total.amounts[name] += to_decimal(project.get(name)) or Decimal(0)
 
     # --- after the pass ------------------------------------------------------------------------
 
@@ -266,8 +252,8 @@ class SummaryBook:
         labels = {
             "national": (self.total_label, lambda key: "合计"),
             "province": ("省份", lambda key: self.provinces.get(key, key)),
-            "group": ("任务类别", lambda key: GROUP_LABELS.get(key, key)),
-            "year": ("开工年份", lambda key: f"{key}年"),
+            "group": (project_label("group"), lambda key: project_cell("group", key)),
+            "year": (project_label("start_year"), lambda key: f"{key}年"),
         }
         for dimension, (label, name_of) in labels.items():
             keys = [key for (d, key) in self.project_totals if d == dimension]
@@ -285,10 +271,7 @@ class SummaryBook:
                         name_of(key),
                         total.projects,
                         len(total.parks),
-                        num(total.investment),
-                        num(total.government_funds),
-                        num(total.energy_saved),
-                        num(total.co2_reduced),
+                        *(num(total.amounts[name]) for name in PROJECT_AMOUNTS),
                     )
                 )
 
@@ -346,36 +329,27 @@ class SummaryBook:
 
 
 def data_table_rows(frozen: Frozen, years: list[int]) -> Iterator[tuple[tuple, dict]]:
-    """A version's data tables as ((table, item, basis, unit), {year: Decimal}) rows: the
-    economy, each fuel in its statistical unit, in standard coal and in CO2, the totals, water
-    and pollutants."""
+    """A version's data tables (indicators.tables.TABLES, in their order) as ((table, item,
+    basis, unit), {year: Decimal}) rows: each row as entered, and for the energy table each fuel
+    in its statistical unit, in standard coal and in CO2, then the totals."""
 
     def present(mapping: Series | None) -> dict[int, Decimal]:
         return {y: v for y, v in series(mapping, years).items() if v is not None}
 
-    economy = TABLES["economy"]
-    for row in economy.rows:
-        yield (
-            (economy.title, row.label, "填报值", row.unit),
-            present(frozen.table(economy.key).get(row.key)),
-        )
-    energy = TABLES["energy"]
-    title = energy.title
-    for line in frozen.energy.lines:
-        quantity = frozen.table(energy.key).get(line.key) or line.quantity
-        yield (title, line.name, "实物量", line.unit), present(quantity)
-        yield (title, line.name, "折标准煤", "吨标准煤"), present(line.tce)
-        yield (title, line.name, "二氧化碳排放", "吨二氧化碳"), present(line.co2)
-    totals = frozen.energy
-    yield (title, "合计（综合能源消费量）", "折标准煤", "吨标准煤"), present(totals.total_tce)
-    yield (title, "合计", "二氧化碳排放", "吨二氧化碳"), present(totals.total_co2)
-    for key in ("water", "pollutants"):
-        table = TABLES[key]
-        for row in table.rows:
-            yield (
-                (table.title, row.label, "填报值", row.unit),
-                present(frozen.table(table.key).get(row.key)),
-            )
+    for table in TABLES.values():
+        values = frozen.table(table.key)
+        if not table.fuel_rows:
+            for row in table.rows:
+                yield (table.title, row.label, "填报值", row.unit), present(values.get(row.key))
+            continue
+        for line in frozen.energy.lines:
+            quantity = values.get(line.key) or line.quantity
+            yield (table.title, line.name, "实物量", line.unit), present(quantity)
+            yield (table.title, line.name, "折标准煤", "吨标准煤"), present(line.tce)
+            yield (table.title, line.name, "二氧化碳排放", "吨二氧化碳"), present(line.co2)
+        total_tce, total_co2 = frozen.energy.total_tce, frozen.energy.total_co2
+        yield (table.title, "合计（综合能源消费量）", "折标准煤", "吨标准煤"), present(total_tce)
+        yield (table.title, "合计", "二氧化碳排放", "吨二氧化碳"), present(total_co2)
 
 
 def _direction(value: str | None) -> str | None:
