@@ -16,7 +16,7 @@ from plans.forms import (
     RoadmapForm,
     SectionForm,
 )
-from plans.outline import Kind
+from plans.outline import ROADMAP_KEY, Kind
 from plans.rows import FILE_KINDS, kinds_for_section
 from plans.views.plan import PlanAccessMixin, _time, _who
 from plans.views.rows import file_table_context, table_context
@@ -173,7 +173,7 @@ class RoadmapSaveView(PlanAccessMixin, View):
 
     def post(self, request, plan_pk):
         form = RoadmapForm(request.POST)
-        section_url = reverse("plans:section-edit", args=[self.plan.pk, "4.2"])
+        section_url = reverse("plans:section-edit", args=[self.plan.pk, ROADMAP_KEY])
         if not form.is_valid():
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
