@@ -168,9 +168,12 @@ def _raw_snapshot_reads(tree: ast.AST):
                 for arg in node.args:
                     if isinstance(arg, ast.Attribute) and arg.attr == "snapshot":
                         yield node.lineno, ast.unparse(node)
-        elif isinstance(node, ast.Assign):
-            if isinstance(node.value, ast.Attribute) and node.value.attr == "snapshot":
-                yield node.lineno, ast.unparse(node)
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "snapshot"
+        ):
+            yield node.lineno, ast.unparse(node)
 
 
 def test_no_module_outside_documents_reads_a_snapshot_by_its_keys():
