@@ -99,7 +99,10 @@ def full_snapshot() -> dict:
 def approve_parks(parks, snapshot: dict) -> None:
     """Each park's plan approved with version 1 (the snapshot, with the park's own name and
     province) and its approval on the timeline; rows made in bulk."""
+    from dataclasses import replace
+
     from documents.freeze import content_hash
+    from documents.schema import Frozen
     from parks.models import User
     from plans.models import Plan
     from plans.selectors import cycle_current
@@ -119,19 +122,19 @@ def approve_parks(parks, snapshot: dict) -> None:
     )
     Version.objects.filter(plan__in=plans).delete()
     versions = []
+    source = Frozen(snapshot)
     for plan in plans:
         park = plan.park
-        frozen = {
-            **snapshot,
-            "park": {
-                **snapshot["park"],
-                "id": park.pk,
-                "name": park.name,
-                "province": park.province.name,
-                "province_code": park.province.code,
-            },
-            "plan": {**snapshot["plan"], "id": plan.pk},
-        }
+        frozen = source.replaced(
+            park=replace(
+                source.park,
+                id=park.pk,
+                name=park.name,
+                province=park.province.name,
+                province_code=park.province.code,
+            ),
+            plan=replace(source.plan, id=plan.pk),
+        )
         versions.append(
             Version(
                 plan=plan,

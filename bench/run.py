@@ -237,8 +237,8 @@ def review_pages():
     client.force_login(reviewer)
     url = reverse("review:version", args=[plan.pk, 1])
     rows["review page, full plan, no comments"] = measure(client, url)
-    anchors = [f"row:tasks:{row['id']}" for row in version.snapshot["rows"]["tasks"]][:20]
-    anchors += [f"section:{key}" for key in list(version.snapshot["sections"])[:20]]
+    anchors = [f"row:tasks:{row.id}" for row in version.frozen.rows("tasks")][:20]
+    anchors += [f"section:{key}" for key in list(version.frozen.sections)[:20]]
     for anchor in anchors:
         comment_post(version=version, actor=reviewer, body="请补充说明。", anchor=anchor)
     rows[f"review page, full plan, {len(anchors)} comments"] = measure(client, url)

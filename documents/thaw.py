@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from core.numbers import to_decimal
 from documents.build import FileUrl, LinkedFile, NumberedFigure, PlanDocument
+from documents.schema import Frozen, series
 from indicators.accounting import DERIVED, EnergyAccount, Fuel, FuelLine
 from indicators.checks import Warning
 from indicators.models import Indicator, PlanIndicator
@@ -36,84 +37,76 @@ def thaw(model, values: dict, **extra):
     return model(**kwargs, **extra)
 
 
-def _series(mapping: dict | None, years) -> dict[int, Decimal | None]:
-    mapping = mapping or {}
-    return {year: to_decimal(mapping.get(str(year))) for year in years}
-
-
-def _numbers(snap: dict, plan: Plan) -> PlanNumbers:
+def _numbers(frozen: Frozen, plan: Plan) -> PlanNumbers:
     cycle = plan.cycle
     history = cycle.history_years
-    energy = snap.get("energy", {})
+    energy, accounting = frozen.energy, frozen.accounting
     lines = [
         FuelLine(
-            Fuel(line["key"], line["name"], line["unit"], Decimal(0), None, "", ""),
-            _series(line.get("quantity"), history),
-            _series(line.get("tce"), history),
-            _series(line.get("co2"), history),
+            Fuel(line.key, line.name, line.unit, Decimal(0), None, "", ""),
+            series(line.quantity, history),
+            series(line.tce, history),
+            series(line.co2, history),
         )
-        for line in energy.get("lines", [])
+        for line in energy.lines
     ]
-    accounting = snap.get("accounting", {})
     account = EnergyAccount(
         years=history,
         lines=lines,
-        total_tce=_series(energy.get("total_tce"), history),
-        total_co2=_series(energy.get("total_co2"), history),
-        share={line["key"]: _series(line.get("share"), history) for line in energy["lines"]}
-        if energy
-        else {},
+        total_tce=frozen.energy_totals("tce", history),
+        total_co2=frozen.energy_totals("co2", history),
+        share={line.key: series(line.share, history) for line in energy.lines},
         grid_factor=None,
-        grid_factor_label=accounting.get("grid_factor", ""),
-        coefficient_set_label=accounting.get("coefficient_set", ""),
-        missing_co2=accounting.get("missing_co2", []),
+        grid_factor_label=accounting.grid_factor,
+        coefficient_set_label=accounting.coefficient_set,
+        missing_co2=accounting.missing_co2,
     )
-    derived = {key: _series(snap.get("derived", {}).get(key), history) for key in DERIVED}
+    derived = {key: series(frozen.derived(key), history) for key in DERIVED}
     rows = []
-    for item in snap.get("indicators", []):
+    for item in frozen.indicators:
         indicator = None
-        if item.get("code"):
+        if item.code:
             indicator = Indicator(
-                pk=item.get("indicator_id"),
-                code=item["code"],
-                name=item["name"],
-                unit=item["unit"],
-                direction=item["direction"],
-                required=item.get("required", False),
-                reference_text=item.get("reference_text", ""),
-                reference_value=to_decimal(item.get("reference_value")),
-                derivation=item.get("derivation", ""),
+                pk=item.indicator_id,
+                code=item.code,
+                name=item.name,
+                unit=item.unit,
+                direction=item.direction,
+                required=item.required,
+                reference_text=item.reference_text,
+                reference_value=to_decimal(item.reference_value),
+                derivation=item.derivation,
             )
         plan_indicator = PlanIndicator(
-            pk=item["id"],
+            pk=item.id,
             plan=plan,
             indicator=indicator,
-            custom_name="" if indicator else item["name"],
-            custom_unit="" if indicator else item["unit"],
-            custom_direction="" if indicator else item["direction"],
-            baseline=item.get("baseline", ""),
-            targets=item.get("targets", {}),
-            data_source=item.get("data_source", ""),
-            feasibility=item.get("feasibility", ""),
-            justifications=item.get("justifications", {}),
+            custom_name="" if indicator else item.name,
+            custom_unit="" if indicator else item.unit,
+            custom_direction="" if indicator else item.direction,
+            baseline=item.baseline,
+            targets=item.targets,
+            data_source=item.data_source,
+            feasibility=item.feasibility,
+            justifications=item.justifications,
         )
         rows.append(
             IndicatorRow(
                 plan_indicator,
-                _series(item.get("history"), history) if item.get("history") else {},
-                to_decimal(item.get("derived_baseline")),
-                [Warning(w["code"], w["message"]) for w in item.get("warnings", [])],
+                series(item.history, history) if item.history else {},
+                to_decimal(item.derived_baseline),
+                [Warning(w.code, w.message) for w in item.warnings],
             )
         )
     return PlanNumbers(
         plan=plan,
         accounting=None,
         tables={},
-        values=snap.get("tables", {}),
+        values=frozen.tables,
         account=account,
         derived=derived,
         indicators=rows,
-        carbon_note=snap.get("carbon_note", ""),
+        carbon_note=frozen.carbon_note,
         history_years=history,
         plan_years=cycle.plan_years,
     )
@@ -123,17 +116,17 @@ def version_document(version, *, file_url: FileUrl) -> PlanDocument:
     """The version (review.models.Version: its snapshot, outline version and live plan) as it
     was submitted, laid out by the same templates as the draft preview; files linked through
     `file_url`."""
-    snap = version.snapshot
+    frozen = Frozen(version.snapshot)
     live = version.plan
     outline = outline_for(version.outline_version)
-    frozen_park = snap.get("park", {})
+    frozen_park = frozen.park
     park = Park(
         pk=live.park_id,
-        name=frozen_park.get("name", live.park.name),
+        name=frozen_park.name or live.park.name,
         province=Province(
-            name=frozen_park.get("province", ""),
-            code=frozen_park.get("province_code", ""),
-            reviewing_body=frozen_park.get("reviewing_body", ""),
+            name=frozen_park.province,
+            code=frozen_park.province_code,
+            reviewing_body=frozen_park.reviewing_body,
         ),
     )
     plan = Plan(
@@ -142,56 +135,43 @@ def version_document(version, *, file_url: FileUrl) -> PlanDocument:
         cycle=live.cycle,
         status=live.status,
         outline_version=version.outline_version,
-        carbon_peak_year=snap.get("plan", {}).get("carbon_peak_year"),
+        carbon_peak_year=frozen.plan.carbon_peak_year,
     )
-    profile = thaw(
-        ParkProfile,
-        {k: v for k, v in frozen_park.items() if k not in {"id", "seal"}},
-        park=park,
-    )
-    seal = frozen_park.get("seal") or {}
+    profile = thaw(ParkProfile, frozen_park.profile, park=park)
 
-    frozen_sections = snap.get("sections", {})
     sections = {
         key: Section(
             plan=plan,
             key=key,
-            body=data.get("body", ""),
-            is_done=data.get("is_done", False),
-            word_count=data.get("word_count", 0),
+            body=data.body,
+            is_done=data.is_done,
+            word_count=data.word_count,
         )
-        for key, data in frozen_sections.items()
+        for key, data in frozen.sections.items()
     }
     items = []
     for entry, depth in outline.walk():
-        data = frozen_sections.get(entry.key, {})
-        items.append(
-            SectionStatus(
-                entry,
-                depth,
-                sections.get(entry.key),
-                data.get("state", ""),
-                data.get("items", 0),
-            )
-        )
+        data = frozen.section(entry.key)
+        items.append(SectionStatus(entry, depth, sections.get(entry.key), data.state, data.items))
     status = OutlineStatus(outline, items, {i.entry.key: i for i in items})
 
     figures: dict[str, list[NumberedFigure]] = defaultdict(list)
-    for item in snap.get("figures", []):
-        figure = thaw(Figure, item, plan=plan)
-        figures[item["section_key"]].append(
-            NumberedFigure(figure, item["label"], file_url("figure", item["id"], item["file"]))
+    for item in frozen.figures:
+        figure = thaw(Figure, item.write(), plan=plan)
+        figures[item.section_key].append(
+            NumberedFigure(figure, item.label, file_url("figure", item.id, item.file))
         )
     attachments: dict[str, list[LinkedFile]] = defaultdict(list)
-    for item in snap.get("attachments", []):
-        attachment = thaw(Attachment, item, plan=plan)
-        attachments[item["category"]].append(
-            LinkedFile(attachment, file_url("attachment", item["id"], item["file"]))
+    for item in frozen.attachments:
+        attachment = thaw(Attachment, item.write(), plan=plan)
+        attachments[item.category].append(
+            LinkedFile(attachment, file_url("attachment", item.id, item.file))
         )
     rows = {
-        slug: [thaw(kind.model, values, plan=plan) for values in snap.get("rows", {}).get(slug, [])]
+        slug: [thaw(kind.model, row.write(), plan=plan) for row in frozen.rows(slug)]
         for slug, kind in ROW_KINDS.items()
     }
+    seal = frozen_park.seal
     return PlanDocument(
         plan=plan,
         outline=outline,
@@ -201,7 +181,7 @@ def version_document(version, *, file_url: FileUrl) -> PlanDocument:
         rows=rows,
         project_totals=project_totals(rows["projects"]),
         attachments=dict(attachments),
-        numbers=_numbers(snap, plan),
+        numbers=_numbers(frozen, plan),
         profile=profile,
-        seal_url=file_url("seal", 0, seal["file"]) if seal.get("file") else "",
+        seal_url=file_url("seal", 0, seal.file) if seal.file else "",
     )

@@ -8,8 +8,9 @@ from indicators import selectors
 from indicators.forms import PlanIndicatorForm
 from indicators.models import CustomFuel, PlanIndicator, TableData
 from indicators.services import assert_removable
-from indicators.tables import custom_fuel_key
+from indicators.tables import ENERGY, custom_fuel_key
 from plans.forms import RowForm
+from plans.outline import INDICATORS_KEY
 from plans.rows import RowKind
 
 
@@ -46,7 +47,7 @@ def _drop_fuel_values(fuel):
 INDICATORS = RowKind(
     "indicators",
     PlanIndicator,
-    "3.2",
+    INDICATORS_KEY,
     _("Indicators and yearly targets"),
     ("baseline", "targets", "data_source", "feasibility", "justifications"),
     template="indicators/_indicator_table.html",
@@ -70,7 +71,7 @@ class CustomFuelForm(RowForm):
 FUELS = RowKind(
     "fuels",
     CustomFuel,
-    "6.1",
+    ENERGY.section_key,  # the park's fuels are rows of the energy table
     _("Other fuels used by the park"),
     ("name", "unit", "tce_per_unit", "co2_t_per_unit", "source"),
     list_fields=("name", "unit", "tce_per_unit", "co2_t_per_unit", "source"),

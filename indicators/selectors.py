@@ -28,8 +28,9 @@ from indicators.models import (
     WorkbookImport,
 )
 from indicators.services import default_grid_factor
-from indicators.tables import TABLES, custom_fuel_key
+from indicators.tables import DOCUMENT_PARTS, ENERGY, TABLES, custom_fuel_key
 from plans.models import Plan
+from plans.outline import FEASIBILITY_KEY, INDICATORS_KEY, TARGETS_KEY
 
 
 def catalogue(*, active_only: bool = True) -> QuerySet[Indicator]:
@@ -221,15 +222,15 @@ def accounting_for_reading(plan: Plan) -> Accounting:
 
 def section_item_counts(plan: Plan) -> dict[str, int]:
     """How much each indicators/data section of the outline holds, for its state."""
-    counts = {"3.1": 0, "3.2": 0, "3.3": 0, "6.1": 0, "6.2": 0}
+    counts = dict.fromkeys(DOCUMENT_PARTS, 0)
     for pi in PlanIndicator.objects.filter(plan=plan).only("baseline", "targets", "feasibility"):
-        counts["3.2"] += 1
-        counts["3.1"] += any(v not in ("", None) for v in (pi.targets or {}).values())
-        counts["3.3"] += bool(pi.feasibility.strip())
+        counts[INDICATORS_KEY] += 1
+        counts[TARGETS_KEY] += any(v not in ("", None) for v in (pi.targets or {}).values())
+        counts[FEASIBILITY_KEY] += bool(pi.feasibility.strip())
     for record in TableData.objects.filter(plan=plan).only("table", "values"):
         filled = any(v not in ("", None) for row in record.values.values() for v in row.values())
         counts[TABLES[record.table].section_key] += filled
-    counts["6.1"] += CustomFuel.objects.filter(plan=plan).count()
+    counts[ENERGY.section_key] += CustomFuel.objects.filter(plan=plan).count()
     return counts
 
 

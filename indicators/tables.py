@@ -7,6 +7,14 @@ admin-edited) plus the park's own fuels; the other tables' rows are fixed here.
 
 from dataclasses import dataclass
 
+from plans.outline import (
+    ENERGY_TABLES_KEY,
+    FEASIBILITY_KEY,
+    INDICATORS_KEY,
+    TARGETS_KEY,
+    WATER_TABLES_KEY,
+)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -28,7 +36,7 @@ class Table:
 
 ECONOMY = Table(
     "economy",
-    "6.1",
+    ENERGY_TABLES_KEY,
     "园区主要经济指标",
     rows=(
         Row("iav", "工业增加值", "万元", "规模以上工业"),
@@ -38,14 +46,14 @@ ECONOMY = Table(
 )
 ENERGY = Table(
     "energy",
-    "6.1",
+    ENERGY_TABLES_KEY,
     "规模以上工业分品种能源消费量",
     fuel_rows=True,
     note="按统计报表计量单位填写实物量；折标准煤与二氧化碳排放量由系统计算。",
 )
 WATER = Table(
     "water",
-    "6.2",
+    WATER_TABLES_KEY,
     "规模以上工业用水量",
     rows=(
         Row("total", "工业用水总量", "万立方米"),
@@ -55,7 +63,7 @@ WATER = Table(
 )
 POLLUTANTS = Table(
     "pollutants",
-    "6.2",
+    WATER_TABLES_KEY,
     "废水及主要污染物排放量",
     rows=(
         Row("wastewater", "工业废水排放量", "万吨"),
@@ -76,11 +84,11 @@ TABLES: dict[str, Table] = {t.key: t for t in (ECONOMY, ENERGY, WATER, POLLUTANT
 # What the document shows for the outline's number sections (plans.outline Kind.INDICATORS and
 # Kind.DATA_TABLES): each part is a partial templates/indicators/_doc_<part>.html.
 DOCUMENT_PARTS: dict[str, tuple[str, ...]] = {
-    "3.1": ("targets",),
-    "3.2": ("indicators",),
-    "3.3": ("feasibility",),
-    "6.1": ("table_economy", "table_energy", "energy_account"),
-    "6.2": ("table_water", "table_pollutants", "derived"),
+    TARGETS_KEY: ("targets",),
+    INDICATORS_KEY: ("indicators",),
+    FEASIBILITY_KEY: ("feasibility",),
+    ENERGY_TABLES_KEY: ("table_economy", "table_energy", "energy_account"),
+    WATER_TABLES_KEY: ("table_water", "table_pollutants", "derived"),
 }
 
 

@@ -94,6 +94,10 @@ class Outline:
     def get(self, key: str) -> Entry:
         return self.by_key[key]
 
+    def holding(self, kind: Kind) -> tuple[Entry, ...]:
+        """The sections that hold `kind`, in document order."""
+        return tuple(entry for entry in self.sections if kind in entry.kinds)
+
     def neighbours(self, key: str) -> tuple[Entry | None, Entry | None]:
         keys = [s.key for s in self.sections]
         i = keys.index(key)
@@ -102,6 +106,22 @@ class Outline:
             self.sections[i + 1] if i + 1 < len(keys) else None,
         )
 
+
+# The sections that hold what another declaration supplies, named for what they hold: the tables
+# of plans.rows, the indicators and data tables of indicators/, the files. OUTLINE is declared
+# with these keys and keys never change between outline versions, so every other module names a
+# section through them (or asks Outline.holding), never by its number.
+MAPS_KEY = "1.1"  # 园区概况: its guidance asks for the maps of the park's site and bounds
+TARGETS_KEY = "3.1"  # 主要目标: each indicator's yearly targets
+INDICATORS_KEY = "3.2"  # 主要指标: the plan's indicators
+FEASIBILITY_KEY = "3.3"  # 目标与指标可达性分析: each indicator's feasibility analysis
+TASKS_KEY = "4.1"  # 重点任务: the key tasks table
+ROADMAP_KEY = "4.2"  # 行动路线图: the milestones and the carbon peak year
+PROJECTS_KEY = "4.3"  # 重点任务和建设项目汇总: the key projects table
+LEADING_GROUP_KEY = "5.1"  # 组织管理保障: the leading group and special office
+ENERGY_TABLES_KEY = "6.1"  # 第六章 (1): the economy and energy data tables, the park's fuels
+WATER_TABLES_KEY = "6.2"  # 第六章 (2): the water and pollutant data tables
+REPORTS_KEY = "6.3"  # 第六章 (3): the plans and reports the template lists
 
 TASK_GROUPS = (
     # 国科发火〔2021〕28号 (《国家高新区绿色发展专项行动实施方案》), its three task groups.
@@ -131,7 +151,7 @@ OUTLINE = Outline(
             kinds=(),
             children=(
                 Entry(
-                    "1.1",
+                    MAPS_KEY,
                     "1.1",
                     "园区概况",
                     "主要包括园区发展历史沿革、地理位置、交通条件、规划及建成区面积、自然资源禀赋等。"
@@ -284,14 +304,14 @@ OUTLINE = Outline(
             required=False,
             children=(
                 Entry(
-                    "3.1",
+                    TARGETS_KEY,
                     "3.1",
                     "主要目标",
                     "按照年度分解目标，实施期限原则上为2021-2025年。",
                     kinds=(Kind.RICH_TEXT, Kind.INDICATORS),
                 ),
                 Entry(
-                    "3.2",
+                    INDICATORS_KEY,
                     "3.2",
                     "主要指标",
                     "对照《国家高新区绿色发展专项行动实施方案》（国科发火〔2021〕28号）要求，"
@@ -299,7 +319,10 @@ OUTLINE = Outline(
                     kinds=(Kind.INDICATORS, Kind.RICH_TEXT),
                 ),
                 Entry(
-                    "3.3", "3.3", "目标与指标可达性分析", kinds=(Kind.RICH_TEXT, Kind.INDICATORS)
+                    FEASIBILITY_KEY,
+                    "3.3",
+                    "目标与指标可达性分析",
+                    kinds=(Kind.RICH_TEXT, Kind.INDICATORS),
                 ),
             ),
         ),
@@ -310,7 +333,7 @@ OUTLINE = Outline(
             kinds=(),
             children=(
                 Entry(
-                    "4.1",
+                    TASKS_KEY,
                     "4.1",
                     "重点任务",
                     "根据《国家高新区绿色发展专项行动实施方案》（国科发火〔2021〕28号）要求，结合主要"
@@ -320,14 +343,14 @@ OUTLINE = Outline(
                     kinds=(Kind.RICH_TEXT, Kind.KEY_TASKS),
                 ),
                 Entry(
-                    "4.2",
+                    ROADMAP_KEY,
                     "4.2",
                     "碳达峰碳中和行动路线图",
                     "做好碳达峰碳中和的行动路线图。",
                     kinds=(Kind.RICH_TEXT, Kind.ROADMAP, Kind.FIGURES),
                 ),
                 Entry(
-                    "4.3",
+                    PROJECTS_KEY,
                     "4.3",
                     "重点任务和建设项目汇总",
                     "重点任务和建设项目以列表方式汇总。重点任务应按照年度分解，落实到责任部门；"
@@ -347,7 +370,7 @@ OUTLINE = Outline(
             required=False,
             children=(
                 Entry(
-                    "5.1",
+                    LEADING_GROUP_KEY,
                     "5.1",
                     "组织管理保障",
                     "成立推进园区绿色发展的领导小组以及绿色发展专项办公室。",
@@ -366,14 +389,14 @@ OUTLINE = Outline(
             kinds=(),
             children=(
                 Entry(
-                    "6.1",
+                    ENERGY_TABLES_KEY,
                     "（1）",
                     "规模以上工业分品种能源消费量表",
                     "2016-2020年园区规模以上工业分品种能源消费量表。",
                     kinds=(Kind.DATA_TABLES,),
                 ),
                 Entry(
-                    "6.2",
+                    WATER_TABLES_KEY,
                     "（2）",
                     "工业用水量及污染物排放量表",
                     "2016-2020年园区规模以上工业用水量表。2016-2020年园区废水排放量，化学需氧量、"
@@ -381,7 +404,7 @@ OUTLINE = Outline(
                     kinds=(Kind.DATA_TABLES,),
                 ),
                 Entry(
-                    "6.3",
+                    REPORTS_KEY,
                     "（3）",
                     "规划与报告",
                     "园区“十四五”规划、园区环境影响跟踪评价报告、园区环境质量报告书、园区土地集约"

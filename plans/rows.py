@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Attachment, Figure, GroupMember, KeyProject, KeyTask, Milestone
+from plans.outline import LEADING_GROUP_KEY, PROJECTS_KEY, ROADMAP_KEY, TASKS_KEY
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class RowKind:
     def label(self) -> str:
         return str(self.model._meta.verbose_name)
 
+    def field(self, name: str):
+        """The model field of one of the kind's columns: its verbose name is the column's label
+        wherever the rows are shown (editor, preview, exports)."""
+        return self.model._meta.get_field(name)
+
 
 ROW_KINDS: dict[str, RowKind] = {
     kind.slug: kind
@@ -46,7 +52,7 @@ ROW_KINDS: dict[str, RowKind] = {
         RowKind(
             "tasks",
             KeyTask,
-            "4.1",
+            TASKS_KEY,
             _("Key tasks"),
             ("name", "group", "content", "yearly", "department", "leader"),
             list_fields=("name", "group", "department", "leader"),
@@ -54,7 +60,7 @@ ROW_KINDS: dict[str, RowKind] = {
         RowKind(
             "milestones",
             Milestone,
-            "4.2",
+            ROADMAP_KEY,
             _("Roadmap milestones"),
             ("year", "target", "measures"),
             list_fields=("year", "target", "measures"),
@@ -62,7 +68,7 @@ ROW_KINDS: dict[str, RowKind] = {
         RowKind(
             "projects",
             KeyProject,
-            "4.3",
+            PROJECTS_KEY,
             _("Key projects"),
             (
                 "name",
@@ -84,7 +90,7 @@ ROW_KINDS: dict[str, RowKind] = {
         RowKind(
             "members",
             GroupMember,
-            "5.1",
+            LEADING_GROUP_KEY,
             _("Leading group and special office"),
             ("body", "name", "post", "group_role"),
             scope_field="body",

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plans.models import Attachment, Cycle, Figure, Plan, Section
-from plans.outline import TASK_GROUPS, Entry, Outline, outline_for
+from plans.outline import ROADMAP_KEY, TASK_GROUPS, Entry, Outline, outline_for
 from plans.rows import PLAN_NOTICES, REVISION_COUNTERS, ROW_KINDS, SECTION_COUNTERS
 
 
@@ -87,7 +87,7 @@ def _item_counts(plan: Plan) -> dict[str, int]:
         ):
             counts[key] += n
     if plan.carbon_peak_year:
-        counts["4.2"] += 1
+        counts[ROADMAP_KEY] += 1
     for counter in SECTION_COUNTERS:
         for key, n in counter(plan).items():
             counts[key] += n

@@ -1,9 +1,11 @@
 """What changed between two submitted versions: section text character by character (Chinese has
-no spaces, so words are not a unit), indicator numbers, table cells, rows and files."""
+no spaces, so words are not a unit), indicator numbers, table cells, rows and files, read from
+the two versions' snapshots through their declaration (documents.schema)."""
 
 from dataclasses import dataclass, field
 
 from core.textdiff import char_diff
+from documents.schema import Frozen
 from indicators.services import cell_changes
 from plans.richtext import plain_text
 
@@ -30,36 +32,34 @@ class VersionDiff:
         )
 
 
-def _by_id(items):
-    return {item["id"]: item for item in items}
+def _by_id(items) -> dict:
+    return {item.id: item for item in items}
 
 
-def version_diff(old: dict, new: dict) -> VersionDiff:
+def version_diff(old: Frozen, new: Frozen) -> VersionDiff:
     diff = VersionDiff()
-    for key in sorted(set(old.get("sections", {})) | set(new.get("sections", {}))):
-        before = plain_text(old.get("sections", {}).get(key, {}).get("body", ""))
-        after = plain_text(new.get("sections", {}).get(key, {}).get("body", ""))
+    for key in sorted(set(old.sections) | set(new.sections)):
+        before = plain_text(old.section(key).body)
+        after = plain_text(new.section(key).body)
         if before != after:
             diff.sections.append(TextChange(key, char_diff(before, after)))
-    old_ind, new_ind = _by_id(old.get("indicators", [])), _by_id(new.get("indicators", []))
+    old_ind, new_ind = _by_id(old.indicators), _by_id(new.indicators)
     for pk in sorted(set(old_ind) | set(new_ind)):
         a, b = old_ind.get(pk), new_ind.get(pk)
-        name = (b or a)["name"]
+        name = (b or a).name
         if a is None or b is None:
             diff.indicators.append((name, "added" if a is None else "removed", None, None))
             continue
-        if a["baseline"] != b["baseline"]:
-            diff.indicators.append((name, "baseline", a["baseline"], b["baseline"]))
-        for year in sorted(set(a["targets"]) | set(b["targets"])):
-            if a["targets"].get(year) != b["targets"].get(year):
-                diff.indicators.append((name, year, a["targets"].get(year), b["targets"].get(year)))
-    for table in sorted(set(old.get("tables", {})) | set(new.get("tables", {}))):
-        for row, year, before, after in cell_changes(
-            old.get("tables", {}).get(table, {}), new.get("tables", {}).get(table, {})
-        ):
+        if a.baseline != b.baseline:
+            diff.indicators.append((name, "baseline", a.baseline, b.baseline))
+        for year in sorted(set(a.targets) | set(b.targets)):
+            if a.targets.get(year) != b.targets.get(year):
+                diff.indicators.append((name, year, a.targets.get(year), b.targets.get(year)))
+    for table in sorted(set(old.tables) | set(new.tables)):
+        for row, year, before, after in cell_changes(old.table(table), new.table(table)):
             diff.cells.append((table, row, year, before, after))
-    for kind in sorted(set(old.get("rows", {})) | set(new.get("rows", {}))):
-        a, b = _by_id(old.get("rows", {}).get(kind, [])), _by_id(new.get("rows", {}).get(kind, []))
+    for kind in sorted(set(old.all_rows) | set(new.all_rows)):
+        a, b = _by_id(old.rows(kind)), _by_id(new.rows(kind))
         for pk in sorted(set(a) | set(b)):
             label = str((b.get(pk) or a.get(pk)).get("name", pk))
             if pk not in a:
@@ -68,17 +68,21 @@ def version_diff(old: dict, new: dict) -> VersionDiff:
                 diff.rows.append((kind, "removed", label))
             elif a[pk] != b[pk]:
                 diff.rows.append((kind, "changed", label))
-    for kind, name_key in (("figures", "caption"), ("attachments", "filename")):
-        a, b = _by_id(old.get(kind, [])), _by_id(new.get(kind, []))
+    for kind, old_files, new_files, name_of in (
+        ("figures", old.figures, new.figures, lambda f: f.caption),
+        ("attachments", old.attachments, new.attachments, lambda f: f.filename),
+    ):
+        a, b = _by_id(old_files), _by_id(new_files)
         for pk in sorted(set(a) | set(b)):
-            name = (b.get(pk) or a.get(pk))[name_key]
+            name = name_of(b.get(pk) or a.get(pk))
             if pk not in a:
                 diff.files.append((kind, "added", name))
             elif pk not in b:
                 diff.files.append((kind, "removed", name))
-            elif a[pk].get("sha256") != b[pk].get("sha256") or a[pk][name_key] != b[pk][name_key]:
+            elif a[pk].sha256 != b[pk].sha256 or name_of(a[pk]) != name_of(b[pk]):
                 diff.files.append((kind, "changed", name))
-    for key in sorted(set(old.get("park", {})) | set(new.get("park", {}))):
-        if old.get("park", {}).get(key) != new.get("park", {}).get(key):
-            diff.park.append((key, old.get("park", {}).get(key), new.get("park", {}).get(key)))
+    before, after = old.park.write(), new.park.write()
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            diff.park.append((key, before.get(key), after.get(key)))
     return diff

@@ -4,9 +4,11 @@ in-portal notifications."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BackgroundJob
+from documents.schema import Frozen
 from parks.models import ParkScopedQuerySet, private_storage
 from plans.models import Plan, PlanOwnedQuerySet
 from plans.status import State
@@ -15,8 +17,9 @@ from review.workflow import ReturnReason, find
 
 class Version(models.Model):
     """What the park submitted, frozen: never updated after it is created. `snapshot` holds
-    every part of the plan as it was (with computed figures and file digests); `content_hash`
-    is the SHA-256 of its canonical JSON."""
+    every part of the plan as it was (with computed figures and file digests), laid out as
+    documents.schema declares and read through it (`frozen`); `content_hash` is the SHA-256 of
+    its canonical JSON."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -40,6 +43,11 @@ class Version(models.Model):
 
     def __str__(self):
         return f"{self.plan} · v{self.number}"
+
+    @cached_property
+    def frozen(self) -> Frozen:
+        """The snapshot read through its declaration (documents.schema)."""
+        return Frozen(self.snapshot)
 
 
 class StatusChange(models.Model):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from documents.schema import Frozen
 from parks.roles import PARK_ROLES, effective_role
 from plans.models import Plan
 from plans.selectors import PlanNotice
@@ -31,8 +32,8 @@ def sections_to_revise(plan: Plan) -> dict[str, int]:
     return dict(Counter(key for c in comments if (key := anchor_section(c.anchor, snapshot))))
 
 
-def _snapshot(version_id: int) -> dict:
-    return Version.objects.values_list("snapshot", flat=True).get(pk=version_id)
+def _snapshot(version_id: int) -> Frozen:
+    return Frozen(Version.objects.values_list("snapshot", flat=True).get(pk=version_id))
 
 
 def returned_notice(plan: Plan) -> list[PlanNotice]:
@@ -100,11 +101,12 @@ def part_threads(*, user, plan: Plan, parts: set[str]) -> list[Comment]:
     if effective_role(user) in PARK_ROLES:
         comments = comments.filter(published=True)
     comments = list(comments)
-    snapshots = dict(
-        Version.objects.filter(pk__in={c.version_id for c in comments}).values_list(
+    snapshots = {
+        pk: Frozen(data)
+        for pk, data in Version.objects.filter(pk__in={c.version_id for c in comments}).values_list(
             "pk", "snapshot"
         )
-    )
+    }
     numbers = dict(Version.objects.filter(plan=plan).values_list("pk", "number"))
     replies: dict[int, list] = {}
     threads = []

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from documents import thaw
 from documents.build import FileUrl, PlanDocument
 from documents.freeze import content_hash
+from documents.schema import FrozenIndicator
 from indicators.models import Indicator
 from indicators.selectors import accounting_for_reading, plan_numbers
 from parks.models import User
@@ -346,7 +347,7 @@ class VersionSummary:
     complete: int
     undone: list[str]  # headings of required sections not marked complete
     warnings: list[tuple[str, str, str]]  # (indicator, warning, justification or "")
-    indicators: list[dict]
+    indicators: list[FrozenIndicator]
 
     @property
     def percent(self) -> int:
@@ -354,20 +355,19 @@ class VersionSummary:
 
 
 def version_summary(version: Version) -> VersionSummary:
-    snap = version.snapshot
-    sections = snap.get("sections", {})
+    frozen = version.frozen
     required = [e for e in outline_for(version.outline_version).sections if e.required]
-    undone = [e.heading for e in required if not sections.get(e.key, {}).get("is_done")]
+    undone = [e.heading for e in required if not frozen.section(e.key).is_done]
     return VersionSummary(
         required=len(required),
         complete=len(required) - len(undone),
         undone=undone,
         warnings=[
-            (i["name"], w["message"], (i["justifications"].get(w["code"]) or "").strip())
-            for i in snap.get("indicators", [])
-            for w in i["warnings"]
+            (i.name, w.message, i.justification(w.code))
+            for i in frozen.indicators
+            for w in i.warnings
         ],
-        indicators=snap.get("indicators", []),
+        indicators=frozen.indicators,
     )
 
 
@@ -418,7 +418,7 @@ def verification_for(content_hash_text: str) -> list[Verification]:
         approved = latest and plan.status == State.APPROVED and approval is not None
         result.append(
             Verification(
-                park=version.snapshot.get("park", {}).get("name", plan.park.name),
+                park=version.frozen.park.name or plan.park.name,
                 province=plan.park.province.name,
                 number=version.number,
                 submitted_at=version.submitted_at,

@@ -120,7 +120,7 @@ def comment_add(
     if parent is not None:
         anchor, label = parent.anchor, parent.anchor_label
     else:
-        label = version_anchors(version.snapshot, version.outline_version).get(anchor)
+        label = version_anchors(version.frozen, version.outline_version).get(anchor)
         if label is None:
             raise ValidationError(_("This part is not in the submitted version."))
     return Comment.objects.create(

@@ -277,22 +277,22 @@ class VersionFileView(VersionMixin, View):
     """A figure or supporting file exactly as the version refers to it."""
 
     def get(self, request, plan_pk, number, kind, item):
-        snapshot = self.version.snapshot
+        frozen = self.version.frozen
         if kind == "seals":
-            entry = snapshot.get("park", {}).get("seal") or None
-        elif kind in ("figures", "attachments"):
-            entry = next((e for e in snapshot.get(kind, []) if e["id"] == item), None)
+            entry = frozen.park.seal
+        elif kind == "figures":
+            entry = frozen.figure(item)
+        elif kind == "attachments":
+            entry = frozen.attachment(item)
         else:
             raise Http404
-        if entry is None or not entry.get("file"):
+        if entry is None or not entry.file:
             raise Http404
         if kind == "attachments":
-            return private_file_response(
-                entry["file"], as_attachment=True, filename=entry["filename"]
-            )
-        ext = entry["file"].rsplit(".", 1)[-1].lower()
+            return private_file_response(entry.file, as_attachment=True, filename=entry.filename)
+        ext = entry.file.rsplit(".", 1)[-1].lower()
         return private_file_response(
-            entry["file"],
+            entry.file,
             content_type="image/png" if ext == "png" else "image/jpeg",
             cache_control="private, max-age=3600",  # a version's files never change
         )
@@ -311,13 +311,13 @@ class VersionDiffView(VersionMixin, TemplateView):
             raise Http404 from None
         base = selectors.version_get(user=self.request.user, plan=self.plan, number=base_number)
         outline = outline_for(self.version.outline_version)
-        diff = version_diff(base.snapshot, self.version.snapshot)
+        diff = version_diff(base.frozen, self.version.frozen)
         return super().get_context_data(
             version=self.version,
             base=base,
             diff=diff,
             cells=[
-                (cell_label(table, row, base.snapshot, self.version.snapshot), year, a, b)
+                (cell_label(table, row, base.frozen, self.version.frozen), year, a, b)
                 for table, row, year, a, b in diff.cells
             ],
             headings={e.key: e.heading for e, _depth in outline.walk()},

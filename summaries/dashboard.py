@@ -14,7 +14,7 @@ from indicators.tables import TABLES
 from parks.models import Park, Province
 from parks.roles import Level, level_of
 from plans.models import Cycle
-from plans.outline import outline_for
+from plans.outline import INDICATORS_KEY, Kind, Outline, outline_for
 from plans.rows import ROW_KINDS
 from plans.status import State
 from review.models import Comment, StatusChange
@@ -90,8 +90,9 @@ class Dashboard:
         return [i for i in self.indicators if i.required]
 
 
-def _section_of(anchor: str) -> str:
-    """The outline key a comment anchor belongs to ('' for the plan as a whole, 'park')."""
+def _section_of(anchor: str, outline: Outline) -> str:
+    """The outline key a comment anchor belongs to ('' for the plan as a whole, 'park'): where
+    the anchored part's declaration (row kind, data table) or the outline puts it."""
     kind, _sep, rest = anchor.partition(":")
     if kind == "section":
         return rest
@@ -99,12 +100,12 @@ def _section_of(anchor: str) -> str:
         slug = rest.partition(":")[0]
         return ROW_KINDS[slug].section_key if slug in ROW_KINDS else ""
     if kind == "indicator":
-        return "3.2"
+        return INDICATORS_KEY
     if kind == "table":
         table = rest.partition(":")[0]
         return TABLES[table].section_key if table in TABLES else ""
-    if kind == "file":
-        return "6.3"
+    if kind == "file":  # a supporting file: the first section of them (all are in 第六章)
+        return outline.holding(Kind.ATTACHMENTS)[0].key
     return kind if kind == "park" else ""
 
 
@@ -156,7 +157,7 @@ def dashboard(*, user, scope: figures.Scope) -> Dashboard:
     for anchor in Comment.objects.filter(
         version__status_changes__in=returns, parent__isnull=True
     ).values_list("anchor", flat=True):
-        key = _section_of(anchor)
+        key = _section_of(anchor, outline)
         if key == "park":
             by_section["一、园区基本信息"] += 1
         elif key in chapter_of:
@@ -213,16 +214,16 @@ def peer_view(*, version, user) -> list[dict]:
     by_code = {s.code: s for s in national}
     province = plan.park.province.code
     rows = []
-    for item in version.snapshot.get("indicators", []):
-        summary = by_code.get(item.get("code"))
-        if summary is None or not item.get("required"):
+    for item in version.frozen.indicators:
+        summary = by_code.get(item.code)
+        if summary is None or not item.required:
             continue
-        baseline = to_decimal(item.get("baseline"))
+        baseline = to_decimal(item.baseline)
         target = figures.final_target(item)
         row = {
-            "name": item["name"],
-            "unit": item["unit"],
-            "direction": item.get("direction", ""),
+            "name": item.name,
+            "unit": item.unit,
+            "direction": item.direction,
             "baseline": baseline,
             "target": target,
             "parks": summary.parks,

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from core.numbers import to_decimal
+from documents.schema import ENERGY_TOTALS, Frozen, FrozenIndicator
 from indicators.accounting import RATIOS
 from plans.models import Plan
 from plans.status import State
@@ -83,42 +84,32 @@ def iterate(versions: QuerySet[Version]) -> Iterator[Version]:
     return versions.iterator(chunk_size=CHUNK)
 
 
-# --- a plan's figures, read from its snapshot -----------------------------------------------
+# --- a plan's figures, read from its snapshot (documents.schema) ------------------------------
 
 
-def energy_totals(snapshot: dict) -> dict[str, dict[int, Decimal | None]]:
-    energy = snapshot.get("energy", {})
-    return {
-        kind: {int(y): to_decimal(v) for y, v in energy.get(f"total_{kind}", {}).items()}
-        for kind in ("tce", "co2")
-    }
+def energy_totals(frozen: Frozen) -> dict[str, dict[int, Decimal | None]]:
+    return {kind: frozen.energy_totals(kind) for kind in ENERGY_TOTALS}
 
 
-def final_target(item: dict, year: int = 2025) -> Decimal | None:
-    return to_decimal(item.get("targets", {}).get(str(year)))
+def final_target(item: FrozenIndicator, year: int = 2025) -> Decimal | None:
+    return item.target(year)
 
 
-def reference_met(item: dict) -> bool | None:
+def reference_met(item: FrozenIndicator) -> bool | None:
     """Whether the 2025 target meets the national reference: None where there is none or no
     target; decided by the checks frozen with the version (warning 'national_reference')."""
-    if item.get("reference_value") in (None, "") or final_target(item) is None:
+    if item.reference_value in (None, "") or final_target(item) is None:
         return None
-    return not any(w["code"] == "national_reference" for w in item.get("warnings", []))
+    return not any(w.code == "national_reference" for w in item.warnings)
 
 
-def unjustified(item: dict) -> list[str]:
-    given = item.get("justifications") or {}
-    return [
-        w["message"] for w in item.get("warnings", []) if not (given.get(w["code"]) or "").strip()
-    ]
+def unjustified(item: FrozenIndicator) -> list[str]:
+    return [w.message for w in item.warnings if not item.justification(w.code)]
 
 
-def project_investment(snapshot: dict) -> Decimal:
+def project_investment(frozen: Frozen) -> Decimal:
     return sum(
-        (
-            to_decimal(p.get("investment")) or Decimal(0)
-            for p in snapshot.get("rows", {}).get("projects", [])
-        ),
+        (to_decimal(p.get("investment")) or Decimal(0) for p in frozen.rows("projects")),
         Decimal(0),
     )
 
@@ -227,26 +218,26 @@ def indicator_summaries(
     are not added up)."""
     found: dict[str, IndicatorSummary] = {}
     for version in versions:
-        snapshot = version.snapshot
+        frozen = version.frozen
         province = version.plan.park.province.code
-        values = snapshot.get("tables", {})
-        totals = energy_totals(snapshot)
-        for item in snapshot.get("indicators", []):
-            code = item.get("code")
+        values = frozen.tables
+        totals = energy_totals(frozen)
+        for item in frozen.indicators:
+            code = item.code
             if not code:
                 continue
             summary = found.get(code)
             if summary is None:
                 summary = found[code] = IndicatorSummary(
                     code=code,
-                    name=item["name"],
-                    unit=item["unit"],
-                    direction=item.get("direction", ""),
-                    required=item.get("required", False),
-                    reference_value=to_decimal(item.get("reference_value")),
-                    reference_text=item.get("reference_text", ""),
+                    name=item.name,
+                    unit=item.unit,
+                    direction=item.direction,
+                    required=item.required,
+                    reference_value=to_decimal(item.reference_value),
+                    reference_text=item.reference_text,
                 )
-            baseline, target = to_decimal(item.get("baseline")), final_target(item)
+            baseline, target = to_decimal(item.baseline), final_target(item)
             if baseline is not None:
                 summary.baselines.append(baseline)
                 summary.by_province[province]["baselines"].append(baseline)
@@ -281,10 +272,10 @@ def totals_of(versions: Iterable[Version]) -> Totals:
     totals = Totals()
     for version in versions:
         province = version.plan.park.province.code
-        energy = energy_totals(version.snapshot)
+        energy = energy_totals(version.frozen)
         for key in ("*", province):
             totals.parks[key] += 1
-            totals.investment[key] += project_investment(version.snapshot)
+            totals.investment[key] += project_investment(version.frozen)
             for year in HISTORY_YEARS:
                 totals.tce[key][year] += energy["tce"].get(year) or Decimal(0)
                 totals.co2[key][year] += energy["co2"].get(year) or Decimal(0)

@@ -17,7 +17,7 @@ from plans.forms import (
     RoadmapForm,
     SectionForm,
 )
-from plans.outline import Kind
+from plans.outline import ROADMAP_KEY, Kind
 from plans.presence import PRESENCE_BEAT, presence_beat
 from plans.richtext import plain_text, sanitize_html
 from plans.rows import FILE_KINDS, kinds_for_section
@@ -201,7 +201,7 @@ class RoadmapSaveView(PlanAccessMixin, View):
 
     def post(self, request, plan_pk):
         form = RoadmapForm(request.POST)
-        section_url = reverse("plans:section-edit", args=[self.plan.pk, "4.2"])
+        section_url = reverse("plans:section-edit", args=[self.plan.pk, ROADMAP_KEY])
         if not form.is_valid():
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))

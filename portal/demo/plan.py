@@ -9,7 +9,7 @@ from django.db import transaction
 
 from plans import services
 from plans.models import Plan, Section
-from plans.outline import Kind, outline_for
+from plans.outline import ATTACHMENTS_REPORTS, MAPS_KEY, REPORTS_KEY, Kind, outline_for
 from plans.rows import ROW_KINDS
 from portal.demo import CJK_FONT
 
@@ -305,18 +305,15 @@ def seed_demo_plan(plan: Plan, actor, *, section_length: int = 400, copies: int 
     for index, caption in enumerate(["园区地理位置图", "园区四至范围图"] * copies):
         services.figure_add(
             plan=plan,
-            section_key="1.1",
+            section_key=MAPS_KEY,
             caption=caption,
             actor=actor,
             upload=SimpleUploadedFile(f"map{index}.png", demo_map_png(caption), "image/png"),
         )
-    for code, label in (
-        ("fourteenth_plan", "园区“十四五”规划"),
-        ("eia_tracking", "园区环境影响跟踪评价报告"),
-    ):
+    for code, label in ATTACHMENTS_REPORTS[:2]:  # the 14th five-year plan, the EIA tracking
         services.attachment_add(
             plan=plan,
-            section_key="6.3",
+            section_key=REPORTS_KEY,
             category=code,
             description="演示文件",
             actor=actor,

@@ -12,10 +12,10 @@ from openpyxl import Workbook
 
 from core import spreadsheets
 from core.numbers import to_decimal
+from documents.schema import Frozen, Series, series
 from indicators.accounting import RATIOS
 from indicators.models import Direction
 from indicators.tables import TABLES
-from plans.models import KeyProject
 from plans.status import State
 from summaries import figures
 from summaries.export_workbook.sheets import (
@@ -24,12 +24,14 @@ from summaries.export_workbook.sheets import (
     AGGREGATION_RULE,
     DATA,
     DATA_SUMS,
-    GROUP_LABELS,
     GROUP_ORDER,
     HEADER_FILL,
     HEADER_FONT,
     INDICATORS,
     NOT_ADDED,
+    PROJECT_AMOUNTS,
+    PROJECT_FIELDS,
+    PROJECT_KIND,
     PROJECT_SUMS,
     PROJECTS,
     SHEET_NOTES,
@@ -45,6 +47,8 @@ from summaries.export_workbook.sheets import (
     indicator_format,
     local,
     num,
+    project_cell,
+    project_label,
     sheet_columns,
 )
 from summaries.figures import Figure, IndicatorSummary
@@ -94,11 +98,11 @@ class SummaryBook:
             yield version
 
     def add(self, version) -> None:
-        plan, snapshot = version.plan, version.snapshot
+        plan = version.plan
         province = plan.park.province
         self.provinces.setdefault(province.code, province.name)
         self.parks.add(plan.park_id)
-        coefficient_set = snapshot.get("accounting", {}).get("coefficient_set")
+        coefficient_set = version.frozen.accounting.coefficient_set
         if coefficient_set:
             self.coefficient_sets.setdefault(coefficient_set, None)
         self.versions.append(
@@ -117,7 +121,7 @@ class SummaryBook:
         self._project_rows(version, lead, province.code)
 
     def _status_row(self, version, lead) -> None:
-        plan, park = version.plan, version.snapshot.get("park", {})
+        plan, park = version.plan, version.frozen.park
         self.status.append(
             (
                 *lead,
@@ -126,53 +130,50 @@ class SummaryBook:
                 local(version.submitted_at),
                 local(self.approvals.get(version.pk)),
                 plan.assigned_to.display_name if plan.assigned_to_id else None,
-                *(park.get(f) for f in self.contact_fields),
+                *(park.profile.get(f) for f in self.contact_fields),
                 version.content_hash,
             )
         )
 
     def _indicator_rows(self, version, lead, province: str) -> None:
-        for item in version.snapshot.get("indicators", []):
-            code = item.get("code") or ""
+        for item in version.frozen.indicators:
+            code = item.code or ""
             if code:
                 self.indicator_order.setdefault(code, len(self.indicator_order))
             met = figures.reference_met(item)
             if code and met is not None:
                 for key in ("*", province):
                     self.met[(code, key)][0 if met else 1] += 1
-            warnings = item.get("warnings", [])
-            given = item.get("justifications") or {}
+            warnings = item.warnings
             explained = [
-                f"{w['message']}（说明：{(given.get(w['code']) or '').strip() or '未填写'}）"
-                for w in warnings
+                f"{w.message}（说明：{item.justification(w.code) or '未填写'}）" for w in warnings
             ]
-            fmt = indicator_format(item.get("unit", ""))
-            targets = item.get("targets") or {}
+            fmt = indicator_format(item.unit or "")
             year_columns = range(9, 10 + len(self.plan_years))
             self.indicators.append(
                 (
                     *lead,
                     version.number,
-                    item.get("name"),
+                    item.name,
                     code,
-                    item.get("category"),
-                    "必选" if item.get("required") else ("可选" if code else "自定"),
-                    item.get("unit"),
-                    _direction(item.get("direction")),
-                    num(item.get("baseline")),
-                    *(num(targets.get(str(y))) for y in self.plan_years),
-                    item.get("reference_text"),
+                    item.category,
+                    "必选" if item.required else ("可选" if code else "自定"),
+                    item.unit,
+                    _direction(item.direction),
+                    num(item.baseline),
+                    *(num(item.target(y)) for y in self.plan_years),
+                    item.reference_text,
                     {True: "是", False: "否"}.get(met),
                     len(warnings),
                     ("否" if figures.unjustified(item) else "是") if warnings else None,
                     "；".join(explained),
-                    item.get("data_source"),
+                    item.data_source,
                 ),
                 formats=dict.fromkeys(year_columns, fmt),
             )
 
     def _data_rows(self, version, lead, province: str) -> None:
-        for key, values in data_table_rows(version.snapshot, self.history_years):
+        for key, values in data_table_rows(version.frozen, self.history_years):
             self.data.append(
                 (*lead, version.number, *key, *(num(values.get(y)) for y in self.history_years))
             )
@@ -184,24 +185,9 @@ class SummaryBook:
                 total.parks += bool(present)
 
     def _project_rows(self, version, lead, province: str) -> None:
-        for project in version.snapshot.get("rows", {}).get("projects", []):
-            status = project.get("status")
+        for project in version.frozen.rows(PROJECT_KIND.slug):
             self.projects.append(
-                (
-                    *lead,
-                    project.get("name"),
-                    GROUP_LABELS.get(project.get("group"), project.get("group")),
-                    project.get("implementer"),
-                    project.get("start_year"),
-                    project.get("end_year"),
-                    num(project.get("investment")),
-                    num(project.get("government_funds")),
-                    num(project.get("energy_saved_tce")),
-                    num(project.get("co2_reduced_t")),
-                    str(KeyProject.Status(status).label)
-                    if status in KeyProject.Status.values
-                    else status,
-                )
+                (*lead, *(project_cell(name, project.get(name)) for name in PROJECT_FIELDS))
             )
             for dimension in (
                 ("national", "*"),
@@ -212,10 +198,8 @@ class SummaryBook:
                 total = self.project_totals[dimension]
                 total.projects += 1
                 total.parks.add(version.plan.park_id)
-                total.investment += to_decimal(project.get("investment")) or Decimal(0)
-                total.government_funds += to_decimal(project.get("government_funds")) or Decimal(0)
-                total.energy_saved += to_decimal(project.get("energy_saved_tce")) or Decimal(0)
-                total.co2_reduced += to_decimal(project.get("co2_reduced_t")) or Decimal(0)
+                for name in PROJECT_AMOUNTS:
+                    total.amounts[name] += to_decimal(project.get(name)) or Decimal(0)
 
     # --- after the pass ------------------------------------------------------------------------
 
@@ -268,8 +252,8 @@ class SummaryBook:
         labels = {
             "national": (self.total_label, lambda key: "合计"),
             "province": ("省份", lambda key: self.provinces.get(key, key)),
-            "group": ("任务类别", lambda key: GROUP_LABELS.get(key, key)),
-            "year": ("开工年份", lambda key: f"{key}年"),
+            "group": (project_label("group"), lambda key: project_cell("group", key)),
+            "year": (project_label("start_year"), lambda key: f"{key}年"),
         }
         for dimension, (label, name_of) in labels.items():
             keys = [key for (d, key) in self.project_totals if d == dimension]
@@ -287,10 +271,7 @@ class SummaryBook:
                         name_of(key),
                         total.projects,
                         len(total.parks),
-                        num(total.investment),
-                        num(total.government_funds),
-                        num(total.energy_saved),
-                        num(total.co2_reduced),
+                        *(num(total.amounts[name]) for name in PROJECT_AMOUNTS),
                     )
                 )
 
@@ -347,37 +328,28 @@ class SummaryBook:
             sheet.close()
 
 
-def data_table_rows(snapshot: dict, years: list[int]) -> Iterator[tuple[tuple, dict]]:
-    """A version's data tables as ((table, item, basis, unit), {year: Decimal}) rows: the
-    economy, each fuel in its statistical unit, in standard coal and in CO2, the totals, water
-    and pollutants."""
-    tables = snapshot.get("tables", {})
-    energy = snapshot.get("energy", {})
+def data_table_rows(frozen: Frozen, years: list[int]) -> Iterator[tuple[tuple, dict]]:
+    """A version's data tables (indicators.tables.TABLES, in their order) as ((table, item,
+    basis, unit), {year: Decimal}) rows: each row as entered, and for the energy table each fuel
+    in its statistical unit, in standard coal and in CO2, then the totals."""
 
-    def series(mapping: dict | None) -> dict[int, Decimal]:
-        mapping = mapping or {}
-        found = {y: to_decimal(mapping.get(str(y))) for y in years}
-        return {y: v for y, v in found.items() if v is not None}
+    def present(mapping: Series | None) -> dict[int, Decimal]:
+        return {y: v for y, v in series(mapping, years).items() if v is not None}
 
-    for row in TABLES["economy"].rows:
-        yield (
-            (TABLES["economy"].title, row.label, "填报值", row.unit),
-            series(tables.get("economy", {}).get(row.key)),
-        )
-    title = TABLES["energy"].title
-    for line in energy.get("lines", []):
-        quantity = tables.get("energy", {}).get(line["key"]) or line.get("quantity")
-        yield (title, line["name"], "实物量", line["unit"]), series(quantity)
-        yield (title, line["name"], "折标准煤", "吨标准煤"), series(line.get("tce"))
-        yield (title, line["name"], "二氧化碳排放", "吨二氧化碳"), series(line.get("co2"))
-    yield (title, "合计（综合能源消费量）", "折标准煤", "吨标准煤"), series(energy.get("total_tce"))
-    yield (title, "合计", "二氧化碳排放", "吨二氧化碳"), series(energy.get("total_co2"))
-    for key in ("water", "pollutants"):
-        for row in TABLES[key].rows:
-            yield (
-                (TABLES[key].title, row.label, "填报值", row.unit),
-                series(tables.get(key, {}).get(row.key)),
-            )
+    for table in TABLES.values():
+        values = frozen.table(table.key)
+        if not table.fuel_rows:
+            for row in table.rows:
+                yield (table.title, row.label, "填报值", row.unit), present(values.get(row.key))
+            continue
+        for line in frozen.energy.lines:
+            quantity = values.get(line.key) or line.quantity
+            yield (table.title, line.name, "实物量", line.unit), present(quantity)
+            yield (table.title, line.name, "折标准煤", "吨标准煤"), present(line.tce)
+            yield (table.title, line.name, "二氧化碳排放", "吨二氧化碳"), present(line.co2)
+        total_tce, total_co2 = frozen.energy.total_tce, frozen.energy.total_co2
+        yield (table.title, "合计（综合能源消费量）", "折标准煤", "吨标准煤"), present(total_tce)
+        yield (table.title, "合计", "二氧化碳排放", "吨二氧化碳"), present(total_co2)
 
 
 def _direction(value: str | None) -> str | None:

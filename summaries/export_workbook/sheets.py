@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,6 +18,7 @@ from core.numbers import to_decimal
 from parks.models import ParkProfile
 from parks.profile import PROFILE_GROUPS, field_label
 from plans.outline import TASK_GROUPS
+from plans.rows import ROW_KINDS
 from plans.status import State
 
 MONEY = "#,##0.00"
@@ -37,7 +39,6 @@ PROJECT_SUMS = "5 项目投资汇总"
 SHEETS = (ABOUT, STATUS, INDICATORS, AGGREGATES, DATA, DATA_SUMS, PROJECTS, PROJECT_SUMS)
 NATIONAL = "全国"
 NOT_ADDED = {"%", "年"}  # stated rates and years: not added up across parks
-GROUP_LABELS = dict(TASK_GROUPS)
 GROUP_ORDER = [key for key, _label in TASK_GROUPS]
 
 HEADER_FONT = Font(bold=True)
@@ -179,14 +180,48 @@ class DataSum:
     parks: int = 0
 
 
+# The key projects sheet: the projects row kind's fields (plans.rows) that a summary reads, in
+# the kind's order, with each column's width and number format; the headers are the fields'
+# labels, as the editor and the preview show them. The amounts are also summed (PROJECT_SUMS).
+PROJECT_KIND = ROW_KINDS["projects"]
+PROJECT_FIELDS: dict[str, tuple[float, str]] = {
+    "name": (34, ""),
+    "group": (30, ""),
+    "implementer": (24, ""),
+    "start_year": (9, WHOLE),
+    "end_year": (9, WHOLE),
+    "investment": (14, MONEY),
+    "government_funds": (14, MONEY),
+    "energy_saved_tce": (14, QUANTITY),
+    "co2_reduced_t": (14, QUANTITY),
+    "status": (10, ""),
+}
+PROJECT_AMOUNTS = ("investment", "government_funds", "energy_saved_tce", "co2_reduced_t")
+
+
+def project_label(name: str) -> str:
+    return str(PROJECT_KIND.field(name).verbose_name)
+
+
+def project_cell(name: str, value):
+    """A project's frozen value as its column shows it: a choice by its label (the value itself
+    where it is not one of the choices), an amount as a number."""
+    model_field = PROJECT_KIND.field(name)
+    if model_field.choices:
+        labels = dict(model_field.flatchoices)
+        return str(labels[value]) if value in labels else value
+    if isinstance(model_field, models.DecimalField):
+        return num(value)
+    return value
+
+
 @dataclass
 class ProjectSum:
     projects: int = 0
     parks: set = field(default_factory=set)
-    investment: Decimal = Decimal(0)
-    government_funds: Decimal = Decimal(0)
-    energy_saved: Decimal = Decimal(0)
-    co2_reduced: Decimal = Decimal(0)
+    amounts: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(PROJECT_AMOUNTS, Decimal(0))
+    )
 
 
 def sheet_columns(cycle) -> dict[str, list[Column]]:
@@ -267,25 +302,16 @@ def sheet_columns(cycle) -> dict[str, list[Column]]:
         PROJECTS: [
             Column("省份", 12),
             Column("园区", 30),
-            Column("项目名称", 34),
-            Column("任务类别", 30),
-            Column("实施主体", 24),
-            Column("开工年份", 9, WHOLE),
-            Column("完工年份", 9, WHOLE),
-            Column("总投资（万元）", 14, MONEY),
-            Column("其中政府资金（万元）", 14, MONEY),
-            Column("年节能量（吨标准煤）", 14, QUANTITY),
-            Column("年减排二氧化碳（吨）", 14, QUANTITY),
-            Column("建设状态", 10),
+            *(
+                Column(project_label(name), width, number_format)
+                for name, (width, number_format) in PROJECT_FIELDS.items()
+            ),
         ],
         PROJECT_SUMS: [
             Column("汇总维度", 10),
             Column("分组", 34),
             Column("项目数", 9, WHOLE),
             Column("园区数", 9, WHOLE),
-            Column("总投资（万元）", 16, MONEY),
-            Column("其中政府资金（万元）", 16, MONEY),
-            Column("年节能量（吨标准煤）", 16, QUANTITY),
-            Column("年减排二氧化碳（吨）", 16, QUANTITY),
+            *(Column(project_label(name), 16, PROJECT_FIELDS[name][1]) for name in PROJECT_AMOUNTS),
         ],
     }

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from documents.build import plan_document
-from plans.outline import ATTACHMENTS_REPORTS, OUTLINE, TASK_GROUPS, Kind
+from indicators.tables import DOCUMENT_PARTS, TABLES
+from plans import outline
+from plans.outline import ATTACHMENTS_REPORTS, OUTLINE, OUTLINES, TASK_GROUPS, Kind, outline_for
 from plans.rows import FILE_KINDS, ROW_KINDS
 from tests.factories import PlanFactory
 
@@ -267,3 +269,60 @@ def test_table_of_contents_lists_chapters_and_their_sections_in_order(db):
         key: 0 if key == "preface" or key.startswith("ch") else 1 for key in TOC_KEYS
     }
     assert [e.heading for e, _d in toc][:3] == ["前言", "第一章  基本情况", "1.1  园区概况"]
+
+
+# --- section keys come from the outline (issue 13, rule 4) -------------------------------------
+
+# What each named section key is named for: the kind of content the outline says it holds.
+NAMED_KEYS = {
+    outline.MAPS_KEY: Kind.FIGURES,
+    outline.TARGETS_KEY: Kind.INDICATORS,
+    outline.INDICATORS_KEY: Kind.INDICATORS,
+    outline.FEASIBILITY_KEY: Kind.INDICATORS,
+    outline.TASKS_KEY: Kind.KEY_TASKS,
+    outline.ROADMAP_KEY: Kind.ROADMAP,
+    outline.PROJECTS_KEY: Kind.KEY_PROJECTS,
+    outline.LEADING_GROUP_KEY: Kind.LEADING_GROUP,
+    outline.ENERGY_TABLES_KEY: Kind.DATA_TABLES,
+    outline.WATER_TABLES_KEY: Kind.DATA_TABLES,
+    outline.REPORTS_KEY: Kind.ATTACHMENTS,
+}
+APPS = ("core", "parks", "plans", "indicators", "notifications", "documents", "review")
+APPS += ("summaries", "portal")
+SECTION_KEY = re.compile(r"""["'][1-9]\.[1-9](\.[1-9])?["']""")  # 1.1 … 6.4, 2.3.1 …
+
+
+@pytest.mark.parametrize("version", sorted(OUTLINES))
+def test_every_named_section_key_is_a_section_of_every_outline_holding_what_it_is_named_for(
+    version,
+):
+    # given each section key the outline module names, and what it is named for
+    named = {name: getattr(outline, name) for name in dir(outline) if name.endswith("_KEY")}
+    assert set(named.values()) == set(NAMED_KEYS)
+
+    # then it is a section of every outline version, and holds that
+    sections = outline_for(version).by_key
+    for key, kind in NAMED_KEYS.items():
+        assert kind in sections[key].kinds, key
+
+
+def test_the_numbers_are_shown_in_every_section_that_holds_indicators_or_data_tables():
+    # given the sections the outline says hold indicators or data tables
+    holding = OUTLINE.holding(Kind.INDICATORS) + OUTLINE.holding(Kind.DATA_TABLES)
+
+    # then the document shows a part of the numbers in each, and only there, and each data
+    # table lies in one of them
+    assert set(DOCUMENT_PARTS) == {entry.key for entry in holding}
+    assert {table.section_key for table in TABLES.values()} <= set(DOCUMENT_PARTS)
+
+
+def test_no_module_but_the_outline_names_a_section_by_its_number():
+    offenders = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for app in APPS
+        for path in sorted((REPO / app).rglob("*.py"))
+        if "migrations" not in path.parts and path != REPO / "plans" / "outline.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if SECTION_KEY.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert offenders == []

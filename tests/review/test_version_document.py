@@ -102,7 +102,7 @@ def test_every_part_on_the_review_page_is_an_anchor_of_the_version(world, client
 
     # when the anchors the page offers are collected
     offered = set(re.findall(r'data-anchor="([^"]+)"', page))
-    anchors = version_anchors(version.snapshot, version.outline_version)
+    anchors = version_anchors(version.frozen, version.outline_version)
 
     # then each is a part of the version, and every kind of part can be commented on
     assert offered <= set(anchors)

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from indicators import selectors as numbers_selectors
@@ -28,6 +28,9 @@ from portal.demo.plan import PROJECTS, seed_demo_plan
 from review.models import StatusChange, Version
 from review.selectors import submission_checklist
 from summaries import export_workbook
+from summaries.export_workbook.sheets import PROJECT_SUMS as PROJECT_SUMS_SHEET
+from summaries.export_workbook.sheets import PROJECTS as PROJECTS_SHEET
+from summaries.export_workbook.sheets import project_cell, sheet_columns
 from summaries.exports import Progress, export_request, export_run, exports_expire
 from summaries.figures import SUMMARY_STATES, Scope
 from summaries.models import ExportJob, SummarySnapshot
@@ -93,21 +96,21 @@ PROJECT_HEADERS = [
     "实施主体",
     "开工年份",
     "完工年份",
-    "总投资（万元）",
+    "投资总额（万元）",
     "其中政府资金（万元）",
-    "年节能量（吨标准煤）",
-    "年减排二氧化碳（吨）",
-    "建设状态",
+    "节能量（吨标准煤/年）",
+    "二氧化碳减排量（吨/年）",
+    "状态",
 ]
 PROJECT_SUM_HEADERS = [
     "汇总维度",
     "分组",
     "项目数",
     "园区数",
-    "总投资（万元）",
+    "投资总额（万元）",
     "其中政府资金（万元）",
-    "年节能量（吨标准煤）",
-    "年减排二氧化碳（吨）",
+    "节能量（吨标准煤/年）",
+    "二氧化碳减排量（吨/年）",
 ]
 
 
@@ -287,6 +290,35 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_frozen_and_filtered(a
     assert job.expires_at - job.finished_at == datetime.timedelta(days=7)
 
 
+def test_the_project_sheets_head_each_column_as_the_project_form_and_the_preview_do(world):
+    # given the labels of the key projects' fields, as their form and the preview show them
+    kind = ROW_KINDS["projects"]
+    with translation.override("zh-hans"):
+        label = {name: str(kind.field(name).verbose_name) for name in kind.fields}
+
+        # when the export's sheets are laid out
+        columns = sheet_columns(world.cycle)
+
+    # then the key projects sheet is headed with those labels, and so are the sums of its amounts
+    amounts = ["investment", "government_funds", "energy_saved_tce", "co2_reduced_t"]
+    fields = ["name", "group", "implementer", "start_year", "end_year", *amounts, "status"]
+    assert [c.header for c in columns[PROJECTS_SHEET]] == ["省份", "园区", *map(label.get, fields)]
+    assert [c.header for c in columns[PROJECT_SUMS_SHEET]][4:] == [label[n] for n in amounts]
+    assert label["investment"] == "投资总额（万元）"  # as the template's 4.3 says, not 总投资
+
+
+def test_a_project_is_written_with_its_choices_labelled_and_other_values_as_frozen():
+    with translation.override("zh-hans"):
+        statuses = [project_cell("status", v) for v in (None, "", "under_construction", "odd")]
+        group = project_cell("group", "emission")
+    assert statuses == [None, "", "在建", "odd"]
+    assert group == "推动节能减排，优化绿色生态环境"
+    assert (project_cell("investment", "38000.00"), project_cell("start_year", 2021)) == (
+        38000,
+        2021,
+    )
+
+
 def test_the_about_sheet_says_when_by_whom_what_and_how(approved, export):
     # when the national admin exports the approved plans
     job, workbook = export(approved.admin)
@@ -359,7 +391,7 @@ def test_park_rows_are_the_values_of_the_submitted_versions(approved, export):
     projects = [r for r in records(workbook["5 重点项目"]) if r["园区"] == approved.park_a.name]
     assert [p["项目名称"] for p in projects] == [p[0] for p in PROJECTS]
     heating = one(projects, 项目名称="园区集中供热管网改造项目")
-    assert (heating["总投资（万元）"], heating["开工年份"], heating["建设状态"]) == (
+    assert (heating["投资总额（万元）"], heating["开工年份"], heating["状态"]) == (
         38000,
         2021,
         "在建",
@@ -419,12 +451,16 @@ def test_national_intensity_is_the_ratio_of_the_sums_worked_out_by_hand(approved
     projects = records(workbook["5 项目投资汇总"])
     assert sum(D(p[5]) for p in PROJECTS) == 451_000
     national = one(projects, 汇总维度="全国")
-    assert (national["项目数"], national["园区数"], national["总投资（万元）"]) == (12, 2, 902_000)
-    assert one(projects, 汇总维度="省份", 分组="江苏省")["总投资（万元）"] == 451_000
+    assert (national["项目数"], national["园区数"], national["投资总额（万元）"]) == (
+        12,
+        2,
+        902_000,
+    )
+    assert one(projects, 汇总维度="省份", 分组="江苏省")["投资总额（万元）"] == 451_000
     emission = one(projects, 汇总维度="任务类别", 分组="推动节能减排，优化绿色生态环境")
-    assert emission["总投资（万元）"] == 2 * (38_000 + 52_000 + 64_000)
+    assert emission["投资总额（万元）"] == 2 * (38_000 + 52_000 + 64_000)
     started_2021 = one(projects, 汇总维度="开工年份", 分组="2021年")
-    assert (started_2021["项目数"], started_2021["总投资（万元）"]) == (6, 2 * 135_000)
+    assert (started_2021["项目数"], started_2021["投资总额（万元）"]) == (6, 2 * 135_000)
 
 
 def test_drafts_never_appear_in_any_export(with_drafts, export):
