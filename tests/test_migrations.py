@@ -318,7 +318,7 @@ def assert_rows_read_through_new_models(alias: str, rows: SimpleNamespace) -> No
 
 
 @pytest.fixture(scope="module")
-def databases(django_db_blocker):
+def migrated_databases(django_db_blocker):
     require(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
     with (
         django_db_blocker.unblock(),
@@ -342,9 +342,9 @@ def databases(django_db_blocker):
 
 
 @pytest.fixture
-def dbs(databases, django_db_blocker):
+def dbs(migrated_databases, django_db_blocker):
     with django_db_blocker.unblock():
-        yield databases
+        yield migrated_databases
 
 
 def test_the_old_database_starts_with_the_moved_models_in_review(dbs):
