@@ -10,7 +10,7 @@ bench/, the same virtualenv, its messages compiled and the same PDF_FONT_DIR. Th
 the two folders.
 
 render: on a throw-away test database (SQLite in memory, or test_greenplan_bench_words on
-DATABASE_URL's server) with the demo data (parks.demo.seed_demo), prints the plan of
+DATABASE_URL's server) with the demo data (portal.demo.park.seed_demo), prints the plan of
 苏州工业园区 as production does, through review.pdfs: its draft (pdf_request, draft), then walks
 it through the workflow (submit, start, forward, start, approve: review.services.transition_apply
 renders the submitted and the approved version as the worker would, Celery being eager here).
@@ -94,7 +94,7 @@ def render(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     queries = {}
     try:
-        from parks.demo import DEMO_PARK_A, seed_demo
+        from portal.demo.park import DEMO_PARK_A, seed_demo
         from parks.models import User
         from plans.models import Plan
         from review.models import PdfDocument

@@ -5,7 +5,10 @@ purpose is added or changed here in the same commit.
 
 At 92e7aeb (before issue 13) the site paths were these less summaries/peers/... (added by issue
 13); the admin's pages of summary snapshots and export jobs were under admin/review/ (Django
-derives them from the app a model belongs to).
+derives them from the app a model belongs to). Issue 14 added the comment panel
+(review/threads/), the editors' presence (sections/<key>/presence/) and the history's Excel
+export, and replaced the data tables' per-table POST endpoints (data/<table>/, data/accounting/:
+never bookmarks) by the one grid save on data/; issue 12 added django-axes' admin pages.
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -31,6 +34,7 @@ SITE_PATHS = [
     "parks/",
     "parks/<int:park_pk>/",
     "parks/<int:park_pk>/audit/",
+    "parks/<int:park_pk>/audit/history.xlsx",
     "parks/<int:park_pk>/info/",
     "parks/<int:park_pk>/info/seal/",
     "parks/<int:park_pk>/plan/",
@@ -39,8 +43,6 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/",
     "plans/<int:plan_pk>/attachments/<int:pk>/download/",
     "plans/<int:plan_pk>/data/",
-    "plans/<int:plan_pk>/data/<slug:table>/",
-    "plans/<int:plan_pk>/data/accounting/",
     "plans/<int:plan_pk>/data/import/",
     "plans/<int:plan_pk>/data/import/<int:pk>/",
     "plans/<int:plan_pk>/data/workbook.xlsx",
@@ -55,6 +57,7 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/review/",
     "plans/<int:plan_pk>/review/<slug:action>/",
     "plans/<int:plan_pk>/review/assign/",
+    "plans/<int:plan_pk>/review/threads/",
     "plans/<int:plan_pk>/roadmap/",
     "plans/<int:plan_pk>/rows/<slug:slug>/",
     "plans/<int:plan_pk>/rows/<slug:slug>/<int:pk>/delete/",
@@ -65,6 +68,7 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/sections/<str:key>/attachments/",
     "plans/<int:plan_pk>/sections/<str:key>/autosave/",
     "plans/<int:plan_pk>/sections/<str:key>/figures/",
+    "plans/<int:plan_pk>/sections/<str:key>/presence/",
     "plans/<int:plan_pk>/versions/<int:number>/",
     "plans/<int:plan_pk>/versions/<int:number>/changes/",
     "plans/<int:plan_pk>/versions/<int:number>/comments/",
@@ -89,9 +93,12 @@ SITE_PATHS = [
 ADMIN_PATHS = [
     "admin/",
     "admin/(?P<url>.*)$",
-    "admin/^(?P<app_label>auth|parks|plans|indicators|review|summaries)/$",
+    "admin/^(?P<app_label>auth|axes|parks|plans|indicators|review|summaries)/$",
     "admin/auth/group/",
     "admin/autocomplete/",
+    "admin/axes/accessattempt/",
+    "admin/axes/accessfailurelog/",
+    "admin/axes/accesslog/",
     "admin/indicators/accounting/",
     "admin/indicators/coefficientset/",
     "admin/indicators/customfuel/",
