@@ -94,9 +94,9 @@ def render(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     queries = {}
     try:
-        from portal.demo.park import DEMO_PARK_A, seed_demo
         from parks.models import User
         from plans.models import Plan
+        from portal.demo.park import DEMO_PARK_A, seed_demo
         from review.models import PdfDocument
         from review.pdfs import pdf_render, pdf_request
         from review.services import transition_apply

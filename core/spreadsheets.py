@@ -33,13 +33,23 @@ Numbers, dates, booleans and None go in as they are: openpyxl types them by thei
 never as a formula.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_FORMULA, TYPE_STRING
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+
+# openpyxl's own values (openpyxl.cell.cell), written out so that importing this module does not
+# load openpyxl: it is loaded where a workbook is made (the functions below), not in every
+# process that merely imports a service. tests/test_spreadsheets.py checks they still agree.
+TYPE_STRING = "s"
+TYPE_FORMULA = "f"
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 # What spreadsheets read as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -97,6 +107,8 @@ def put(ws, row: int, column: int, value) -> Cell:
 def cell(ws, value) -> Cell:
     """A cell of a write-only worksheet holding `value` (see set_value), to style before the
     row is appended."""
+    from openpyxl.cell import WriteOnlyCell
+
     return set_value(WriteOnlyCell(ws), value)
 
 
@@ -104,6 +116,8 @@ def row(ws, values) -> list:
     """A row for a write-only worksheet's append(): each value through set_value, except cells
     made by `cell` (kept with their style) and values openpyxl can only type as what they are
     (numbers, dates, None), passed on as they are so a row of figures costs no cell objects."""
+    from openpyxl.cell import Cell
+
     return [
         value
         if value is None or isinstance(value, Cell) or type(value) in PLAIN_TYPES

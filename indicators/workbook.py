@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.numbers import parse_number
+from core.spreadsheets import Formula, put
 from indicators.tables import TABLES
 
 TEMPLATE_VERSION = "2021-1"
@@ -59,8 +60,6 @@ def build_workbook(numbers) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from core.spreadsheets import Formula, put  # noqa: PLC0415  loads openpyxl: only when a workbook is made
 
     plan, years = numbers.plan, numbers.history_years
     wb = Workbook()

@@ -8,6 +8,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import spreadsheets
 from parks.history import read
 
 WIDTHS = (18, 14, 10, 30, 24, 50, 50)
@@ -19,8 +20,6 @@ def history_workbook(*, park, entries, filters: list[tuple[str, str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-
-    from core import spreadsheets  # noqa: PLC0415  loads openpyxl: only when a workbook is made
 
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(_("Change history"))

@@ -34,8 +34,6 @@ DELIBERATE_LOCAL_IMPORTS = {
     ("summaries/tasks.py", "summaries.exports"),
     ("parks/tasks.py", "parks.notifications"),
     # openpyxl is loaded only when a workbook is made, not in every web process at start-up.
-    ("indicators/workbook.py", "core.spreadsheets"),
-    ("parks/history_workbook.py", "core"),  # from core import spreadsheets (the history export)
     ("summaries/exports.py", "summaries"),  # from summaries import export_workbook
     # An app's hooks into the apps below it are connected once its models are loaded.
     ("indicators/apps.py", "indicators.extends"),
@@ -104,4 +102,4 @@ def test_imports_of_project_modules_inside_functions_are_the_deliberate_few():
         "imports inside functions that are not on the list: "
         + ", ".join(f"{p} -> {m}" for p, m in sorted(found - DELIBERATE_LOCAL_IMPORTS))
     )
-    assert len(DELIBERATE_LOCAL_IMPORTS) <= 12
+    assert len(DELIBERATE_LOCAL_IMPORTS) <= 10

@@ -340,3 +340,14 @@ def test_the_national_summary_holds_formula_like_text_as_text(
     projects = load_workbook(io.BytesIO(content))["5 重点项目"]
     assert (projects["C2"].value, projects["E2"].value) == (HYPERLINK, PROJECT_TEXT["implementer"])
     assert projects["C2"].quotePrefix
+
+
+def test_the_writers_copies_of_openpyxls_values_still_agree():
+    # core.spreadsheets writes them out so that importing it does not load openpyxl
+    from openpyxl.cell import cell as openpyxl_cell
+
+    from core import spreadsheets
+
+    assert spreadsheets.TYPE_STRING == openpyxl_cell.TYPE_STRING
+    assert spreadsheets.TYPE_FORMULA == openpyxl_cell.TYPE_FORMULA
+    assert spreadsheets.ILLEGAL_CHARACTERS_RE.pattern == openpyxl_cell.ILLEGAL_CHARACTERS_RE.pattern
