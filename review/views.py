@@ -37,6 +37,7 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
         can_assign = selectors.can_assign(self.plan, self.request.user)
         return super().get_context_data(
             transitions=transitions,
+            can_submit=any(t.action == "submit" for t in transitions),
             assign_form=AssignForm(
                 reviewers=reviewers, initial={"reviewer": self.plan.assigned_to_id}
             )
