@@ -14,6 +14,10 @@ from parks.validators import normalize_phone
 
 PHONE_FIELDS = tuple(f for f in PROFILE_FIELDS if f.endswith(("_landline", "_mobile", "_fax")))
 
+# The layout's HTML snippets translate these at render time; makemessages does not look inside a
+# Python string for {% translate %}, so they are declared here for the catalogue.
+LAYOUT_LABELS = (_("Park name:"), _("Current seal:"), _("Contact details"))
+
 
 class PhoneField(forms.CharField):
     def to_python(self, value):
@@ -88,10 +92,11 @@ class ParkProfileForm(forms.ModelForm):
                     Row(
                         Column(
                             HTML(
-                                '{% load i18n %}<div class="mb-3"><label class="form-label">'
+                                '{% load i18n %}<div class="mb-3"><label class="form-label" '
+                                'for="id_province_name">'
                                 '{% translate "Province (autonomous region, municipality)" %}'
-                                '</label><input class="form-control" '
-                                'value="{{ park.province.name }}" disabled></div>'
+                                '</label><input class="form-control" id="id_province_name" '
+                                'value="{{ park.province.name }}" readonly></div>'
                             ),
                             css_class="col-md-4",
                         ),

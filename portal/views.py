@@ -13,7 +13,7 @@ from plans import selectors as plan_selectors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Each role's home: park staff their park, reviewers their parks, admins an overview."""
+    """Each role's home: park staff their park, reviewers their queue, admins an overview."""
 
     template_name = "portal/home.html"
 
@@ -22,7 +22,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if level == Level.PARK:
             return HttpResponseRedirect(reverse("park-detail", args=[request.user.park_id]))
         if level != Level.NONE and not has_perm(request.user, Perm.MANAGE_USERS):
-            return HttpResponseRedirect(reverse("parks:park-list"))
+            return HttpResponseRedirect(reverse("review:queue"))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -271,19 +271,20 @@ def review_queue(
 ):
     """The plans a reviewer may see that are in the workflow, with counts per state.
     `reviewer` is a user's id, or UNASSIGNED for the plans nobody has taken yet."""
+    in_workflow = Plan.objects.visible_to(user).exclude(status=State.DRAFT)
+    if cycle:
+        in_workflow = in_workflow.filter(cycle__code=cycle)
+    # Counted before the versions are joined in: a plan counts once in its current state,
+    # however many versions it has.
+    counts = dict(in_workflow.values_list("status").annotate(n=Count("pk")).order_by())
     plans = (
-        Plan.objects.visible_to(user)
-        .exclude(status=State.DRAFT)
-        .select_related("park__province", "cycle", "assigned_to")
+        in_workflow.select_related("park__province", "cycle", "assigned_to")
         .annotate(
             latest_version=Max("versions__number"),
             last_submitted_at=Max("versions__submitted_at"),
         )
         .order_by("cycle__deadline", "park__province__code", "park__name")
     )
-    if cycle:
-        plans = plans.filter(cycle__code=cycle)
-    counts = dict(plans.values_list("status").annotate(n=Count("pk")).order_by())
     if province:
         plans = plans.filter(park__province__code=province)
     if state:

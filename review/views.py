@@ -40,17 +40,13 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
         can_assign = selectors.can_assign(self.plan, self.request.user)
         return super().get_context_data(
             transitions=transitions,
+            can_submit=any(t.action == "submit" for t in transitions),
             assign_form=AssignForm(
                 reviewers=reviewers, initial={"reviewer": self.plan.assigned_to_id}
             )
             if can_assign
             else None,
             checklist=selectors.submission_checklist(self.plan) if submit else None,
-            submit_hint=_(
-                "Only the park manager submits the plan: tell them when the checklist is empty."
-            )
-            if submit and not has_perm(self.request.user, Perm.SUBMIT_PLAN)
-            else "",
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
             **pdf_context(self.plan, self.request.user),

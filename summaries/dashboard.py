@@ -192,26 +192,38 @@ def dashboard(*, user, scope: figures.Scope) -> Dashboard:
     )
 
 
-# A percentile among fewer parks than this tells the park too much about the others: with two
+# A comparison among fewer parks than this tells the park too much about the others: with two
 # parks in a province, on which side of its own value the other park's lies. Park staff see a
 # comparison only among at least this many parks; reviewers and admins see every comparison.
 PEER_MINIMUM = 5
 
 
 def peer_view(*, version, user) -> list[dict]:
-    """Where this park's stated baseline and 2025 target sit among all parks with a submitted
-    plan in the cycle, and among its province's, for each required indicator (percentiles).
-    For park staff, a percentile among fewer than PEER_MINIMUM parks is withheld: None, with
-    `<key>_withheld` (and the row's `withheld`) set."""
+    """Where this park's stated baseline and 2025 target stand among the other parks with a
+    submitted plan in the cycle, and among its province's, for each required indicator: the
+    share of the other parks whose stated value is worse (by the indicator's direction), or
+    None with `<key>_alone` set where no other park is compared. For park staff, a comparison
+    among fewer than PEER_MINIMUM parks is withheld: None, with `<key>_withheld` (and the
+    row's `withheld`) set."""
     sees_all = level_of(user) in (Level.PROVINCE, Level.NATIONAL)
     plan = version.plan
     scope = figures.Scope(cycle=plan.cycle.code, states=figures.SUMMARY_STATES)
-    # every park, nationally: only percentiles leave this function, never another park's
+    standing = figures.standing_versions(user=None, scope=scope)
+    # every park, nationally: only shares leave this function, never another park's
     # numbers, and for park staff none among fewer than PEER_MINIMUM parks
-    national, _totals, _count = figures.figures(
-        figures.standing_versions(user=None, scope=scope), base_year=plan.cycle.base_year
-    )
+    national, _totals, _count = figures.figures(standing, base_year=plan.cycle.base_year)
     by_code = {s.code: s for s in national}
+    # what the park's own standing version (often this one) put among the parks' values
+    own_version = (
+        version if standing.filter(pk=version.pk).exists() else standing.filter(plan=plan).first()
+    )
+    own = {
+        item.get("code"): {
+            "baselines": to_decimal(item.get("baseline")),
+            "targets": figures.final_target(item),
+        }
+        for item in (own_version.snapshot.get("indicators", []) if own_version else [])
+    }
     province = plan.park.province.code
     rows = []
     for item in version.frozen.indicators:
@@ -238,9 +250,12 @@ def peer_view(*, version, user) -> list[dict]:
             ("target_province", target, "targets", province),
         ):
             compared = len(summary.by_province[among][of] if among else getattr(summary, of))
-            percentile = summary.percentile(value, of=of, province=among)
-            withheld = percentile is not None and not sees_all and compared < PEER_MINIMUM
-            row[key] = None if withheld else percentile
+            place = summary.standing(
+                value, of=of, province=among, own=own.get(item.get("code"), {}).get(of)
+            )
+            withheld = place is not None and not sees_all and compared < PEER_MINIMUM
+            row[key] = None if withheld or place is None else place.percent_worse
+            row[f"{key}_alone"] = not withheld and place is not None and not place.others
             row[f"{key}_withheld"] = withheld
             row["withheld"] |= withheld
         rows.append(row)

@@ -11,7 +11,6 @@ of the sums (indicators.accounting.RATIOS), never the average of the parks' rati
 says how many parks are behind it.
 """
 
-import bisect
 import hashlib
 import pickle
 from collections import defaultdict
@@ -153,6 +152,19 @@ class Sums:
         return Figure(self.numerator * scale / self.denominator, self.parks)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A park's value among the other parks': how many of them state a worse value."""
+
+    worse: int
+    others: int
+
+    @property
+    def percent_worse(self) -> int | None:
+        """The share of the other parks doing worse (in %); None when there is no other park."""
+        return round(100 * self.worse / self.others) if self.others else None
+
+
 @dataclass
 class IndicatorSummary:
     """One catalogue indicator across the parks in scope."""
@@ -200,15 +212,27 @@ class IndicatorSummary:
             return Figure(sum(stated, Decimal(0)), len(stated))  # absolute quantities add up
         return Figure(None, len(stated or []))
 
-    def percentile(
-        self, value: Decimal | None, *, of: str = "baselines", province: str = ""
-    ) -> int | None:
-        """Share of parks (in %) whose stated value is at or below `value`, nationally or in
-        one province."""
-        values = sorted(self.by_province[province][of] if province else getattr(self, of))
-        if value is None or not values:
+    def standing(
+        self,
+        value: Decimal | None,
+        *,
+        of: str = "baselines",
+        province: str = "",
+        own: Decimal | None = None,
+    ) -> Standing | None:
+        """How `value` compares with the other parks' stated values, nationally or in one
+        province, by the indicator's direction. `own` is the value the park's own standing
+        version put among them (left out, so that a park is never compared with itself)."""
+        if value is None:
             return None
-        return round(100 * bisect.bisect_right(values, value) / len(values))
+        values = list(self.by_province[province][of] if province else getattr(self, of))
+        if own is not None and own in values:
+            values.remove(own)
+        if self.direction == "lower":
+            worse = sum(1 for v in values if v > value)
+        else:
+            worse = sum(1 for v in values if v < value)
+        return Standing(worse=worse, others=len(values))
 
 
 def indicator_summaries(

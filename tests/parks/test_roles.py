@@ -117,11 +117,11 @@ def test_each_role_gets_the_expected_answer_on_each_page(world, client, role, pa
         ("editor_a", "park_a"),
         ("manager_a", "park_a"),
         ("editor_b", "park_b"),
-        ("reviewer_a", "park_list"),
-        ("national", "park_list"),
+        ("reviewer_a", "queue"),
+        ("national", "queue"),
     ],
 )
-def test_home_sends_park_staff_to_their_park_and_reviewers_to_the_park_list(
+def test_home_sends_park_staff_to_their_park_and_reviewers_to_their_queue(
     world, client_for, persona, landing
 ):
     # given a logged-in user who is not an admin
@@ -130,10 +130,10 @@ def test_home_sends_park_staff_to_their_park_and_reviewers_to_the_park_list(
     # when they open the home page
     response = client.get(reverse("home"))
 
-    # then they land on their own park, or on the list of parks they review
+    # then they land on their own park, or on the queue of plans they review
     expected = (
-        reverse("parks:park-list")
-        if landing == "park_list"
+        reverse("review:queue")
+        if landing == "queue"
         else reverse("park-detail", args=[getattr(world, landing).pk])
     )
     assert response.status_code == 302

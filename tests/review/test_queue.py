@@ -264,3 +264,20 @@ def test_queue_links_the_latest_submitted_version(world, client_for, catalogue):
     html = client_for(world.reviewer_a).get(QUEUE).content.decode()
 
     assert reverse("review:version", args=[plan.pk, 2]) in html
+
+
+def test_queue_counts_a_plan_with_two_versions_once(world, client_for, catalogue):
+    from review.services import version_freeze
+
+    # given a forwarded plan submitted twice (two versions)
+    plan = PlanFactory(park=world.park_a, status=State.FORWARDED)
+    version_freeze(plan=plan, actor=world.manager_a)
+    version_freeze(plan=plan, actor=world.manager_a)
+
+    # when the national reviewer opens the queue
+    response = client_for(world.national).get(QUEUE)
+
+    # then the plan counts once in its state, as many as the plans listed
+    counts = {state: n for _label, state, n in response.context["counts"]}
+    assert counts["forwarded"] == 1
+    assert sum(counts.values()) == response.context["paginator"].count == 1

@@ -157,6 +157,28 @@ def test_checklist_of_a_ready_plan_is_empty_and_the_panel_says_it_can_be_submitt
     assert not re.search(r'<button type="submit"\s+class="btn btn-success"\s+disabled', html)
 
 
+def test_editor_is_told_the_park_manager_submits_the_ready_plan(world, client_for, ready_plan):
+    # when the park editor, who cannot submit, opens the panel of the ready plan
+    text = text_of(client_for(world.editor_a).get(panel_url(ready_plan)).content.decode())
+
+    # then it does not say "can be submitted" with no button, but who submits it
+    assert "可以提交。" not in text
+    assert "必填内容均已完成，请园区负责人提交。" in text
+    assert "提交省级审核" not in text
+
+
+def test_editor_is_told_who_submits_while_items_are_missing(world, client_for, plan_in):
+    # given a plan just started
+    plan = plan_in(State.DRAFT)
+
+    # when the park editor opens the panel
+    text = text_of(client_for(world.editor_a).get(panel_url(plan)).content.decode())
+
+    # then the checklist is there, and the page says who submits the plan
+    assert "须先完成或说明" in text
+    assert "方案由园区负责人提交。" in text
+
+
 def test_checklist_of_a_plan_just_started_lists_every_kind_of_gap(world, plan_in):
     # given park A's plan just started, its park information not filled in, and the required
     # indicators put in by the indicators page

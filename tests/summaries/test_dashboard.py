@@ -252,21 +252,48 @@ def test_dashboard_queries_do_not_grow_with_the_parks(world, client_for, parks, 
 
 
 def test_peer_view_places_the_park_among_the_others(world, client_for, parks):
-    # given park B states half park A's 2020 energy intensity (0.0850 against 0.1700, as does
-    # the third park), park B's review page as the national reviewer reads it
+    # given park B states half the 2020 energy intensity (lower is better) of park A and the
+    # third park (0.0850 against 0.1700), park B's review page as the national reviewer reads it
     page = client_for(world.national).get(reverse("summaries:peers", args=[parks["b"].pk, 1]))
     peers = {row["name"]: row for row in page.context["peers"]}
 
-    # then park B is the lowest third nationally, and alone (so at the top) in 浙江
+    # then park B does better than both other parks nationally (lower is better: 100 %, not
+    # the lowest third), and alone in 浙江 it is compared with no other park, not "100 %"
     energy = peers["单位工业增加值综合能耗"]
     assert energy["baseline"] == Decimal("0.0850")
     assert (energy["parks"], energy["province_parks"]) == (3, 1)
-    assert (energy["baseline_national"], energy["baseline_province"]) == (33, 100)
-    # ... and park A's reviewer sees A at the top of 江苏's two
+    assert energy["baseline_national"] == 100
+    assert energy["baseline_province"] is None and energy["baseline_province_alone"]
+    text = text_of(page.content.decode())
+    assert "100% / 无其他园区" in text
+    assert "数值差于本园区" in text
+    # ... and park A's reviewer sees that no other park does worse than A, in 江苏 or anywhere
     page_a = client_for(world.reviewer_a).get(reverse("summaries:peers", args=[parks["a"].pk, 1]))
     energy_a = {row["name"]: row for row in page_a.context["peers"]}["单位工业增加值综合能耗"]
-    assert (energy_a["baseline_national"], energy_a["baseline_province"]) == (100, 100)
+    assert (energy_a["baseline_national"], energy_a["baseline_province"]) == (0, 0)
     assert "在其他园区中的位置" in text_of(page_a.content.decode())
+
+
+def test_a_higher_is_better_indicator_counts_the_lower_values_as_worse(world):
+    from summaries.figures import IndicatorSummary
+
+    # given three parks' stated shares of renewable energy (higher is better): 10, 20 and 30 %
+    summary = IndicatorSummary(
+        code="x",
+        name="x",
+        unit="%",
+        direction="higher",
+        required=True,
+        reference_value=None,
+        reference_text="",
+        baselines=[Decimal(10), Decimal(20), Decimal(30)],
+    )
+
+    # when the park that states 20 % is placed among the others (its own value left out)
+    place = summary.standing(Decimal(20), own=Decimal(20))
+
+    # then one of the two other parks does worse: 50 %
+    assert (place.worse, place.others, place.percent_worse) == (1, 2, 50)
 
 
 ENERGY = "单位工业增加值综合能耗"
@@ -306,8 +333,9 @@ def test_reviewer_sees_the_percentiles_of_a_province_with_two_parks(world, clien
     # when province A's reviewer reads park A's version, where park A's staff see none
     row, text = energy_peers(client_for(world.reviewer_a), parks["a"])
 
-    # then both comparisons are there, and no note about withholding them
-    assert (row["baseline_national"], row["baseline_province"]) == (100, 100)
+    # then both comparisons are there (no other park does worse than A), and no note about
+    # withholding them
+    assert (row["baseline_national"], row["baseline_province"]) == (0, 0)
     assert not row["withheld"]
     assert "参与比较的园区少于" not in text
 
@@ -323,7 +351,7 @@ def test_park_staff_see_the_national_percentile_once_five_parks_are_compared(
 
     # then the national comparison is shown, the province's still withheld
     assert (row["province_parks"], row["parks"]) == (2, 6)
-    assert row["baseline_national"] == 100
+    assert row["baseline_national"] == 0
     assert row["baseline_province"] is None and row["baseline_province_withheld"]
     assert "参与比较的园区少于 5 个" in text
 
@@ -339,7 +367,7 @@ def test_park_staff_see_the_province_percentile_once_five_parks_are_compared(
 
     # then both comparisons are shown, with no note
     assert (row["province_parks"], row["parks"]) == (5, 6)
-    assert row["baseline_province"] == 100 and row["baseline_national"] == 100
+    assert row["baseline_province"] == 0 and row["baseline_national"] == 0
     assert not row["withheld"]
     assert "参与比较的园区少于" not in text
 
