@@ -218,11 +218,11 @@ def peer_view(*, version, user) -> list[dict]:
         version if standing.filter(pk=version.pk).exists() else standing.filter(plan=plan).first()
     )
     own = {
-        item.get("code"): {
-            "baselines": to_decimal(item.get("baseline")),
+        item.code: {
+            "baselines": to_decimal(item.baseline),
             "targets": figures.final_target(item),
         }
-        for item in (own_version.snapshot.get("indicators", []) if own_version else [])
+        for item in (own_version.frozen.indicators if own_version else [])
     }
     province = plan.park.province.code
     rows = []
@@ -251,7 +251,7 @@ def peer_view(*, version, user) -> list[dict]:
         ):
             compared = len(summary.by_province[among][of] if among else getattr(summary, of))
             place = summary.standing(
-                value, of=of, province=among, own=own.get(item.get("code"), {}).get(of)
+                value, of=of, province=among, own=own.get(item.code, {}).get(of)
             )
             withheld = place is not None and not sees_all and compared < PEER_MINIMUM
             row[key] = None if withheld or place is None else place.percent_worse

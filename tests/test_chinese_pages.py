@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from indicators.demo import seed_demo_numbers
-from plans.demo import seed_demo_plan
 from plans.models import Plan
 from plans.status import State
+from portal.demo.numbers import seed_demo_numbers
+from portal.demo.plan import seed_demo_plan
 from review.models import Version
 from review.services import comment_add, version_freeze
 from tests.factories import PlanFactory
