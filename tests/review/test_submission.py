@@ -26,6 +26,7 @@ from review.services import TransitionRefused, comment_post
 from tests.factories import UserFactory
 from tests.review.helpers import (
     act,
+    field_errors,
     links_of,
     messages_of,
     panel_url,
@@ -141,7 +142,8 @@ def test_checklist_names_each_missing_item_with_a_link_to_fix_it(
     html = page.content.decode()
     assert links_of(html)[text_of(message)] == url
     assert "还有 1 项须先完成或说明" in text_of(html)
-    assert re.search(r'<button type="submit"\s+class="btn btn-success"\s+disabled', html)
+    assert re.search(r'<button type="button" class="btn btn-success" disabled>', html)
+    assert "/review/submit/" not in html
 
 
 def test_checklist_of_a_ready_plan_is_empty_and_the_panel_says_it_can_be_submitted(
@@ -153,8 +155,8 @@ def test_checklist_of_a_ready_plan_is_empty_and_the_panel_says_it_can_be_submitt
     html = page.content.decode()
     assert "必填内容均已完成，可以提交。" in text_of(html)
     assert "提交省级审核" in text_of(html)
-    assert re.search(r'<button type="submit"\s+class="btn btn-success"\s*>', html)
-    assert not re.search(r'<button type="submit"\s+class="btn btn-success"\s+disabled', html)
+    assert re.search(r'<a class="btn btn-success"\s+href="[^"]*/review/submit/"', html)
+    assert not re.search(r'<button type="button" class="btn btn-success" disabled>', html)
 
 
 def test_editor_is_told_the_park_manager_submits_the_ready_plan(world, client_for, ready_plan):
@@ -225,12 +227,13 @@ def test_submit_is_refused_while_the_checklist_is_not_clean(
     with pytest.raises(TransitionRefused) as refused:
         act(ready_plan, world, "submit", "manager_a")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.manager_a).post(transition_url(ready_plan, "submit"))
+        response = client_for(world.manager_a).post(
+            transition_url(ready_plan, "submit"), {"declared": "on"}
+        )
 
     # then both are refused in Chinese, and nothing was frozen, recorded or sent
     assert refused.value.messages == ["方案暂不能提交：还有 1 项缺失或未说明。"]
-    assert response.status_code == 302
-    assert messages_of(response) == ["方案暂不能提交：还有 1 项缺失或未说明。"]
+    assert field_errors(response) == {"__all__": ["方案暂不能提交：还有 1 项缺失或未说明。"]}
     assert status_of(ready_plan) == State.DRAFT
     assert Version.objects.count() == StatusChange.objects.count() == 0
     assert Notification.objects.count() == 0
@@ -250,7 +253,9 @@ def test_submit_freezes_version_1_and_tells_the_province(
 
     # when the park manager submits from the review panel
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.manager_a).post(transition_url(ready_plan, "submit"))
+        response = client_for(world.manager_a).post(
+            transition_url(ready_plan, "submit"), {"declared": "on"}
+        )
 
     # then the plan is submitted ...
     assert response.status_code == 302
@@ -279,12 +284,12 @@ def test_submit_freezes_version_1_and_tells_the_province(
     assert sorted(n.user.username for n in told) == sorted(["reviewer_a", colleague.username])
     notice = f"苏州工业园区：已提交省级审核（{world.manager_a.display_name}）"
     assert {n.message for n in told} == {notice}
-    assert {n.url for n in told} == {reverse("plans:plan-detail", args=[ready_plan.pk])}
+    assert {n.url for n in told} == {reverse("review:panel", args=[ready_plan.pk])}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         ["reviewer_a@example.cn", colleague.email]
     )
     assert {m.subject for m in mail.outbox} == {f"高新区绿色发展行动方案平台：{notice}"}
-    link = settings.SITE_URL.rstrip("/") + reverse("plans:plan-detail", args=[ready_plan.pk])
+    link = settings.SITE_URL.rstrip("/") + reverse("review:panel", args=[ready_plan.pk])
     assert all(link in m.body for m in mail.outbox)
 
 
