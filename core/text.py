@@ -15,7 +15,12 @@ def looks_like_html(text) -> bool:
     return isinstance(text, str) and bool(_MARKUP.search(text))
 
 
-def html_to_text(html: str) -> str:
+def plain_text(html: str) -> str:
+    """The text of stored HTML, a line per block (word counts and comparisons read this)."""
     text = _BLOCK_END.sub("\n", html or "")
-    text = unescape(_TAG.sub("", text))
-    return _BLANK_LINES.sub("\n", text).strip()
+    return unescape(_TAG.sub("", text)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """plain_text without the blank lines between blocks (the change history's reading)."""
+    return _BLANK_LINES.sub("\n", plain_text(html))

@@ -10,7 +10,6 @@ cells and class="caption" on paragraphs, nothing else.
 
 import re
 from functools import cache
-from html import unescape
 
 import nh3
 from django.utils.translation import gettext_lazy as _
@@ -113,15 +112,6 @@ _ONE_EMPTY_ELEMENT = re.compile(r"^<(\w+)></\1>$")
 def sanitize_html(html: str) -> str:
     cleaned = _sanitizer()(html or "").strip()
     return "" if _EMPTY.match(cleaned) or _ONE_EMPTY_ELEMENT.match(cleaned) else cleaned
-
-
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_END = re.compile(r"</(p|h\d|li|td|th|tr|blockquote)>|<br\s*/?>", re.IGNORECASE)
-
-
-def plain_text(html: str) -> str:
-    text = _BLOCK_END.sub("\n", html or "")
-    return unescape(_TAG.sub("", text)).strip()
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")

@@ -25,7 +25,8 @@ from parks.audit import audit_record, audited_create, field_changes
 from parks.models import AuditEntry, Park
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import Kind, outline_for
-from plans.richtext import count_words, plain_text, sanitize_html
+from core.text import plain_text
+from plans.richtext import count_words, sanitize_html
 from plans.rows import RowKind
 from plans.status import EDITABLE_STATES, State
 from plans.uploads import attachment_type, check_size, image_type, safe_filename

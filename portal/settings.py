@@ -8,7 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.config import html_tags
@@ -268,11 +268,15 @@ if HTTPS:
 # inline elements are the rich-text editor's import map and the empty <style> that keeps its
 # library from injecting one (templates/plans/section_edit.html), both with the per-request
 # nonce, which appears in the header only on a page that uses it. Charts are SVG images.
+# Style *attributes* are allowed: the editor sets table column widths and its own layout with
+# them (and reads a pasted Word document's); an attribute holds no selector, cannot run script,
+# and any address in it is still bound by img-src and font-src.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

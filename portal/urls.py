@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from parks.views import PasswordResetRequestView
@@ -35,6 +36,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's pages of summary snapshots and export jobs were under admin/review/ until
+    # their models moved to summaries/ (issue 13): old bookmarks lead to the new place.
+    re_path(
+        r"^admin/review/(?P<rest>(?:summarysnapshot|exportjob)/.*)$",
+        RedirectView.as_view(url="/admin/summaries/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("parks.urls")),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from core.textdiff import char_diff
 from documents.schema import Frozen
 from indicators.services import cell_changes
-from plans.richtext import plain_text
+from core.text import plain_text
 
 
 @dataclass

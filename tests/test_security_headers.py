@@ -31,6 +31,9 @@ def test_pages_forbid_inline_script_and_style_and_being_framed(client, db, path)
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]
     assert csp["style-src"] == ["'self'"]
+    # style attributes only (the editor's column widths); never inline script of any kind
+    assert csp["style-src-attr"] == ["'unsafe-inline'"]
+    assert not any(name.startswith("script-src-") for name in csp)
     assert csp["img-src"] == ["'self'", "data:"]
     assert csp["object-src"] == ["'none'"]
     assert csp["base-uri"] == ["'self'"]

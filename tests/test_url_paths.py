@@ -5,7 +5,7 @@ purpose is added or changed here in the same commit.
 
 At 92e7aeb (before issue 13) the site paths were these less summaries/peers/... (added by issue
 13); the admin's pages of summary snapshots and export jobs were under admin/review/ (Django
-derives them from the app a model belongs to). Issue 14 added the comment panel
+derives them from the app a model belongs to); a redirect keeps those old addresses. Issue 14 added the comment panel
 (review/threads/), the editors' presence (sections/<key>/presence/) and the history's Excel
 export, and replaced the data tables' per-table POST endpoints (data/<table>/, data/accounting/:
 never bookmarks) by the one grid save on data/; issue 12 added django-axes' admin pages.
@@ -126,6 +126,7 @@ ADMIN_PATHS = [
     "admin/plans/keytask/",
     "admin/plans/milestone/",
     "admin/plans/plan/",
+    "admin/review/(?P<rest>(?:summarysnapshot|exportjob)/.*)$",
     "admin/review/comment/",
     "admin/review/pdfdocument/",
     "admin/review/statuschange/",
@@ -162,3 +163,15 @@ def test_the_admin_serves_the_same_paths():
         }
     )
     assert admin == ADMIN_PATHS
+
+
+def test_the_old_admin_addresses_of_moved_models_lead_to_their_new_place(client):
+    for old, new in [
+        ("/admin/review/exportjob/", "/admin/summaries/exportjob/"),
+        ("/admin/review/summarysnapshot/7/change/", "/admin/summaries/summarysnapshot/7/change/"),
+        ("/admin/review/exportjob/?state=done", "/admin/summaries/exportjob/?state=done"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new)
+    # the models that stayed in review/ keep their admin pages
+    assert client.get("/admin/review/version/").status_code == 302  # to the admin's login

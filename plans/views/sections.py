@@ -19,7 +19,8 @@ from plans.forms import (
 )
 from plans.outline import ROADMAP_KEY, Kind
 from plans.presence import PRESENCE_BEAT, presence_beat
-from plans.richtext import plain_text, sanitize_html
+from core.text import plain_text
+from plans.richtext import sanitize_html
 from plans.rows import FILE_KINDS, kinds_for_section
 from plans.views.plan import PlanAccessMixin, _time, _who
 from plans.views.rows import file_table_context, table_context

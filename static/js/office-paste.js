@@ -28,6 +28,7 @@ const MSO_LIST = /mso-list:\s*(l\d+)\s+level(\d+)/i
 const MSO_IGNORE = /mso-list:\s*ignore/i
 const SYMBOL_FONT = /wingdings|symbol|webdings/i
 const CJK_DIGITS = "〇一二三四五六七八九"
+const STYLE_BLOCK = /<style[^>]*>([\s\S]*?)<\/style>/gi
 
 export function isOfficeHtml(html) {
   return OFFICE_MARKERS.test(html)
@@ -35,10 +36,13 @@ export function isOfficeHtml(html) {
 
 export function cleanPastedHtml(html) {
   if (!html || !/<caption|mso-|Mso|<table/i.test(html)) return html
-  const doc = new DOMParser().parseFromString(html, "text/html")
+  // Word's <style> blocks are read as text and left out of the parsed document: the page's
+  // Content-Security-Policy refuses inline style sheets, in a parsed document too
+  const css = Array.from(html.matchAll(STYLE_BLOCK), (match) => match[1]).join("\n")
+  const doc = new DOMParser().parseFromString(html.replace(STYLE_BLOCK, ""), "text/html")
   const office = isOfficeHtml(html)
   if (office) {
-    const styles = readStyles(doc)
+    const styles = readStyles(css)
     convertLists(doc, styles)
     markCaptions(doc, styles)
   }
@@ -52,8 +56,7 @@ export function cleanPastedHtml(html) {
 
 // --- the document's <style>: list definitions and caption styles ---------------------------
 
-function readStyles(doc) {
-  const css = Array.from(doc.querySelectorAll("style"), (s) => s.textContent).join("\n")
+function readStyles(css) {
   const lists = new Map()
   for (const [, id, level, body] of css.matchAll(/@list\s+(l\d+):level(\d+)\s*\{([^}]*)\}/gi)) {
     const format = /mso-level-number-format:\s*([\w-]+)/i.exec(body)

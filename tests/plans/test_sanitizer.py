@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from parks.models import AuditEntry
 from plans.models import Section
-from plans.richtext import count_words, plain_text, sanitize_html
+from core.text import plain_text
+from plans.richtext import count_words, sanitize_html
 from tests.factories import PlanFactory
 
 ALLOWED_TAGS = {

@@ -147,8 +147,10 @@ def test_approval_renders_the_approved_pdf_with_stamp_timeline_and_hash(
     assert approved.state == "done"
     text = pdf_text(approved, tmp_path)
     assert "审核结论" in text and "审核通过" in text
-    # (the opinions in the timeline may wrap the body's name over two lines)
-    assert "工业和信息化部火炬高技术产业开发中心" in text.replace("\n", "").replace(" ", "")
+    # the stamp names the approving body (it is turned by 8 degrees: read in content-stream
+    # order, where its lines follow each other)
+    stamp = pdf_text(approved, tmp_path, "-raw").replace("\n", "").replace(" ", "")
+    assert "工业和信息化部火炬高技术产业开发中心审核通过" in stamp
     assert "退回" not in text or "审核过程" in text
     assert version.content_hash in text.replace("\n", "").replace(" ", "")
     # the submitted version's PDF carries no approval page
