@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import ConcurrentEditError, revision_update
+from core.text import plain_text
 from parks.audit import audit_record, audited_create, field_changes
 from parks.models import AuditEntry, Park
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import Kind, outline_for
-from core.text import plain_text
 from plans.richtext import count_words, sanitize_html
 from plans.rows import RowKind
 from plans.status import EDITABLE_STATES, State

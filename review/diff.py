@@ -4,10 +4,10 @@ the two versions' snapshots through their declaration (documents.schema)."""
 
 from dataclasses import dataclass, field
 
+from core.text import plain_text
 from core.textdiff import char_diff
 from documents.schema import Frozen
 from indicators.services import cell_changes
-from core.text import plain_text
 
 
 @dataclass

@@ -5,10 +5,11 @@ purpose is added or changed here in the same commit.
 
 At 92e7aeb (before issue 13) the site paths were these less summaries/peers/... (added by issue
 13); the admin's pages of summary snapshots and export jobs were under admin/review/ (Django
-derives them from the app a model belongs to); a redirect keeps those old addresses. Issue 14 added the comment panel
-(review/threads/), the editors' presence (sections/<key>/presence/) and the history's Excel
-export, and replaced the data tables' per-table POST endpoints (data/<table>/, data/accounting/:
-never bookmarks) by the one grid save on data/; issue 12 added django-axes' admin pages.
+derives them from the app a model belongs to); a redirect keeps those old addresses. Issue 14
+added the comment panel (review/threads/), the editors' presence (sections/<key>/presence/) and
+the history's Excel export, and replaced the data tables' per-table POST endpoints
+(data/<table>/, data/accounting/: never bookmarks) by the one grid save on data/; issue 12
+added django-axes' admin pages.
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -139,7 +140,7 @@ ADMIN_PATHS = [
 def path_patterns(patterns=None, prefix: str = ""):
     """Every URL pattern as the path it matches, prefixes included (`plans/<int:plan_pk>/`)."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
+        route = prefix + str(pattern.pattern).removeprefix("^")
         if isinstance(pattern, URLResolver):
             yield from path_patterns(pattern.url_patterns, route)
         else:

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView, View
 
 from core.concurrency import ConcurrentEditError
 from core.forms import apply_validation_error
+from core.text import plain_text
 from core.textdiff import diff_html
 from parks.roles import Perm
 from plans import selectors, services
@@ -19,7 +20,6 @@ from plans.forms import (
 )
 from plans.outline import ROADMAP_KEY, Kind
 from plans.presence import PRESENCE_BEAT, presence_beat
-from core.text import plain_text
 from plans.richtext import sanitize_html
 from plans.rows import FILE_KINDS, kinds_for_section
 from plans.views.plan import PlanAccessMixin, _time, _who

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from core.text import plain_text
 from parks.models import AuditEntry
 from plans.models import Section
-from core.text import plain_text
 from plans.richtext import count_words, sanitize_html
 from tests.factories import PlanFactory
 
