@@ -94,7 +94,7 @@ SITE_PATHS = [
 ADMIN_PATHS = [
     "admin/",
     "admin/(?P<url>.*)$",
-    "admin/^(?P<app_label>auth|axes|parks|plans|indicators|review|summaries)/$",
+    "admin/(?P<app_label>auth|axes|parks|plans|indicators|review|summaries)/$",
     "admin/auth/group/",
     "admin/autocomplete/",
     "admin/axes/accessattempt/",
