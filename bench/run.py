@@ -243,6 +243,10 @@ def review_pages():
         comment_post(version=version, actor=reviewer, body="请补充说明。", anchor=anchor)
     rows[f"review page, full plan, {len(anchors)} comments"] = measure(client, url)
     rows["review panel"] = measure(client, reverse("review:panel", args=[plan.pk]))
+    # the peer comparison the review page loads as a fragment (178 parks' plans in review)
+    rows["peers fragment of the review page"] = measure(
+        client, reverse("summaries:peers", args=[plan.pk, 1])
+    )
     return rows
 
 
