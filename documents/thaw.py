@@ -37,6 +37,14 @@ def thaw(model, values: dict, **extra):
     return model(**kwargs, **extra)
 
 
+def grid_years(accounting) -> dict[int, GridYear]:
+    """The grid factor each data year used, from a frozen accounting (documents.schema)."""
+    return {
+        g.year: GridYear(g.year, Decimal(g.value), g.factor_year, g.series, g.citation)
+        for g in accounting.grid_years
+    }
+
+
 def _numbers(frozen: Frozen, plan: Plan) -> PlanNumbers:
     cycle = plan.cycle
     history = cycle.history_years
@@ -56,10 +64,7 @@ def _numbers(frozen: Frozen, plan: Plan) -> PlanNumbers:
         total_tce=frozen.energy_totals("tce", history),
         total_co2=frozen.energy_totals("co2", history),
         share={line.key: series(line.share, history) for line in energy.lines},
-        grid_years={
-            g.year: GridYear(g.year, Decimal(g.value), g.factor_year, g.series, g.citation)
-            for g in accounting.grid_years
-        },
+        grid_years=grid_years(accounting),
         grid_factor_label=accounting.grid_factor,
         coefficient_set_label=accounting.coefficient_set,
         missing_co2=accounting.missing_co2,

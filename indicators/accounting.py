@@ -325,15 +325,42 @@ def _year_runs(grid_years: dict[int, GridYear]) -> list[list[GridYear]]:
     runs: list[list[GridYear]] = []
     for grid in sorted(grid_years.values(), key=lambda g: g.year):
         last = runs[-1][-1] if runs else None
-        if last and (last.factor_year, last.value, last.year + 1) == (
+        if last and (last.factor_year, last.value, last.stand_in, last.year + 1) == (
             grid.factor_year,
             grid.value,
+            grid.stand_in,
             grid.year,
         ):
             runs[-1].append(grid)
         else:
             runs.append([grid])
     return runs
+
+
+def grid_summary(choice: str, grid_years: dict[int, GridYear], *, fallback: str = "") -> str:
+    """Which factor a park's figures use, in one line for exports and dashboards: the series,
+    then each run of years with the factor year it used (华东区域电网（按园区所在地默认）：
+    2016-2021年数据暂用2022年因子，2022年数据用2022年因子)."""
+    if not grid_years:
+        return fallback or "—"
+    runs: list[list[GridYear]] = []
+    for grid in sorted(grid_years.values(), key=lambda g: g.year):
+        last = runs[-1][-1] if runs else None
+        if last and (last.factor_year, last.stand_in, last.year + 1) == (
+            grid.factor_year,
+            grid.stand_in,
+            grid.year,
+        ):
+            runs[-1].append(grid)
+        else:
+            runs.append([grid])
+    parts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        span = f"{first.year}" if first is last else f"{first.year}-{last.year}"
+        verb = "暂用" if first.stand_in else "用"
+        parts.append(f"{span}年数据{verb}{first.factor_year}年因子")
+    return f"{choice}：{'，'.join(parts)}"
 
 
 def grid_note(account: EnergyAccount) -> list[str]:
