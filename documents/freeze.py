@@ -15,6 +15,7 @@ from documents.schema import (
     FrozenEnergy,
     FrozenFigure,
     FrozenFuelLine,
+    FrozenGridYear,
     FrozenIndicator,
     FrozenPark,
     FrozenPlan,
@@ -131,6 +132,18 @@ def plan_snapshot(plan: Plan, *, doc: PlanDocument | None = None) -> dict:
             coefficient_set=account.coefficient_set_label,
             grid_factor=account.grid_factor_label,
             missing_co2=account.missing_co2,
+            grid_choice=account.grid_choice,
+            grid_reason=account.grid_reason,
+            grid_years=[
+                FrozenGridYear(
+                    year=g.year,
+                    value=str(g.value),
+                    factor_year=g.factor_year,
+                    series=g.series,
+                    citation=g.citation,
+                )
+                for g in sorted(account.grid_years.values(), key=lambda g: g.year)
+            ],
         ),
         energy=FrozenEnergy(
             total_tce=_series(account.total_tce),

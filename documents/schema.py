@@ -11,6 +11,8 @@ a new field is added with a default (what an older snapshot, which lacks it, rea
 goes up. Format 1 lacked the sections' `state` and `items`, the attachments' `description`, the
 indicators' `indicator_id`, `reference_value`, `reference_comparison`, `category`, `derivation`
 and `history`, the fuel lines' `quantity` and `share`, and the accounting's `missing_co2`.
+Format 2 lacked the accounting's grid factor per data year (`grid_years`), the series chosen
+(`grid_choice`) and the reason for it (`grid_reason`): it named one factor (`grid_factor`).
 
 What other declarations already name is not repeated here: a row's fields are its row kind's
 (plans.rows), the park information's are parks.profile.PROFILE_FIELDS, the data tables' rows are
@@ -26,7 +28,8 @@ from core.numbers import to_decimal
 
 # 2: section states, attachment descriptions, indicator catalogue facts and history, fuel
 #    quantities and shares: everything documents.thaw needs to lay the version out again.
-FORMAT = 2
+# 3: the grid factor each data year used (value, year published for, series, citation).
+FORMAT = 3
 
 # A yearly series as frozen: {"2016": "123.45", "2017": None, ...} (years and numbers as text).
 Series = dict[str, str | None]
@@ -226,10 +229,27 @@ class FrozenIndicator(Record):
 
 
 @dataclass(frozen=True)
+class FrozenGridYear(Record):
+    """The grid factor one data year's electricity used (indicators.accounting.GridYear): a
+    frozen version prints the factor year it used, whatever was published since."""
+
+    year: int | None = None
+    value: str = ""
+    factor_year: int | None = None
+    series: str = ""
+    citation: str = ""
+
+
+@dataclass(frozen=True)
 class FrozenAccounting(Record):
     coefficient_set: str = ""
-    grid_factor: str = ""
+    grid_factor: str = ""  # the series (format 2: the one factor of every year)
     missing_co2: list = field(default_factory=list)
+    grid_choice: str = ""
+    grid_reason: str = ""
+    grid_years: list[FrozenGridYear] = field(
+        default_factory=list, metadata={"records": FrozenGridYear}
+    )
 
 
 @dataclass(frozen=True)

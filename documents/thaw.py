@@ -12,7 +12,7 @@ from decimal import Decimal
 from core.numbers import to_decimal
 from documents.build import FileUrl, LinkedFile, NumberedFigure, PlanDocument
 from documents.schema import Frozen, series
-from indicators.accounting import DERIVED, EnergyAccount, Fuel, FuelLine
+from indicators.accounting import DERIVED, EnergyAccount, Fuel, FuelLine, GridYear
 from indicators.checks import Warning
 from indicators.models import Indicator, PlanIndicator
 from indicators.selectors import IndicatorRow, PlanNumbers
@@ -37,6 +37,14 @@ def thaw(model, values: dict, **extra):
     return model(**kwargs, **extra)
 
 
+def grid_years(accounting) -> dict[int, GridYear]:
+    """The grid factor each data year used, from a frozen accounting (documents.schema)."""
+    return {
+        g.year: GridYear(g.year, Decimal(g.value), g.factor_year, g.series, g.citation)
+        for g in accounting.grid_years
+    }
+
+
 def _numbers(frozen: Frozen, plan: Plan) -> PlanNumbers:
     cycle = plan.cycle
     history = cycle.history_years
@@ -56,10 +64,12 @@ def _numbers(frozen: Frozen, plan: Plan) -> PlanNumbers:
         total_tce=frozen.energy_totals("tce", history),
         total_co2=frozen.energy_totals("co2", history),
         share={line.key: series(line.share, history) for line in energy.lines},
-        grid_factor=None,
+        grid_years=grid_years(accounting),
         grid_factor_label=accounting.grid_factor,
         coefficient_set_label=accounting.coefficient_set,
         missing_co2=accounting.missing_co2,
+        grid_choice=accounting.grid_choice,
+        grid_reason=accounting.grid_reason,
     )
     derived = {key: series(frozen.derived(key), history) for key in DERIVED}
     rows = []

@@ -3,7 +3,8 @@
 Formulas (../shared/domain/README.md, "Formulas"):
 - tce of a fuel = quantity × tce_per_unit; comprehensive energy consumption = sum over fuels;
 - CO2 of a fuel = quantity × NCV × carbon content × oxidation rate × 44/12;
-- electricity CO2 = MWh × the grid factor of the chosen year and region; heat CO2 = GJ × factor;
+- electricity CO2 = MWh × the grid factor of the data year and the chosen region (indicators.grid
+  picks each year's factor); heat CO2 = GJ × factor;
 - 单位工业增加值X = X / 工业增加值 (万元).
 Every figure carries the coefficient set it used; values are Decimals, never floats.
 """
@@ -47,7 +48,7 @@ def fuel_from_coefficient(c) -> Fuel:
     if c.ncv_gj_per_unit and c.carbon_tc_per_tj and c.oxidation_rate:
         factor = c.ncv_gj_per_unit / GJ_PER_TJ * c.carbon_tc_per_tj * c.oxidation_rate * CO2_PER_C
         method = (
-            f"{c.ncv_gj_per_unit} GJ/{c.unit} × {c.carbon_tc_per_tj} tC/TJ × "
+            f"{c.ncv_gj_per_unit} GJ/{c.unit} × {c.carbon_tc_per_tj} 吨碳/TJ × "
             f"{c.oxidation_rate} × 44/12"
         )
     elif c.co2_t_per_unit is not None:
@@ -60,6 +61,52 @@ def fuel_from_coefficient(c) -> Fuel:
 def fuel_from_custom(f, key: str) -> Fuel:
     method = f"{f.co2_t_per_unit} tCO2/{f.unit}" if f.co2_t_per_unit is not None else ""
     return Fuel(key, f.name, f.unit, f.tce_per_unit, f.co2_t_per_unit, method, f.source)
+
+
+@dataclass(frozen=True)
+class GridYear:
+    """The grid factor one data year's electricity uses: its value, the data year it was
+    published for (another year's where the year has none: a stand-in), its series and source."""
+
+    year: int
+    value: Decimal
+    factor_year: int
+    series: str  # 华东区域电网, 全国平均, 安徽省（省级）
+    citation: str  # issuing body, announcement title and year
+    newer_year: int | None = None  # a factor published since, closer to the year (live only)
+
+    @property
+    def stand_in(self) -> bool:
+        return self.factor_year != self.year
+
+    @property
+    def note(self) -> str:
+        return f"{self.year}年数据暂用{self.factor_year}年因子" if self.stand_in else ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.value} tCO2/MWh（{self.series}，{self.factor_year}年）"
+
+
+def stand_in_notes(grid_years: dict[int, GridYear]) -> list[str]:
+    """One note per run of years using the same stand-in: 2016-2021年数据暂用2022年因子."""
+    runs: list[list[GridYear]] = []
+    for grid in sorted(grid_years.values(), key=lambda g: g.year):
+        if not grid.stand_in:
+            continue
+        if (
+            runs
+            and runs[-1][-1].factor_year == grid.factor_year
+            and runs[-1][-1].year + 1 == (grid.year)
+        ):
+            runs[-1].append(grid)
+        else:
+            runs.append([grid])
+    notes = []
+    for run in runs:
+        years = f"{run[0].year}" if len(run) == 1 else f"{run[0].year}-{run[-1].year}"
+        notes.append(f"{years}年数据暂用{run[0].factor_year}年因子")
+    return notes
 
 
 @dataclass
@@ -81,10 +128,22 @@ class EnergyAccount:
     total_tce: dict[int, Decimal | None]
     total_co2: dict[int, Decimal | None]
     share: dict[str, dict[int, Decimal | None]]  # fuel key -> year -> % of total tce
-    grid_factor: Decimal | None
-    grid_factor_label: str
+    grid_years: dict[int, GridYear]
+    grid_factor_label: str  # the series as one line (the only grid facts of a format-2 snapshot)
     coefficient_set_label: str
     missing_co2: list[str] = field(default_factory=list)  # fuels used without a CO2 factor
+    grid_choice: str = ""  # the series and whether it is the default
+    grid_reason: str = ""  # why the park chose another series than the default
+
+    @property
+    def stand_in_notes(self) -> list[str]:
+        return stand_in_notes(self.grid_years)
+
+    @property
+    def citations(self) -> list[str]:
+        """The announcements the grid factors used come from, oldest first, once each."""
+        by_year = {g.factor_year: g.citation for g in self.grid_years.values()}
+        return list(dict.fromkeys(by_year[y] for y in sorted(by_year)))
 
 
 def energy_account(
@@ -92,10 +151,17 @@ def energy_account(
     values: dict,
     fuels: list[Fuel],
     years: list[int],
-    grid_factor: Decimal | None,
+    grid_years: dict[int, GridYear] | None = None,
+    grid_factor: Decimal | None = None,
     grid_factor_label: str = "",
     coefficient_set_label: str = "",
+    grid_choice: str = "",
+    grid_reason: str = "",
 ) -> EnergyAccount:
+    """The account of `years`: electricity at each year's factor (`grid_years`), or at one
+    factor for every year (`grid_factor`, where no year has its own)."""
+    grid_years = grid_years or {}
+    factors = {y: grid_years[y].value if y in grid_years else grid_factor for y in years}
     lines = []
     total_tce: dict[int, Decimal | None] = dict.fromkeys(years)
     total_co2: dict[int, Decimal | None] = dict.fromkeys(years)
@@ -109,7 +175,8 @@ def energy_account(
             if q is None:
                 co2[year] = None
             elif fuel.key == ELECTRICITY:
-                co2[year] = q * MWH_PER_10K_KWH * grid_factor if grid_factor is not None else None
+                factor = factors[year]
+                co2[year] = q * MWH_PER_10K_KWH * factor if factor is not None else None
             elif fuel.co2_t_per_unit is not None:
                 co2[year] = q * fuel.co2_t_per_unit
             else:
@@ -136,10 +203,12 @@ def energy_account(
         total_tce,
         total_co2,
         share,
-        grid_factor,
+        grid_years,
         grid_factor_label,
         coefficient_set_label,
         missing,
+        grid_choice,
+        grid_reason,
     )
 
 
@@ -251,25 +320,99 @@ def derived_series(values: dict, account: EnergyAccount) -> dict[str, dict[int, 
     return series
 
 
+def _year_runs(grid_years: dict[int, GridYear]) -> list[list[GridYear]]:
+    """Consecutive years using the same factor, as runs."""
+    runs: list[list[GridYear]] = []
+    for grid in sorted(grid_years.values(), key=lambda g: g.year):
+        last = runs[-1][-1] if runs else None
+        if last and (last.factor_year, last.value, last.stand_in, last.year + 1) == (
+            grid.factor_year,
+            grid.value,
+            grid.stand_in,
+            grid.year,
+        ):
+            runs[-1].append(grid)
+        else:
+            runs.append([grid])
+    return runs
+
+
+def grid_summary(choice: str, grid_years: dict[int, GridYear], *, fallback: str = "") -> str:
+    """Which factor a park's figures use, in one line for exports and dashboards: the series,
+    then each run of years with the factor year it used (华东区域电网（按园区所在地默认）：
+    2016-2021年数据暂用2022年因子，2022年数据用2022年因子)."""
+    if not grid_years:
+        return fallback or "—"
+    runs: list[list[GridYear]] = []
+    for grid in sorted(grid_years.values(), key=lambda g: g.year):
+        last = runs[-1][-1] if runs else None
+        if last and (last.factor_year, last.stand_in, last.year + 1) == (
+            grid.factor_year,
+            grid.stand_in,
+            grid.year,
+        ):
+            runs[-1].append(grid)
+        else:
+            runs.append([grid])
+    parts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        span = f"{first.year}" if first is last else f"{first.year}-{last.year}"
+        verb = "暂用" if first.stand_in else "用"
+        parts.append(f"{span}年数据{verb}{first.factor_year}年因子")
+    return f"{choice}：{'，'.join(parts)}"
+
+
+def grid_note(account: EnergyAccount) -> list[str]:
+    """What the carbon note says of electricity: the series, each year's factor (stand-ins
+    named), the announcements cited by issuing body, title and year, and the park's reason."""
+    if not account.grid_years:
+        label = account.grid_factor_label or "未选择"
+        return [f"  · 电力：电网排放因子 {label}。"]
+    years = []
+    for run in _year_runs(account.grid_years):
+        first, last = run[0], run[-1]
+        span = f"{first.year}年" if first is last else f"{first.year}-{last.year}年"
+        note = f"暂用{first.factor_year}年因子" if first.stand_in else f"{first.factor_year}年因子"
+        years.append(f"{span} {first.value} tCO2/MWh（{note}）")
+    lines = [
+        f"  · 电力：电网排放因子采用{account.grid_choice}，按数据年份取值："
+        + "；".join(years)
+        + "。",
+        "    无当年因子的数据年份暂用此前最近公布年份的因子，早于首个公布年份的数据年份暂用"
+        "首个公布年份的因子；当年因子公布后可重新计算。",
+        "    因子来源：" + "；".join(account.citations) + "。",
+    ]
+    if account.grid_reason:
+        lines.append(f"    选用理由：{account.grid_reason}")
+    return lines
+
+
 def carbon_note(account: EnergyAccount, *, park_name: str, base_year: int) -> str:
-    """碳排放核算说明: method, boundary, factors and sources, as the template's 2.4 (2) asks."""
+    """碳排放核算说明: method, boundary, factors and sources, as the template's 2.4 (2) asks.
+    In Chinese throughout: it is part of the document of record."""
     used = [line for line in account.lines if line.used]
     lines = [
         f"一、核算边界：{park_name}规模以上工业企业{account.years[0]}-{account.years[-1]}年"
         "能源活动产生的二氧化碳排放，包括化石燃料燃烧直接排放和净调入电力、热力的间接排放；"
         "不含工业生产过程排放和非能源活动排放。",
         "二、核算方法：化石燃料排放量 = 消费量 × 平均低位发热量 × 单位热值含碳量 × 碳氧化率 × "
-        "44/12；电力排放量 = 电力消费量（兆瓦时）× 电网排放因子；热力排放量 = 热力消费量"
+        "44/12；电力排放量 = 电力消费量（兆瓦时）× 当年电网排放因子；热力排放量 = 热力消费量"
         "（吉焦）× 热力排放因子。能源消费量按统计报表计量单位填报，按折标准煤系数折算综合能耗。",
-        f"三、系数来源：采用系数集“{account.coefficient_set_label}”。",
+        f"三、系数来源：折标准煤系数和化石燃料、热力排放因子采用系数集"
+        f"“{account.coefficient_set_label}”，各系数的来源与核实状态随系数集公布。",
     ]
     for line in used:
-        factor = line.fuel.co2_method or "无排放因子"
         if line.fuel.key == ELECTRICITY:
-            factor = f"电网排放因子 {account.grid_factor_label}"
+            lines.append(
+                f"  · {line.fuel.name}（{line.fuel.unit}）：折标准煤系数 {line.fuel.tce_per_unit}。"
+            )
+            lines += grid_note(account)
+            continue
+        factor = line.fuel.co2_method or "无排放因子"
         lines.append(
             f"  · {line.fuel.name}（{line.fuel.unit}）：折标准煤系数 {line.fuel.tce_per_unit}；"
-            f"排放因子 {factor}；来源：{line.fuel.source or '—'}。"
+            f"排放因子 {factor}。"
         )
     total = account.total_co2.get(base_year)
     if total is not None:

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import parse_number
-from indicators.models import Direction, GridFactor, Indicator, PlanIndicator
+from indicators.models import Direction, Indicator, PlanIndicator
 from plans.forms import RowForm
 
 
@@ -149,27 +149,52 @@ class AddIndicatorForm(forms.Form):
 
 
 class AccountingForm(forms.Form):
-    """The grid factor, part of the data page's one save (prefix `accounting`). The factor the
-    page showed travels along (`shown`), so a save changes it only if the user did."""
+    """The grid factor series, part of the data page's one save (prefix `accounting`): the
+    default for the park's province, or another published series with a reason (checked by
+    indicators.services.grid_choice_clean). What the page showed travels along (`shown`), so a
+    save changes the choice only if the user did."""
 
-    grid_factor = forms.ModelChoiceField(
-        label=_("Grid emission factor for electricity"), queryset=GridFactor.objects.none()
+    grid_series = forms.ChoiceField(label=_("Grid emission factor for electricity"))
+    grid_reason = forms.CharField(
+        label=_("Reason for another grid factor than the default"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when you choose another factor than the default; the reviewer reads it."
+        ),
     )
-    shown = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, coefficient_set, form_id: str = "", **kwargs):
+    def __init__(self, *args, choice, form_id: str = "", **kwargs):
         kwargs.setdefault("prefix", "accounting")
         super().__init__(*args, **kwargs)
-        self.fields["grid_factor"].queryset = coefficient_set.grid_factors.all()
-        factor = self.initial.get("grid_factor")
-        self.fields["shown"].initial = factor.pk if factor else None
+        default = choice.default.label if choice is not None and choice.default else "—"
+        options = [("", _("Default for the park's location: %(series)s") % {"series": default})]
+        if choice is not None:
+            options += [
+                (key, series.label)
+                for key, series in choice.offered.items()
+                if choice.default is None or key != choice.default.key
+            ]
+        self.fields["grid_series"].choices = options
+        current = "" if choice is None or choice.is_default else choice.key
+        self.current = (current, choice.reason if choice is not None else "")
+        self.fields["grid_series"].initial = current
+        self.fields["grid_reason"].initial = self.current[1]
+        self.fields["shown"].initial = choice_digest(*self.current)
         belong_to(self, form_id)
 
     @property
     def changed(self) -> bool:
-        factor = self.cleaned_data["grid_factor"]
-        return (factor.pk if factor else None) != self.cleaned_data["shown"]
+        data = self.cleaned_data
+        return choice_digest(data["grid_series"], data["grid_reason"]) != data["shown"]
+
+
+def choice_digest(series: str, reason: str) -> str:
+    """A fingerprint of a grid factor choice as shown (line ends as any browser sends them)."""
+    text = f"{series}\n{(reason or '').strip()}".replace("\r\n", "\n")
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def belong_to(form, form_id: str) -> None:

@@ -135,19 +135,34 @@ class FuelCoefficient(models.Model):
 
 
 class GridFactor(models.Model):
+    """A published grid electricity CO2 factor: one data year, one scope and region (a series is
+    a scope and region across data years; indicators.grid picks a year's factor from it)."""
+
     coefficient_set = models.ForeignKey(
         CoefficientSet, on_delete=models.CASCADE, related_name="grid_factors"
     )
-    data_year = models.CharField(_("data year"), max_length=30)
+    data_year = models.PositiveSmallIntegerField(_("data year"))
     scope = models.CharField(_("scope"), max_length=80)
     region = models.CharField(_("region"), max_length=30)
     t_co2_per_mwh = models.DecimalField(_("tCO2 per MWh"), max_digits=8, decimal_places=4)
     source = models.TextField(_("source"), blank=True)
     status = models.CharField(_("status"), max_length=200, blank=True)
+    # The announcement as the documents cite it, in Chinese: issuing body, title, year.
+    issuer = models.CharField(_("issuing body"), max_length=100, blank=True)
+    announcement = models.CharField(_("announcement title"), max_length=200, blank=True)
+    announced_year = models.PositiveSmallIntegerField(
+        _("year of the announcement"), null=True, blank=True
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["coefficient_set", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coefficient_set", "data_year", "scope", "region"],
+                name="one_grid_factor_per_year_and_series",
+            )
+        ]
 
     # The domain file names scopes in English; users read them in Chinese.
     SCOPE_LABELS = {
@@ -158,15 +173,35 @@ class GridFactor(models.Model):
         "national fossil-fuel power": "全国化石能源电力",
         "regional": "区域电网",
         "provincial": "省级",
-        "enterprise GHG reporting default": "企业温室气体排放报告默认值",
     }
 
     def __str__(self):
-        return f"{self.data_year}年 {self.region} {self.scope_label}：{self.t_co2_per_mwh} tCO2/MWh"
+        return f"{self.data_year}年 {self.series_label}：{self.t_co2_per_mwh} tCO2/MWh"
 
     @property
     def scope_label(self) -> str:
         return self.SCOPE_LABELS.get(self.scope, self.scope)
+
+    @property
+    def series_label(self) -> str:
+        """The series as users read it: 全国平均, 华东区域电网, 安徽省（省级）."""
+        if self.scope == "regional":
+            return f"{self.region}区域电网"
+        if self.scope == "provincial":
+            return f"{self.region}（省级）"
+        return self.scope_label
+
+    @property
+    def is_sourced(self) -> bool:
+        """Published by a named body: only these are offered or used (an unverified default,
+        such as the "enterprise reporting" 0.5703 nobody could source, never is)."""
+        return bool(self.issuer and self.announcement) and "unverified" not in self.status
+
+    @property
+    def citation(self) -> str:
+        """生态环境部、国家统计局《关于发布2023年电力二氧化碳排放因子的公告》（2026年）"""
+        year = f"（{self.announced_year}年）" if self.announced_year else ""
+        return f"{self.issuer}《{self.announcement}》{year}"
 
 
 class PlanIndicator(models.Model):
@@ -287,15 +322,19 @@ class CustomFuel(models.Model):
 
 
 class Accounting(models.Model):
-    """How the plan's energy and carbon are computed: which coefficient set and grid factor."""
+    """How the plan's energy and carbon are computed: which coefficient set and grid factors."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="accounting")
     coefficient_set = models.ForeignKey(
         CoefficientSet, on_delete=models.PROTECT, verbose_name=_("coefficient set")
     )
-    grid_factor = models.ForeignKey(
-        GridFactor, on_delete=models.PROTECT, null=True, verbose_name=_("grid emission factor")
-    )
+    # The grid factor series (indicators.grid): empty scope = the default for the park's province.
+    grid_scope = models.CharField(_("grid factor scope"), max_length=80, blank=True)
+    grid_region = models.CharField(_("grid factor region"), max_length=30, blank=True)
+    grid_reason = models.TextField(_("reason for another grid factor"), blank=True)
+    # {data year: GridFactor pk} the figures were last computed with: a factor published later
+    # changes nothing until the park recomputes (indicators.services.accounting_recompute).
+    grid_years = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PlanOwnedQuerySet.as_manager()

@@ -17,6 +17,7 @@ from indicators.accounting import (
     fuel_from_custom,
 )
 from indicators.checks import Warning, indicator_warnings
+from indicators.grid import Choice
 from indicators.models import (
     Accounting,
     CoefficientSet,
@@ -27,7 +28,7 @@ from indicators.models import (
     TableData,
     WorkbookImport,
 )
-from indicators.services import default_grid_factor
+from indicators.services import default_coefficient_set, grid_choice
 from indicators.tables import DOCUMENT_PARTS, ENERGY, TABLES, custom_fuel_key
 from plans.models import Plan
 from plans.outline import FEASIBILITY_KEY, INDICATORS_KEY, TARGETS_KEY
@@ -107,6 +108,7 @@ class PlanNumbers:
     carbon_note: str
     history_years: list[int] = field(default_factory=list)
     plan_years: list[int] = field(default_factory=list)
+    grid: Choice | None = None  # the live plan's grid factor choice (None for a frozen version)
 
     @property
     def final_year(self) -> int:
@@ -158,20 +160,18 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
     history = cycle.history_years
     tables = table_records(plan)
     values = {key: (record.values if record else {}) for key, record in tables.items()}
-    grid = accounting.grid_factor
+    choice = grid_choice(accounting, plan)
     account = energy_account(
         values=values["energy"],
         fuels=plan_fuels(plan, accounting),
         years=history,
-        grid_factor=grid.t_co2_per_mwh if grid else None,
-        grid_factor_label=(
-            f"{grid.t_co2_per_mwh} tCO2/MWh（{grid.data_year}年 {grid.region} {grid.scope_label}）"
-            if grid
-            else ""
-        ),
+        grid_years=choice.years,
+        grid_factor_label=choice.label,
         coefficient_set_label=(
             str(accounting.coefficient_set) if accounting.coefficient_set_id else "—"
         ),
+        grid_choice=grid_choice_label(choice),
+        grid_reason=choice.reason,
     )
     derived = derived_series(values, account)
     rows = []
@@ -198,25 +198,26 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
         carbon_note=carbon_note(account, park_name=plan.park.name, base_year=cycle.base_year),
         history_years=history,
         plan_years=cycle.plan_years,
+        grid=choice,
     )
+
+
+def grid_choice_label(choice: Choice) -> str:
+    """The series as the document names it, and whether the park chose it."""
+    if not choice.label:
+        return "—"
+    return f"{choice.label}（{'按园区所在地默认' if choice.is_default else '园区自选'}）"
 
 
 def accounting_for_reading(plan: Plan) -> Accounting:
     """The plan's accounting, or (not saved) the defaults it would get: reads never write."""
-    accounting = (
-        Accounting.objects.select_related("coefficient_set", "grid_factor")
-        .filter(plan=plan)
-        .first()
-    )
+    accounting = Accounting.objects.select_related("coefficient_set").filter(plan=plan).first()
     if accounting is None:
-        coefficient_set = CoefficientSet.objects.order_by("-is_default", "-created_at").first()
-        if coefficient_set is None:  # nothing seeded: show the tables without coefficients
+        try:
+            coefficient_set = default_coefficient_set()
+        except CoefficientSet.DoesNotExist:  # nothing seeded: the tables without coefficients
             return Accounting(plan=plan)
-        accounting = Accounting(
-            plan=plan,
-            coefficient_set=coefficient_set,
-            grid_factor=default_grid_factor(coefficient_set, plan),
-        )
+        accounting = Accounting(plan=plan, coefficient_set=coefficient_set)  # the rule's factors
     return accounting
 
 

@@ -8,6 +8,9 @@ Invariants:
   (`tables_save`): each table under its own revision, and one bad cell or one table someone else
   saved first keeps every table as it was.
 - Required catalogue indicators are always in the plan; they cannot be removed.
+- The grid factor: the default series for the park's province, or another published one with
+  a written reason; each year's factor is pinned when chosen, so a factor published later
+  changes no figure until the park recomputes (`accounting_recompute`). See indicators.grid.
 - Every change writes an audit row.
 """
 
@@ -22,11 +25,11 @@ from django.utils.translation import gettext as _
 
 from core.concurrency import ConcurrentEditError, revision_update
 from core.numbers import parse_number
+from indicators import grid
 from indicators.models import (
     Accounting,
     CoefficientSet,
     CustomFuel,
-    GridFactor,
     Indicator,
     PlanIndicator,
     TableData,
@@ -53,32 +56,85 @@ def default_coefficient_set() -> CoefficientSet:
     return coefficient_set
 
 
-def default_grid_factor(coefficient_set: CoefficientSet, plan: Plan) -> GridFactor | None:
-    """The park's provincial factor where the set has one, else the newest national average."""
-    factors = list(coefficient_set.grid_factors.all())
-    province = [
-        f for f in factors if f.scope == "provincial" and f.region == plan.park.province.name
-    ]
-    national = [f for f in factors if f.scope == "national average"]
-    if province:
-        return province[-1]
-    return max(national, key=lambda f: f.data_year) if national else None
+def grid_choice(accounting: Accounting, plan: Plan, *, pinned: bool = True) -> grid.Choice:
+    """The plan's grid factor series and each history year's factor (indicators.grid): the
+    factors the figures were last computed with (`pinned`), and any published since; or, not
+    `pinned`, what the rule picks now."""
+    factors = (
+        list(accounting.coefficient_set.grid_factors.all()) if accounting.coefficient_set_id else []
+    )
+    return grid.resolve(
+        factors,
+        province=plan.park.province,
+        scope=accounting.grid_scope,
+        region=accounting.grid_region,
+        reason=accounting.grid_reason,
+        years=plan.cycle.history_years,
+        pins=accounting.grid_years if pinned else None,
+    )
+
+
+def grid_pins(accounting: Accounting, plan: Plan) -> dict[str, int]:
+    """{year: factor pk} the rule picks now for the plan's series."""
+    return grid.pins_of(grid_choice(accounting, plan, pinned=False))
+
+
+def grid_choice_clean(
+    *, plan: Plan, coefficient_set: CoefficientSet, series: str, reason: str
+) -> tuple[str, str, str]:
+    """(scope, region, reason) to store for the series chosen (a key of indicators.grid, or
+    grid.DEFAULT). The default is stored as empty (it follows the park's province); any other
+    published series needs a written reason; unsourced factors are not series at all."""
+    offered = grid.all_series(coefficient_set.grid_factors.all())
+    default = grid.default_key(offered, plan.park.province)
+    if series in (grid.DEFAULT, default):
+        return "", "", ""
+    if series not in offered:
+        raise ValidationError(
+            {"grid_series": _("Choose one of the published grid factors in the list.")}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "grid_reason": _(
+                    "Say why the park uses this factor instead of the default (%(default)s): "
+                    "the reviewer reads the reason."
+                )
+                % {"default": offered[default].label if default else "—"}
+            }
+        )
+    scope, region = grid.split_key(series)
+    return scope, region, reason
+
+
+def _grid_audit(before: grid.Choice, after: grid.Choice) -> dict:
+    """The audit row's changes: the series, the reason and each year's factor."""
+    old = {"grid_series": before.label, "grid_reason": before.reason}
+    new = {"grid_series": after.label, "grid_reason": after.reason}
+    labels = {
+        "grid_series": _("grid emission factor"),
+        "grid_reason": _("reason for another grid factor"),
+    }
+    for year in sorted(set(before.years) | set(after.years)):
+        key = f"grid_{year}"
+        old[key] = before.years[year].label if year in before.years else None
+        new[key] = after.years[year].label if year in after.years else None
+        labels[key] = _("%(year)s grid emission factor") % {"year": year}
+    return field_changes(old, new, labels)
 
 
 @transaction.atomic
 def accounting_get_or_create(*, plan: Plan) -> Accounting:
-    accounting = (
-        Accounting.objects.select_related("coefficient_set", "grid_factor")
-        .filter(plan=plan)
-        .first()
-    )
+    accounting = Accounting.objects.select_related("coefficient_set").filter(plan=plan).first()
     if accounting is None:
-        coefficient_set = default_coefficient_set()
+        accounting = Accounting(plan=plan, coefficient_set=default_coefficient_set())
+        accounting.grid_years = grid_pins(accounting, plan)
         accounting, _created = Accounting.objects.get_or_create(
             plan=plan,
             defaults={
-                "coefficient_set": coefficient_set,
-                "grid_factor": default_grid_factor(coefficient_set, plan),
+                "coefficient_set": accounting.coefficient_set,
+                "grid_years": accounting.grid_years,
             },
         )
     return accounting
@@ -90,32 +146,76 @@ def accounting_save(
     plan: Plan,
     actor,
     coefficient_set: CoefficientSet,
-    grid_factor: GridFactor | None,
+    grid_series: str = grid.DEFAULT,
+    grid_reason: str = "",
     expected_revision: int,
 ) -> Accounting:
+    """Choose the coefficient set and the grid factor series (with the reason another series
+    than the default needs). Every year's factor is picked anew by the rule (indicators.grid)."""
     assert_editable(plan)
     current = Accounting.objects.select_for_update().get(plan=plan)
     if current.revision != expected_revision:
         raise ConcurrentEditError(current)
-    if grid_factor is not None and grid_factor.coefficient_set_id != coefficient_set.pk:
-        raise ValidationError({"grid_factor": _("Choose a grid factor of the chosen set.")})
-    before = {"coefficient_set": current.coefficient_set, "grid_factor": current.grid_factor}
-    after = {"coefficient_set": coefficient_set, "grid_factor": grid_factor}
-    current.coefficient_set, current.grid_factor = coefficient_set, grid_factor
+    scope, region, reason = grid_choice_clean(
+        plan=plan, coefficient_set=coefficient_set, series=grid_series, reason=grid_reason
+    )
+    before = grid_choice(current, plan)
+    old_set = current.coefficient_set
+    current.coefficient_set = coefficient_set
+    current.grid_scope, current.grid_region, current.grid_reason = scope, region, reason
+    current.grid_years = grid_pins(current, plan)
     current.revision += 1
-    current.save(update_fields=["coefficient_set", "grid_factor", "revision"])
+    current.save(
+        update_fields=[
+            "coefficient_set",
+            "grid_scope",
+            "grid_region",
+            "grid_reason",
+            "grid_years",
+            "revision",
+        ]
+    )
+    changes = field_changes(
+        {"coefficient_set": old_set},
+        {"coefficient_set": coefficient_set},
+        {"coefficient_set": _("coefficient set")},
+    )
+    changes.update(_grid_audit(before, grid_choice(current, plan)))
     audit_record(
         actor=actor,
         park=plan.park,
         target=current,
         action=AuditEntry.Action.UPDATE,
-        changes=field_changes(
-            before,
-            after,
-            {"coefficient_set": _("coefficient set"), "grid_factor": _("grid emission factor")},
-        ),
+        changes=changes,
     )
     return current
+
+
+@transaction.atomic
+def accounting_recompute(*, plan: Plan, actor, expected_revision: int) -> list[int]:
+    """Recompute the live plan's electricity CO2 with the factors published since: every year
+    whose figures use a stand-in gets the factor the rule picks now. Frozen versions keep theirs
+    (they are snapshots). Returns the years whose factor changed; audited."""
+    assert_editable(plan)
+    current = (
+        Accounting.objects.select_for_update().select_related("coefficient_set").get(plan=plan)
+    )
+    if current.revision != expected_revision:
+        raise ConcurrentEditError(current)
+    before = grid_choice(current, plan)
+    if not before.stale_years:
+        return []
+    current.grid_years = grid_pins(current, plan)
+    current.revision += 1
+    current.save(update_fields=["grid_years", "revision"])
+    audit_record(
+        actor=actor,
+        park=plan.park,
+        target=current,
+        action=AuditEntry.Action.UPDATE,
+        changes=_grid_audit(before, grid_choice(current, plan)),
+    )
+    return before.stale_years
 
 
 def table_rows(plan: Plan, table_key: str) -> list[str]:
@@ -228,8 +328,12 @@ class TableEdit:
 
 
 @dataclass(frozen=True)
-class GridFactorEdit:
-    grid_factor: GridFactor | None
+class GridChoiceEdit:
+    """The grid factor series chosen on the data page (grid.DEFAULT or a series key) and the
+    reason for it, from the accounting revision the user saw."""
+
+    series: str
+    reason: str
     expected_revision: int
 
 
@@ -257,7 +361,7 @@ def tables_save(
     plan: Plan,
     edits: dict[str, TableEdit],
     actor,
-    grid_factor: GridFactorEdit | None = None,
+    grid_choice: GridChoiceEdit | None = None,
 ) -> list[str]:
     """Save the tables the user changed on the data page (and the grid factor), all or nothing.
 
@@ -278,10 +382,19 @@ def tables_save(
         plan, {key: edit.expected_revision for key, edit in edits.items()}
     )
     accounting = None
-    if grid_factor is not None:
+    if grid_choice is not None:
         accounting = accounting_get_or_create(plan=plan)
-        if accounting.revision != grid_factor.expected_revision:
+        if accounting.revision != grid_choice.expected_revision:
             conflicts["accounting"] = accounting
+        try:
+            grid_choice_clean(
+                plan=plan,
+                coefficient_set=accounting.coefficient_set,
+                series=grid_choice.series,
+                reason=grid_choice.reason,
+            )
+        except ValidationError as error:
+            errors["accounting"] = error
     if errors or conflicts:
         raise TablesNotSaved(errors=errors, conflicts=conflicts)
     saved = []
@@ -298,14 +411,15 @@ def tables_save(
             raise TablesNotSaved(errors={}, conflicts={key: conflict.current}) from None
         if record.revision != edit.expected_revision:
             saved.append(key)
-    if accounting is not None and accounting.grid_factor != grid_factor.grid_factor:
+    if accounting is not None:
         try:
             accounting_save(
                 plan=plan,
                 actor=actor,
                 coefficient_set=accounting.coefficient_set,
-                grid_factor=grid_factor.grid_factor,
-                expected_revision=grid_factor.expected_revision,
+                grid_series=grid_choice.series,
+                grid_reason=grid_choice.reason,
+                expected_revision=grid_choice.expected_revision,
             )
         except ConcurrentEditError as conflict:
             raise TablesNotSaved(errors={}, conflicts={"accounting": conflict.current}) from None

@@ -21,6 +21,11 @@ urlpatterns = [
     # GET the grid; POST saves every table changed (and the grid factor) at once
     path("plans/<int:plan_pk>/data/", views.DataTablesView.as_view(), name="data"),
     path(
+        "plans/<int:plan_pk>/data/grid-recompute/",
+        views.GridRecomputeView.as_view(),
+        name="grid-recompute",
+    ),
+    path(
         "plans/<int:plan_pk>/data/workbook.xlsx",
         views.WorkbookDownloadView.as_view(),
         name="workbook",

@@ -137,12 +137,11 @@ class DataTablesView(NumbersMixin, TemplateView):
         }
 
     def accounting_form(self, numbers, data=None) -> AccountingForm:
-        accounting = numbers.accounting
         return AccountingForm(
             data,
-            coefficient_set=accounting.coefficient_set,
+            choice=numbers.grid,
             form_id=self.grid_form,
-            initial={"grid_factor": accounting.grid_factor, "revision": accounting.revision},
+            initial={"revision": numbers.accounting.revision},
         )
 
     def get_context_data(
@@ -192,8 +191,9 @@ class DataTablesView(NumbersMixin, TemplateView):
                         key: services.TableEdit(form.values, form.cleaned_data["revision"])
                         for key, form in changed.items()
                     },
-                    grid_factor=services.GridFactorEdit(
-                        accounting_form.cleaned_data["grid_factor"],
+                    grid_choice=services.GridChoiceEdit(
+                        accounting_form.cleaned_data["grid_series"],
+                        accounting_form.cleaned_data["grid_reason"],
                         accounting_form.cleaned_data["revision"],
                     )
                     if factor_changed
@@ -202,7 +202,7 @@ class DataTablesView(NumbersMixin, TemplateView):
                 )
             except services.TablesNotSaved as refused:
                 for key, error in refused.errors.items():
-                    apply_validation_error(forms[key], error)
+                    apply_validation_error(forms.get(key, accounting_form), error)
                 conflicts = refused.conflicts
             except ValidationError as error:  # the plan is not editable now
                 messages.error(request, " ".join(error.messages))
@@ -248,11 +248,14 @@ class DataTablesView(NumbersMixin, TemplateView):
         return rebased
 
     def rebased_accounting(self, form: AccountingForm, current) -> AccountingForm:
+        choice = services.grid_choice(current, self.plan)
+        stored = AccountingForm(choice=choice)
         data = form.data.copy()
         data[form.add_prefix("revision")] = current.revision
-        data[form.add_prefix("shown")] = current.grid_factor_id or ""
-        rebased = AccountingForm(data, coefficient_set=current.coefficient_set, form_id=GRID_FORM)
+        data[form.add_prefix("shown")] = stored.fields["shown"].initial
+        rebased = AccountingForm(data, choice=choice, form_id=GRID_FORM)
         rebased.is_valid()
+        rebased.stored_label = choice.label
         return rebased
 
     def report_saved(self, saved: list[str]) -> None:
@@ -266,6 +269,45 @@ class DataTablesView(NumbersMixin, TemplateView):
             )
         else:
             messages.info(self.request, _("Nothing to save: no value was changed."))
+
+
+class GridRecomputeView(NumbersMixin, View):
+    """Recompute the live plan's electricity CO2 with the grid factors published since its
+    figures were computed (indicators.services.accounting_recompute)."""
+
+    required_perm = Perm.EDIT_PLAN
+    http_method_names = ["post"]
+
+    def post(self, request, plan_pk):
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            raise Http404 from None
+        try:
+            years = services.accounting_recompute(
+                plan=self.plan, actor=request.user, expected_revision=revision
+            )
+        except ConcurrentEditError:
+            messages.error(
+                request,
+                _(
+                    "Nothing was recomputed: the grid factor was changed meanwhile. "
+                    "Check it and try again."
+                ),
+            )
+        except ValidationError as error:  # the plan is not editable now
+            messages.error(request, " ".join(error.messages))
+        else:
+            if years:
+                separator = pgettext("list separator", ", ")
+                messages.success(
+                    request,
+                    _("Recomputed with the newer grid factors: %(years)s.")
+                    % {"years": separator.join(str(y) for y in years)},
+                )
+            else:
+                messages.info(request, _("Every year already uses the newest grid factor."))
+        return HttpResponseRedirect(reverse("indicators:data", args=[self.plan.pk]) + "#carbon")
 
 
 class WorkbookDownloadView(NumbersMixin, View):

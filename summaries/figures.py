@@ -23,7 +23,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from core.numbers import to_decimal
 from documents.schema import ENERGY_TOTALS, Frozen, FrozenIndicator
-from indicators.accounting import RATIOS
+from documents.thaw import grid_years
+from indicators.accounting import RATIOS, grid_summary
 from plans.models import Plan
 from plans.status import State
 from review.models import Version
@@ -282,14 +283,30 @@ def indicator_summaries(
     return sorted(found.values(), key=lambda s: (not s.required, s.code))
 
 
+def grid_text(frozen: Frozen) -> str:
+    """Which grid factors a version's CO2 figures use: the series and each data year's factor
+    year (indicators.accounting.grid_summary); a format-2 snapshot names its one factor."""
+    accounting = frozen.accounting
+    return grid_summary(
+        accounting.grid_choice, grid_years(accounting), fallback=accounting.grid_factor
+    )
+
+
 @dataclass
 class Totals:
-    """Energy, CO2 and investment of the versions, nationally and by province."""
+    """Energy, CO2 and investment of the versions, nationally and by province, and the grid
+    factors each park's CO2 uses ((province, park, grid_text) in the versions' order)."""
 
     tce: dict[str, dict[int, Decimal]] = field(default_factory=lambda: defaultdict(_by_year))
     co2: dict[str, dict[int, Decimal]] = field(default_factory=lambda: defaultdict(_by_year))
     investment: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     parks: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    grid: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def grid_stand_ins(self) -> int:
+        """How many parks' CO2 uses a stand-in factor for some year."""
+        return sum("暂用" in text for _province, _park, text in self.grid)
 
 
 def totals_of(versions: Iterable[Version]) -> Totals:
@@ -297,6 +314,9 @@ def totals_of(versions: Iterable[Version]) -> Totals:
     for version in versions:
         province = version.plan.park.province.code
         energy = energy_totals(version.frozen)
+        totals.grid.append(
+            (version.plan.park.province.name, version.plan.park.name, grid_text(version.frozen))
+        )
         for key in ("*", province):
             totals.parks[key] += 1
             totals.investment[key] += project_investment(version.frozen)
@@ -316,7 +336,7 @@ def figures(versions: QuerySet[Version], *, base_year: int) -> tuple[list, Total
         versions.values_list("pk", "content_hash", "plan__park__province__code").order_by()
     )
     digest = hashlib.sha256(f"{base_year}:{ids}".encode()).hexdigest()
-    key = f"summary-figures:1:{digest}"
+    key = f"summary-figures:2:{digest}"
     cached = cache.get(key)
     if cached is not None:
         return pickle.loads(cached)

@@ -241,12 +241,13 @@ class AttachmentFactory(DjangoModelFactory):
 
 # --- indicators ---------------------------------------------------------------------------------
 
+GRID_MIGRATION = "indicators.migrations.0003_grid_factors_by_data_year"
 SEED_MIGRATION = "indicators.migrations.0002_seed_catalogue_and_coefficients"
 
 
 def ensure_catalogue():
     """The indicator catalogue (21 indicators, 6 required) and the default coefficient set
-    "seed-2024" (15 fuels, 24 grid factors), as migration 0002 seeds them.
+    "seed-2024" (15 fuels, 33 grid factors), as migrations 0002 and 0003 seed them.
 
     The migration's rows are in the test database until a transactional (browser) test flushes
     it; re-running the migration's own seed function (idempotent: get_or_create by code and
@@ -255,9 +256,10 @@ def ensure_catalogue():
 
     from django.apps import apps
 
-    from indicators.models import CoefficientSet
+    from indicators.models import CoefficientSet, GridFactor
 
     import_module(SEED_MIGRATION).seed(apps, None)
+    import_module(GRID_MIGRATION)._sync_factors(GridFactor, CoefficientSet)
     return CoefficientSet.objects.get(version="seed-2024")
 
 

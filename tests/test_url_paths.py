@@ -45,6 +45,7 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/attachments/<int:pk>/download/",
     "plans/<int:plan_pk>/data/",
     "plans/<int:plan_pk>/data/import/",
+    "plans/<int:plan_pk>/data/grid-recompute/",
     "plans/<int:plan_pk>/data/import/<int:pk>/",
     "plans/<int:plan_pk>/data/workbook.xlsx",
     "plans/<int:plan_pk>/figures/<int:pk>/image/",

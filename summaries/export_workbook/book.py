@@ -24,6 +24,7 @@ from summaries.export_workbook.sheets import (
     AGGREGATION_RULE,
     DATA,
     DATA_SUMS,
+    GRID_RULE,
     GROUP_ORDER,
     HEADER_FILL,
     HEADER_FONT,
@@ -132,6 +133,7 @@ class SummaryBook:
                 plan.assigned_to.display_name if plan.assigned_to_id else None,
                 *(park.profile.get(f) for f in self.contact_fields),
                 version.content_hash,
+                figures.grid_text(version.frozen),
             )
         )
 
@@ -292,6 +294,7 @@ class SummaryBook:
             ("汇总快照", about.snapshot_text()),
             ("园区数", f"{len(self.parks)} 个园区，{len(self.versions)} 个版本（每园区一个）"),
             ("系数集", "；".join(self.coefficient_sets) or "—"),
+            ("电网排放因子", GRID_RULE),
             ("数值来源", SOURCE_RULE),
             ("汇总规则", AGGREGATION_RULE),
         ]

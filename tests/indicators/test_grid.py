@@ -67,7 +67,8 @@ def test_the_data_page_has_one_save_for_every_table(world, client_for, plan_a):
     cells = re.findall(r'<input[^>]*name="(?:economy|energy|water|pollutants)-[^"]+"[^>]*>', html)
     assert len(cells) > 100
     assert all('form="data-grid"' in cell for cell in cells)
-    assert re.search(r'<select[^>]*name="accounting-grid_factor"[^>]*form="data-grid"', html)
+    assert re.search(r'<select[^>]*name="accounting-grid_series"[^>]*form="data-grid"', html)
+    assert re.search(r'<textarea[^>]*name="accounting-grid_reason"[^>]*form="data-grid"', html)
     # ... nothing is marked unsaved, and the script that marks changes is a file of its own
     assert unsaved_parts(html) == set()
     assert "没有未保存的修改。" in text_of(html)
@@ -138,22 +139,25 @@ def test_the_grid_factor_is_saved_in_the_same_save_as_the_tables(
     world, client_for, plan_a, catalogue
 ):
     # given the editor's page
-    east = catalogue.coefficient_set.grid_factors.get(scope="regional", region="华东")
     client = client_for(world.editor_a)
     page = open_grid(client, plan_a)
 
-    # when they type electricity use and choose the East China grid, then save once
+    # when they type electricity use and choose the national average with a reason, then save
     response = post_grid(
         client,
         plan_a,
         page,
-        {"energy-electricity__2020": "100", "accounting-grid_factor": str(east.pk)},
+        {
+            "energy-electricity__2020": "100",
+            "accounting-grid_series": "national average|全国",
+            "accounting-grid_reason": "与所在市清单口径一致。",
+        },
     )
 
     # then both are saved
     assert response.status_code == 302
     assert stored(plan_a, "energy") == {"electricity": {"2020": "100"}}
-    assert Accounting.objects.get(plan=plan_a).grid_factor == east
+    assert Accounting.objects.get(plan=plan_a).grid_scope == "national average"
     assert "已保存：规模以上工业分品种能源消费量、电网排放因子。" in text_of(
         client.get(response.url).content.decode()
     )

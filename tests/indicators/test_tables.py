@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from indicators import services
-from indicators.models import Accounting, CustomFuel, GridFactor, TableData
+from indicators.models import Accounting, CustomFuel, TableData
 from indicators.tables import TABLES
 from parks.models import AuditEntry
 from tests.factories import CustomFuelFactory
@@ -391,7 +391,8 @@ def test_the_page_shows_standard_coal_and_co2_computed_from_the_energy_table(
 
 
 def test_totals_add_up_over_the_fuels(world, client_for, plan_a):
-    # given raw coal, natural gas and electricity in 2020 (national average 2022: 0.5366)
+    # given raw coal, natural gas and electricity in 2020 (park A is in 江苏省, which has no
+    # factor of its own: the East China grid's, 2020 using 2022's 0.5617 as a stand-in)
     store_table(
         plan_a,
         "energy",
@@ -406,57 +407,71 @@ def test_totals_add_up_over_the_fuels(world, client_for, plan_a):
     # when the page is read
     html = client_for(world.editor_a).get(data_url(plan_a)).content.decode()
 
-    # then 714.3 + 1214.3 + 614.5 = 2543.1 tce; 1900.2988 + 2162.1888 + 2683 = 6745.49 t CO2
+    # then 714.3 + 1214.3 + 614.5 = 2543.1 tce; 1900.2988 + 2162.1888 + 2808.5 = 6870.99 t CO2
     assert total_cell(html, "tce", 2020) == "2,543.10"
-    assert total_cell(html, "co2", 2020) == "6,745.49"
+    assert total_cell(html, "co2", 2020) == "6,870.99"
 
 
 def test_choosing_another_grid_factor_changes_the_electricity_co2(world, client_for, plan_a):
     # given 100 万kWh of electricity in 2020, accounted with the default factor: park A's
-    # province (江苏省) has none of its own, so the newest national average (2022: 0.5366)
+    # province (江苏省) has none of its own, so the East China grid's (2020 uses 2022's 0.5617)
     store_table(plan_a, "energy", {"electricity": {"2020": "100"}}, world.editor_a)
     client = client_for(world.editor_a)
     html = client.get(data_url(plan_a)).content.decode()
-    assert total_cell(html, "co2", 2020) == "536.60"
-    east = GridFactor.objects.get(
-        coefficient_set__version="seed-2024", scope="regional", region="华东"
-    )
+    assert total_cell(html, "co2", 2020) == "561.70"
 
-    # when the editor chooses the East China grid (0.5617)
+    # when the editor chooses the national average (2020 uses 2021's 0.5568), with a reason
     response = post_grid(
-        client, plan_a, open_grid(client, plan_a), {"accounting-grid_factor": str(east.pk)}
+        client,
+        plan_a,
+        open_grid(client, plan_a),
+        {
+            "accounting-grid_series": "national average|全国",
+            "accounting-grid_reason": "与园区所在市的温室气体清单口径一致。",
+        },
     )
 
-    # then 1000 MWh × 0.5617 = 561.70 t, and the carbon note names the factor
+    # then 1000 MWh × 0.5568 = 556.80 t, and the page names the factor and its year
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "已保存：电网排放因子。" in text_of(page)
-    assert total_cell(page, "co2", 2020) == "561.70"
+    assert total_cell(page, "co2", 2020) == "556.80"
     assert total_cell(page, "tce", 2020) == "122.90"  # standard coal does not change
-    assert "0.5617 tCO2/MWh（2022年 华东 区域电网）" in text_of(page)
-    assert Accounting.objects.get(plan=plan_a).grid_factor == east
+    assert "2020年数据暂用2021年因子" in text_of(page)
+    accounting = Accounting.objects.get(plan=plan_a)
+    assert (accounting.grid_scope, accounting.grid_region) == ("national average", "全国")
 
 
 def test_a_grid_factor_saved_from_an_old_revision_is_refused(world, client_for, plan_a, catalogue):
     # given the editor opened the page, then the manager changed the factor
-    factors = list(catalogue.coefficient_set.grid_factors.filter(scope="regional"))
     editor = client_for(world.editor_a)
     page = open_grid(editor, plan_a)
     manager = client_for(world.manager_a)
     post_grid(
-        manager, plan_a, open_grid(manager, plan_a), {"accounting-grid_factor": factors[0].pk}
+        manager,
+        plan_a,
+        open_grid(manager, plan_a),
+        {
+            "accounting-grid_series": "regional|华北",
+            "accounting-grid_reason": "园区由华北电网供电。",
+        },
     )
     editor = client_for(world.editor_a)
 
     # when the editor saves another factor from the page opened before
-    response = post_grid(editor, plan_a, page, {"accounting-grid_factor": str(factors[1].pk)})
+    response = post_grid(
+        editor,
+        plan_a,
+        page,
+        {"accounting-grid_series": "national average|全国", "accounting-grid_reason": "清单口径。"},
+    )
 
     # then the first choice stays, the editor is told, and their choice is still selected
     html = response.content.decode()
     assert response.status_code == 200
     assert "未保存：在您打开本页之后，其他用户选择了另一个电网排放因子" in text_of(html)
-    assert grid_values(html)["accounting-grid_factor"] == str(factors[1].pk)
-    assert Accounting.objects.get(plan=plan_a).grid_factor == factors[0]
+    assert grid_values(html)["accounting-grid_series"] == "national average|全国"
+    assert Accounting.objects.get(plan=plan_a).grid_region == "华北"
 
 
 # --- the park's own fuels -----------------------------------------------------------------------

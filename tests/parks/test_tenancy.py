@@ -73,6 +73,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "indicators:indicator-add": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:indicator-chart": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.indicator_b.pk},
     "indicators:data": lambda w: {"plan_pk": w.plan_b.pk},
+    "indicators:grid-recompute": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:workbook": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:import": lambda w: {"plan_pk": w.plan_b.pk},
     "indicators:import-review": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.import_b.pk},
@@ -143,7 +144,8 @@ HOSTILE_POST = {
     "energy-revision": "0",
     "energy-raw_coal__2020": "999999",
     "accounting-revision": "0",
-    "accounting-grid_factor": "1",
+    "accounting-grid_series": "national fossil-fuel power|全国",
+    "accounting-grid_reason": "越权理由",
     "action": "apply",
     "unit": "吨",
     "tce_per_unit": "9.9",
@@ -244,7 +246,11 @@ def _numbers_state(plan) -> tuple:
             )
         ),
         [(t.table, t.values, t.revision) for t in TableData.objects.filter(plan=plan)],
-        list(Accounting.objects.filter(plan=plan).values_list("grid_factor", "revision")),
+        list(
+            Accounting.objects.filter(plan=plan).values_list(
+                "grid_scope", "grid_reason", "grid_years", "revision"
+            )
+        ),
         sorted(WorkbookImport.objects.filter(plan=plan).values_list("pk", "status")),
     )
 
@@ -761,6 +767,10 @@ def test_provincial_reviewer_gets_403_on_every_change_to_the_numbers(
         "import": (
             reverse("indicators:import", args=[plan.pk]),
             {"workbook": SimpleUploadedFile("data.xlsx", workbook)},
+        ),
+        "grid-recompute": (
+            reverse("indicators:grid-recompute", args=[plan.pk]),
+            {"revision": "0"},
         ),
         "import-review": (
             reverse("indicators:import-review", args=[plan.pk, world.import_a.pk]),

@@ -270,7 +270,7 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_frozen_and_filtered(a
     status = headers(workbook["1 填报状态"])
     assert status[:7] == STATUS_HEADERS
     assert {"园区管理机构负责人 · 姓名", "部门联系人 · 手机", "通信地址"} <= set(status)
-    assert status[-1] == "内容哈希（SHA-256）"
+    assert status[-2:] == ["内容哈希（SHA-256）", "电网排放因子（范围及各数据年份所用因子年份）"]
     assert headers(workbook["2 指标"]) == INDICATOR_HEADERS
     assert headers(workbook["3 指标汇总"]) == AGGREGATE_HEADERS
     assert headers(workbook["4 数据表（园区）"]) == DATA_HEADERS
@@ -770,3 +770,22 @@ def test_a_worker_makes_the_export_after_the_commit(world, client_for, request):
     html = client_for(world.national).get(reverse("summaries:export-jobs")).content.decode()
     assert reverse("summaries:export-download", args=[job.pk]) in html
     assert "hx-trigger" not in html
+
+
+def test_the_status_sheet_says_which_grid_factor_each_parks_co2_uses(approved, export):
+    # given park A (江苏, East China grid by default) and park B (浙江, likewise), both approved
+    # with their 2016-2020 tables: no factor is published for those years, so each year uses
+    # the East China grid's first published one, 2022's
+
+    # when the national admin exports
+    _job, workbook = export(approved.admin)
+
+    # then each park's status row names the series and the factor year of every data year
+    rows = records(workbook["1 填报状态"])
+    column = "电网排放因子（范围及各数据年份所用因子年份）"
+    for park in (approved.park_a, approved.park_b):
+        row = one(rows, 园区=park.name)
+        assert row[column] == "华东区域电网（按园区所在地默认）：2016-2020年数据暂用2022年因子"
+    # and the about sheet states the rule
+    about = [row[1] for row in workbook["说明"].iter_rows(values_only=True) if row[0]]
+    assert any("无当年因子的年份暂用此前最近公布年份的因子" in (text or "") for text in about)
