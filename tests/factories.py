@@ -242,6 +242,10 @@ class AttachmentFactory(DjangoModelFactory):
 # --- indicators ---------------------------------------------------------------------------------
 
 SEED_MIGRATION = "indicators.migrations.0002_seed_catalogue_and_coefficients"
+# GB/T 2589-2020 citations, one calorific value per fuel, the policy's references (0003)
+CURRENT_COEFFICIENTS_MIGRATION = (
+    "indicators.migrations.0003_gbt2589_2020_coefficients_policy_references"
+)
 
 
 def ensure_catalogue():
@@ -258,6 +262,7 @@ def ensure_catalogue():
     from indicators.models import CoefficientSet
 
     import_module(SEED_MIGRATION).seed(apps, None)
+    import_module(CURRENT_COEFFICIENTS_MIGRATION).forward(apps, None)
     return CoefficientSet.objects.get(version="seed-2024")
 
 
