@@ -232,9 +232,10 @@ class TableForm(forms.Form):
                 name = f"{key}__{year}"
                 if data.get(name) in ("", None):
                     continue
+                typed = self.data.get(self.add_prefix(name), data[name])  # as the user wrote it
                 try:
                     data[name] = bounds.clean_cell(
-                        data[name], unit=unit, positive=key in positive, label=label
+                        typed, unit=unit, positive=key in positive, label=label
                     )
                 except bounds.CellRefused as refused:
                     self.add_error(name, refused.message)
@@ -281,7 +282,10 @@ class TableForm(forms.Form):
                 key,
                 label,
                 unit,
-                [(str(y), self[f"{key}__{y}"], warnings.get((key, str(y)), "")) for y in self.years],
+                [
+                    (str(y), self[f"{key}__{y}"], warnings.get((key, str(y)), ""))
+                    for y in self.years
+                ],
             )
             for key, label, unit in self.rows
         ]

@@ -365,7 +365,8 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]], specs_by
                     continue
                 try:
                     text = bounds.clean_cell(
-                        number * factor if number >= 0 else number,
+                        # converted figures drop the zeros the conversion adds (500.0000)
+                        (number * factor).normalize() if factor != 1 else number,
                         unit=spec.unit,
                         positive=spec.positive,
                         label=spec.label,
