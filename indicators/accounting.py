@@ -28,6 +28,22 @@ HUNDRED = Decimal(100)
 ELECTRICITY = "electricity"
 HEAT = "heat"
 
+# 1 kgce = 7,000 kcal × 4.1868 kJ/kcal = 29,307.6 kJ (GB/T 2589), so 1 tce = 29.3076 GJ.
+GJ_PER_TCE = Decimal("29.3076")
+# A fuel's standard coal factor and its net calorific value must describe one calorific value.
+# GB/T 2589's own table leaves 0.12-0.13 % between its kJ column (kcal × 4.1816) and its kgce
+# column (kcal ÷ 7,000); a wider gap means two calorific values (natural gas was 9.5 % apart:
+# 35,544 kJ/m³ for tce, 38,931 kJ/m³ for CO2).
+CALORIFIC_TOLERANCE = Decimal("0.005")
+
+
+def calorific_mismatch(tce_per_unit, ncv_gj_per_unit) -> Decimal | None:
+    """How far (a fraction) the calorific value behind the standard coal factor is from the net
+    calorific value the CO2 uses; None where a fuel has no NCV (electricity, heat)."""
+    if not tce_per_unit or not ncv_gj_per_unit:
+        return None
+    return abs(ncv_gj_per_unit / GJ_PER_TCE - tce_per_unit) / tce_per_unit
+
 
 @dataclass
 class Fuel:

@@ -15,6 +15,24 @@ from indicators.models import Comparison, Direction
 BASELINE_TOLERANCE = Decimal("0.05")
 # 国科发火〔2021〕28号: CO2 per unit of industrial added value cut by at least 4% a year on average.
 POLICY_CO2_CUT_PERCENT = Decimal(4)
+# ... and for 2025, 单位工业增加值综合能耗 "降至0.4吨标准煤/万元以下" for the zones as a whole (以下
+# includes 0.4; the national dashboard compares the zones' ratio of sums), "其中50%的国家高新区
+# …低于0.3吨标准煤/万元" (低于: strictly below; each park's own figure, counted).
+POLICY_INTENSITY_CODE = "energy_intensity_iav"
+POLICY_ZONES_LIMIT = Decimal("0.4")
+POLICY_HALF_LIMIT = Decimal("0.3")
+POLICY_HALF_SHARE = Decimal("0.5")
+
+
+def zones_goal_met(value: Decimal | None) -> bool | None:
+    """The zones' combined intensity meets "降至0.4以下" (≤ 0.4); None without a figure."""
+    return None if value is None else value <= POLICY_ZONES_LIMIT
+
+
+def below_half_limit(value: Decimal) -> bool:
+    """A park's intensity counts towards "50%的国家高新区低于0.3" (< 0.3)."""
+    return value < POLICY_HALF_LIMIT
+
 
 COMPARE = {
     Comparison.LT: lambda a, b: a < b,

@@ -5,7 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import parse_number
+from indicators import bounds
 from indicators.models import Direction, Indicator, PlanIndicator
+from indicators.tables import TABLES
 from plans.forms import RowForm
 
 
@@ -234,16 +236,35 @@ class TableForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.form_id = form_id
         self.rows, self.years = rows, years
+        self.stored = values
         for key, label, unit in rows:
             for year in years:
                 self.fields[f"{key}__{year}"] = NumberField(
                     label=f"{label}（{unit}）{year}",
                     required=False,
-                    min_value=0,
                     initial=values.get(key, {}).get(str(year), ""),
                 )
         self.fields["digest"].initial = self.digest_of(values)
         belong_to(self, form_id)
+
+    def clean(self):
+        """Every cell by the rules of indicators.bounds (the import's and the service's)."""
+        data = super().clean()
+        table = TABLES.get(self.prefix)
+        positive = {row.key for row in table.rows if row.positive} if table else set()
+        for key, label, unit in self.rows:
+            for year in self.years:
+                name = f"{key}__{year}"
+                if data.get(name) in ("", None):
+                    continue
+                typed = self.data.get(self.add_prefix(name), data[name])  # as the user wrote it
+                try:
+                    data[name] = bounds.clean_cell(
+                        typed, unit=unit, positive=key in positive, label=label
+                    )
+                except bounds.CellRefused as refused:
+                    self.add_error(name, refused.message)
+        return data
 
     def digest_of(self, values: dict) -> str:
         return values_digest(
@@ -276,8 +297,20 @@ class TableForm(forms.Form):
             return 0
 
     def grid(self):
-        """(key, label, unit, [(year, bound field)]) for the template."""
+        """(key, label, unit, [(year, bound field, warning)]) for the template; the warnings
+        (indicators.bounds.jump_warnings) are of what the user typed where it is all valid, else
+        of what is stored."""
+        values = self.values if self.is_bound and self.is_valid() else self.stored
+        warnings = bounds.jump_warnings(values, self.years)
         return [
-            (key, label, unit, [(str(y), self[f"{key}__{y}"]) for y in self.years])
+            (
+                key,
+                label,
+                unit,
+                [
+                    (str(y), self[f"{key}__{y}"], warnings.get((key, str(y)), ""))
+                    for y in self.years
+                ],
+            )
             for key, label, unit in self.rows
         ]

@@ -4,12 +4,14 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators.accounting import CALORIFIC_TOLERANCE, GJ_PER_TCE, calorific_mismatch
 from plans.models import Plan, PlanOwnedQuerySet
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0))
@@ -132,6 +134,25 @@ class FuelCoefficient(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """One calorific value per fuel: the standard coal factor and the NCV the CO2 is
+        computed from may differ only by the rounding of GB/T 2589's own table."""
+        mismatch = calorific_mismatch(self.tce_per_unit, self.ncv_gj_per_unit)
+        if mismatch is not None and mismatch > CALORIFIC_TOLERANCE:
+            raise ValidationError(
+                {
+                    "ncv_gj_per_unit": _(
+                        "This net calorific value is %(implied)s tce per %(unit)s, %(gap)s%% "
+                        "from the standard coal factor: use one calorific value for both."
+                    )
+                    % {
+                        "implied": f"{self.ncv_gj_per_unit / GJ_PER_TCE:.4f}",
+                        "unit": self.unit,
+                        "gap": f"{mismatch * 100:.1f}",
+                    }
+                }
+            )
 
 
 class GridFactor(models.Model):

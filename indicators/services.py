@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import ConcurrentEditError, revision_update
-from core.numbers import parse_number
-from indicators import grid
+from indicators import bounds, grid
 from indicators.models import (
     Accounting,
     CoefficientSet,
@@ -256,33 +255,62 @@ def row_labels(plan: Plan, table_key: str) -> dict[str, str]:
     return labels
 
 
+@dataclass(frozen=True)
+class RowSpec:
+    """What indicators.bounds needs of a row: its label, its unit, whether it must be above 0."""
+
+    label: str
+    unit: str
+    positive: bool = False
+
+
+def row_specs(plan: Plan, table_key: str) -> dict[str, RowSpec]:
+    """Row key -> RowSpec; the energy table's from the plan's coefficient set and own fuels."""
+    table = TABLES[table_key]
+    if not table.fuel_rows:
+        return {row.key: RowSpec(row.label, row.unit, row.positive) for row in table.rows}
+    accounting = accounting_get_or_create(plan=plan)
+    specs = {
+        code: RowSpec(name, unit)
+        for code, name, unit in accounting.coefficient_set.fuels.values_list("code", "name", "unit")
+    }
+    specs.update(
+        {
+            custom_fuel_key(pk): RowSpec(name, unit)
+            for pk, name, unit in CustomFuel.objects.filter(plan=plan).values_list(
+                "pk", "name", "unit"
+            )
+        }
+    )
+    return specs
+
+
 def clean_table_values(plan: Plan, table_key: str, raw: dict) -> dict:
-    """{row: {year: text}} -> {row: {year: "decimal"}}; every bad cell named in one error."""
+    """{row: {year: text}} -> {row: {year: "decimal"}}, by the rules of indicators.bounds (the
+    data page's and the import's); every bad cell named in one error."""
     if table_key not in TABLES:
         raise ValidationError(_("Unknown table."))
-    rows = set(table_rows(plan, table_key))
+    specs = row_specs(plan, table_key)
     years = {str(y) for y in plan.cycle.history_years}
     errors, clean = {}, {}
     for row, cells in raw.items():
-        if row not in rows:
+        if row not in specs:
             raise ValidationError(_("The table has no row %(row)s.") % {"row": row})
+        spec = specs[row]
         for year, text in cells.items():
             if str(year) not in years:
                 raise ValidationError(_("The table has no year %(year)s.") % {"year": year})
             if text in (None, "") or str(text).strip() == "":
                 continue
             try:
-                number = parse_number(text)
-            except ValueError:
-                errors[cell_name(row, year)] = _("Enter a number, for example 1234.5 or 1,234.5.")
-                continue
-            if number < 0:
-                errors[cell_name(row, year)] = _("The value cannot be negative.")
-                continue
-            clean.setdefault(row, {})[str(year)] = str(number)
+                clean.setdefault(row, {})[str(year)] = bounds.clean_cell(
+                    text, unit=spec.unit, positive=spec.positive, label=spec.label
+                )
+            except bounds.CellRefused as refused:
+                errors[cell_name(row, year)] = refused.message
     if errors:
         raise ValidationError(errors)
-    return clean
+    return {row: cells for row, cells in clean.items() if cells}
 
 
 @transaction.atomic
@@ -477,8 +505,13 @@ class WorkbookErrors(Exception):
 def workbook_import_create(*, plan: Plan, actor, upload):
     """Read and check an uploaded workbook; keep it, unapplied, for the user to confirm."""
     assert_editable(plan)
-    rows = {key: table_rows(plan, key) for key in TABLES}
-    values, errors = read_workbook(plan, upload, rows_by_table=rows)
+    specs = {key: row_specs(plan, key) for key in TABLES}
+    values, errors, notices = read_workbook(
+        plan,
+        upload,
+        rows_by_table={key: list(rows) for key, rows in specs.items()},
+        specs_by_table=specs,
+    )
     if errors:
         raise WorkbookErrors(errors)
     for key, table_values in values.items():
@@ -491,13 +524,15 @@ def workbook_import_create(*, plan: Plan, actor, upload):
         key: _merge_import(records[key].values if key in records else {}, values.get(key, {}))
         for key in TABLES
     }
-    return WorkbookImport.objects.create(
+    pending = WorkbookImport.objects.create(
         plan=plan,
         uploaded_by=actor,
         filename=upload.name[:200],
         values=merged,
         revisions={key: records[key].revision if key in records else 0 for key in TABLES},
     )
+    pending.notices = notices  # the units converted, for the page that follows (not stored)
+    return pending
 
 
 def _merge_import(current: dict, read: dict) -> dict:

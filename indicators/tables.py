@@ -22,6 +22,7 @@ class Row:
     label: str
     unit: str
     note: str = ""
+    positive: bool = False  # intensities divide by it: 0 is refused (indicators.bounds)
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ ECONOMY = Table(
     ENERGY_TABLES_KEY,
     "园区主要经济指标",
     rows=(
-        Row("iav", "工业增加值", "万元", "规模以上工业"),
-        Row("gdp", "园区生产总值", "万元"),
+        Row("iav", "工业增加值", "万元", "规模以上工业", positive=True),
+        Row("gdp", "园区生产总值", "万元", positive=True),
     ),
     note="用于计算单位工业增加值、单位园区生产总值的强度指标。",
 )

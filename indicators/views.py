@@ -12,7 +12,7 @@ from django.views.generic import TemplateView, View
 
 from core.concurrency import ConcurrentEditError
 from core.forms import apply_validation_error
-from indicators import charts, selectors, services
+from indicators import bounds, charts, selectors, services
 from indicators.forms import AccountingForm, AddIndicatorForm, TableForm
 from indicators.rows import FUELS, INDICATORS
 from indicators.tables import TABLES
@@ -346,6 +346,8 @@ class WorkbookUploadView(DataTablesView):
             return self.render_to_response(self.get_context_data(import_errors=failed.errors))
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(import_errors=error.messages))
+        for notice in pending.notices:
+            messages.warning(request, notice)
         return HttpResponseRedirect(
             reverse("indicators:import-review", args=[self.plan.pk, pending.pk])
         )
@@ -368,8 +370,18 @@ class WorkbookImportReviewView(NumbersMixin, TemplateView):
             labels.update(
                 {key: f"{label}（{unit}）" for key, label, unit in table_rows(numbers, table)}
             )
+        warnings = {
+            key: bounds.jump_warnings(values, numbers.history_years)
+            for key, values in self.pending.values.items()
+        }
         changes = [
-            (TABLES[key], [(labels.get(row, row), year, old, new) for row, year, old, new in diff])
+            (
+                TABLES[key],
+                [
+                    (labels.get(row, row), year, old, new, warnings[key].get((row, year), ""))
+                    for row, year, old, new in diff
+                ],
+            )
             for key, diff in services.workbook_changes(self.pending).items()
         ]
         return super().get_context_data(pending=self.pending, changes=changes, **kwargs)

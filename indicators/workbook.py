@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.numbers import parse_number
 from core.spreadsheets import Formula, put
+from indicators import bounds
 from indicators.tables import TABLES
 
 TEMPLATE_VERSION = "2021-1"
@@ -189,8 +190,11 @@ def _meta(wb) -> dict:
     return {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r[0]}
 
 
-def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]]):
-    """({table: {row: {year: "decimal"}}}, [CellError]) of an uploaded template workbook."""
+def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]], specs_by_table=None):
+    """({table: {row: {year: "decimal"}}}, [CellError], [notice]) of an uploaded template
+    workbook. With `specs_by_table` ({table: {row: services.RowSpec}}) each row's unit column is
+    read: another unit of the same kind is converted (a notice says so), any other is refused;
+    every value is checked by indicators.bounds, as the data page checks it."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -233,6 +237,7 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]]):
         )
     years = plan.cycle.history_years
     errors: list[CellError] = []
+    notices: list[str] = []
     result: dict[str, dict] = {}
     for key in TABLES:
         name = SHEET_NAMES[key]
@@ -275,6 +280,43 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]]):
                 continue
             if r - FIRST_DATA_ROW >= MAX_ROWS or len(errors) >= MAX_ERRORS:
                 break
+            spec = (specs_by_table or {}).get(key, {}).get(row_key)
+            factor = Decimal(1)
+            if spec is not None:
+                given = cells[UNIT_COLUMN - 1] if len(cells) >= UNIT_COLUMN else None
+                label = cells[LABEL_COLUMN - 1] or spec.label
+                factor = bounds.unit_factor(given, spec.unit)
+                if factor is None:
+                    errors.append(
+                        CellError(
+                            name,
+                            r,
+                            get_column_letter(UNIT_COLUMN),
+                            _(
+                                "Row %(row)s (%(label)s): the unit “%(given)s” cannot be read "
+                                "as %(unit)s. Enter the values in %(unit)s and put the unit "
+                                "back, or use a unit of the same kind (such as 千瓦时 for "
+                                "万千瓦时)."
+                            )
+                            % {"row": r, "label": label, "given": given or "", "unit": spec.unit},
+                        )
+                    )
+                    continue
+                if factor != 1:
+                    notices.append(
+                        _(
+                            "%(sheet)s, row %(row)s (%(label)s): the values are in %(given)s "
+                            "and were converted to %(unit)s (× %(factor)s)."
+                        )
+                        % {
+                            "sheet": name,
+                            "row": r,
+                            "label": label,
+                            "given": given,
+                            "unit": spec.unit,
+                            "factor": f"{factor.normalize():f}",
+                        }
+                    )
             table_values.setdefault(row_key, {})
             for i, year in enumerate(years):
                 col = UNIT_COLUMN + i
@@ -313,11 +355,27 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]]):
                             )
                         )
                         continue
-                if number < 0:
-                    errors.append(CellError(name, r, letter, _("The value cannot be negative.")))
+                if spec is None:
+                    if number < 0:
+                        errors.append(
+                            CellError(name, r, letter, _("The value cannot be negative."))
+                        )
+                        continue
+                    table_values.setdefault(row_key, {})[str(year)] = str(number)
                     continue
-                table_values.setdefault(row_key, {})[str(year)] = str(number)
+                try:
+                    text = bounds.clean_cell(
+                        # converted figures drop the zeros the conversion adds (500.0000)
+                        (number * factor).normalize() if factor != 1 else number,
+                        unit=spec.unit,
+                        positive=spec.positive,
+                        label=spec.label,
+                    )
+                except bounds.CellRefused as refused:
+                    errors.append(CellError(name, r, letter, refused.message))
+                    continue
+                table_values.setdefault(row_key, {})[str(year)] = text
         result[key] = table_values
     values_wb.close()
     formulas_wb.close()
-    return result, errors
+    return result, errors, notices

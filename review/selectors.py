@@ -114,6 +114,25 @@ def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list
     return items
 
 
+def submission_notices(plan: Plan, *, doc: PlanDocument | None = None) -> list[Missing]:
+    """What the submitter should know but need not fix: fuels used without a CO2 factor (洗精煤
+    has none with a source), whose CO2 is left out of the plan's totals."""
+    numbers = doc.numbers if doc else plan_numbers(plan, accounting_for_reading(plan))
+    if not numbers.account.missing_co2:
+        return []
+    return [
+        Missing(
+            _(
+                "%(fuels)s: no CO2 emission factor with a source, so their CO2 is not counted "
+                "in the plan's emissions. Enter them as the park's own fuel with a sourced "
+                "factor if the park has one."
+            )
+            % {"fuels": "、".join(numbers.account.missing_co2)},
+            reverse("indicators:data", args=[plan.pk]) + "#table-energy",
+        )
+    ]
+
+
 def available_transitions(plan: Plan, user):
     role = effective_role(user)
     return [t for t in transitions_from(plan.status) if role in t.roles]

@@ -47,6 +47,7 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
             if can_assign
             else None,
             checklist=selectors.submission_checklist(self.plan) if submit else None,
+            notices=selectors.submission_notices(self.plan) if submit else [],
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
             **pdf_context(self.plan, self.request.user),

@@ -86,6 +86,10 @@ class Dashboard:
         )
 
     @property
+    def energy_goals(self) -> figures.EnergyGoals | None:
+        return figures.energy_goals(self.indicators)
+
+    @property
     def required_indicators(self) -> list[figures.IndicatorSummary]:
         return [i for i in self.indicators if i.required]
 

@@ -25,6 +25,14 @@ from core.numbers import to_decimal
 from documents.schema import ENERGY_TOTALS, Frozen, FrozenIndicator
 from documents.thaw import grid_years
 from indicators.accounting import RATIOS, grid_summary
+from indicators.checks import (
+    POLICY_HALF_LIMIT,
+    POLICY_HALF_SHARE,
+    POLICY_INTENSITY_CODE,
+    POLICY_ZONES_LIMIT,
+    below_half_limit,
+    zones_goal_met,
+)
 from plans.models import Plan
 from plans.status import State
 from review.models import Version
@@ -184,6 +192,8 @@ class IndicatorSummary:
     )
     met: int = 0
     missed: int = 0
+    # each park's own base-year figure from its data tables (derivable indicators)
+    actuals: list[Decimal] = field(default_factory=list)
     # ratio of sums for derivable indicators: from the data tables (baseline year) and, for the
     # targets, each park's target weighted by its own base-year denominator
     baseline_sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(Sums))
@@ -236,6 +246,70 @@ class IndicatorSummary:
         return Standing(worse=worse, others=len(values))
 
 
+@dataclass(frozen=True)
+class HalfGoal:
+    """国科发火〔2021〕28号's "50%的国家高新区…低于0.3": of `parks` with a figure, how many are
+    below the limit, their share, and whether it is at least half."""
+
+    parks: int
+    below: int
+
+    @property
+    def share(self) -> Decimal | None:
+        return Decimal(self.below) * 100 / self.parks if self.parks else None
+
+    @property
+    def met(self) -> bool | None:
+        return self.below >= POLICY_HALF_SHARE * self.parks if self.parks else None
+
+
+def half_goal(values: Iterable[Decimal]) -> HalfGoal:
+    values = list(values)
+    return HalfGoal(parks=len(values), below=sum(1 for v in values if below_half_limit(v)))
+
+
+@dataclass(frozen=True)
+class EnergyGoals:
+    """The two 2025 energy intensity goals of 国科发火〔2021〕28号 for the parks in scope: the
+    zones as a whole (ratio of sums) against 0.4, and the share of parks below 0.3; for the
+    base year's figures (data tables) and for the 2025 targets."""
+
+    limit: Decimal
+    half_limit: Decimal
+    baseline: Figure
+    target: Figure
+    baseline_met: bool | None
+    target_met: bool | None
+    baseline_half: HalfGoal
+    target_half: HalfGoal
+
+    @property
+    def zones(self) -> list[tuple[Figure, bool | None]]:
+        """(figure, met) for the base year and for the targets, as the dashboard's columns."""
+        return [(self.baseline, self.baseline_met), (self.target, self.target_met)]
+
+    @property
+    def halves(self) -> list[HalfGoal]:
+        return [self.baseline_half, self.target_half]
+
+
+def energy_goals(summaries: list[IndicatorSummary]) -> EnergyGoals | None:
+    summary = next((s for s in summaries if s.code == POLICY_INTENSITY_CODE), None)
+    if summary is None:
+        return None
+    baseline, target = summary.national_baseline(), summary.national_target()
+    return EnergyGoals(
+        limit=POLICY_ZONES_LIMIT,
+        half_limit=POLICY_HALF_LIMIT,
+        baseline=baseline,
+        target=target,
+        baseline_met=zones_goal_met(baseline.value),
+        target_met=zones_goal_met(target.value),
+        baseline_half=half_goal(summary.actuals),
+        target_half=half_goal(summary.targets),
+    )
+
+
 def indicator_summaries(
     versions: Iterable[Version], *, base_year: int = 2020
 ) -> list[IndicatorSummary]:
@@ -276,6 +350,8 @@ def indicator_summaries(
             if ratio is None:
                 continue
             numerator, denominator = ratio.parts(values, totals, base_year)
+            if numerator is not None and denominator:
+                summary.actuals.append(numerator * ratio.scale / denominator)
             for key in ("*", province):
                 summary.baseline_sums[key].add(numerator, denominator)
                 if target is not None and denominator:

@@ -243,6 +243,10 @@ class AttachmentFactory(DjangoModelFactory):
 
 GRID_MIGRATION = "indicators.migrations.0003_grid_factors_by_data_year"
 SEED_MIGRATION = "indicators.migrations.0002_seed_catalogue_and_coefficients"
+# GB/T 2589-2020 citations, one calorific value per fuel, the policy's references (0004)
+CURRENT_COEFFICIENTS_MIGRATION = (
+    "indicators.migrations.0004_gbt2589_2020_coefficients_policy_references"
+)
 
 
 def ensure_catalogue():
@@ -260,6 +264,7 @@ def ensure_catalogue():
 
     import_module(SEED_MIGRATION).seed(apps, None)
     import_module(GRID_MIGRATION)._sync_factors(GridFactor, CoefficientSet)
+    import_module(CURRENT_COEFFICIENTS_MIGRATION).forward(apps, None)
     return CoefficientSet.objects.get(version="seed-2024")
 
 

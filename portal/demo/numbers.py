@@ -21,7 +21,7 @@ INTENSITY = {2016: D("0.21"), 2017: D("0.20"), 2018: D("0.19"), 2019: D("0.18"),
 # share of standard coal by fuel, and tce per statistical unit of the seed set
 MIX = {
     "electricity": (D("0.60"), D("1.229")),
-    "natural_gas": (D("0.25"), D("12.143")),
+    "natural_gas": (D("0.25"), D("13.300")),
     "raw_coal": (D("0.10"), D("0.7143")),
     "heat": (D("0.03"), D("0.03412")),
     "diesel": (D("0.02"), D("1.4571")),

@@ -30,8 +30,10 @@ HAND = {
     "diesel": (D("20"), D("29.142"), D("61.9182")),  # 20 × 42.652/1000 × 20.2 × 0.98
     "lpg": (D("5"), D("8.5715"), D("15.5066")),  # 5 × 50.179/1000 × 17.2 × 0.98
     "refinery_gas": (D("2"), D("3.1428"), D("6.0239")),  # 2 × 46.055/1000 × 18.2 × 0.98
-    "natural_gas": (D("100"), D("1214.3"), D("2162.1888")),  # 100 × 389.31/1000 × 15.3 × 0.99
-    "coke_oven_gas": (D("10"), D("61.43"), D("76.3619")),  # 10 × 173.854/1000 × 12.1 × 0.99
+    # one calorific value, 38,931 kJ/m³: 100 万m³ × 13.300 tce; 100 × 389.31/1000 × 15.3 × 0.99
+    "natural_gas": (D("100"), D("1330.0"), D("2162.1888")),
+    # one calorific value, 17,981 kJ/m³: 10 × 6.143 tce; 10 × 179.81/1000 × 12.1 × 0.99
+    "coke_oven_gas": (D("10"), D("61.43"), D("78.9779")),
     "lng": (D("10"), D("17.572"), D("31.8285")),  # 10 × 51.498/1000 × 17.2 × 0.98
     # heat: 1000 百万千焦 (= GJ) × 0.03412 tce/GJ; × 0.11 tCO2/GJ
     "heat": (D("1000"), D("34.12"), D("110")),
@@ -96,8 +98,8 @@ def test_totals_and_shares_add_up_over_every_fuel(seed_fuels):
     # ... and the shares of standard coal add up to 100 %
     shares = [account.share[code][2020] for code in HAND]
     assert abs(sum(shares) - 100) < D("0.0000001")
-    # electricity: 614.5 / 2852.2183 tce = 21.54 %
-    assert account.share["electricity"][2020].quantize(D("0.01")) == D("21.54")
+    # electricity: 614.5 / 2967.9183 tce = 20.70 %
+    assert account.share["electricity"][2020].quantize(D("0.01")) == D("20.70")
     assert account.total_tce[2019] is None
 
 
@@ -158,3 +160,50 @@ def test_a_four_percent_yearly_cut_gives_the_policy_series():
     assert average_yearly_cut(D("1"), D("0.8493"), 4).quantize(D("0.01")) == D("4.00")
     assert average_yearly_cut(None, D("1"), 5) is None
     assert average_yearly_cut(D("0"), D("1"), 5) is None
+
+
+# --- one calorific value per fuel (GB/T 2589-2020) -------------------------------------------
+
+
+def test_natural_gas_uses_one_calorific_value_for_standard_coal_and_co2(seed_fuels):
+    # given 250 万m³ of natural gas in 2020
+    account = account_for(seed_fuels, {"natural_gas": {"2020": "250"}})
+    line = next(line for line in account.lines if line.fuel.key == "natural_gas")
+    # then, by hand on 38,931 kJ/m³ for both: 250 × 1.3300 kgce/m³ × 10,000 m³ / 1,000
+    assert line.tce[2020] == D("3325.000")
+    # ... and 250 × 389.31 GJ / 1,000 × 15.3 tC/TJ × 0.99 × 44/12 = 5405.472 t CO2
+    assert line.co2[2020].quantize(D("0.001")) == D("5405.472")
+    # the calorific value behind the tce (13.300 × 29.3076 GJ) is the CO2's 389.31 GJ to 0.12 %
+    assert abs(D("13.300") * D("29.3076") - D("389.31")) / D("389.31") < D("0.0013")
+
+
+def test_every_seed_fuel_has_one_calorific_value_for_tce_and_co2(catalogue):
+    from indicators.accounting import CALORIFIC_TOLERANCE, calorific_mismatch
+
+    for c in catalogue.coefficient_set.fuels.all():
+        mismatch = calorific_mismatch(c.tce_per_unit, c.ncv_gj_per_unit)
+        assert mismatch is None or mismatch <= CALORIFIC_TOLERANCE, c.code
+        c.full_clean()  # what the admin runs on a save
+
+
+def test_the_admin_refuses_a_fuel_with_two_calorific_values(catalogue, zh):
+    from django.core.exceptions import ValidationError
+
+    # given natural gas put back on the gas-field row for tce (1.2143 kgce/m³, 35,544 kJ/m³)
+    gas = catalogue.coefficient_set.fuels.get(code="natural_gas")
+    gas.tce_per_unit = D("12.143")
+    # when it is checked as the admin does, then it is refused next to the NCV, in Chinese
+    with pytest.raises(ValidationError) as refused:
+        gas.full_clean()
+    message = refused.value.message_dict["ncv_gj_per_unit"][0]
+    assert "13.2836" in message and "9.4%" in message
+
+
+def test_the_seed_coefficients_cite_the_current_standard_and_a_source_each(catalogue):
+    for c in catalogue.coefficient_set.fuels.all():
+        assert c.source.strip(), c.code
+        assert "GB/T 2589" in c.source or c.code == "lng", c.code
+    cited_2020 = {
+        c.code for c in catalogue.coefficient_set.fuels.all() if "GB/T 2589-2020" in c.source
+    }
+    assert {"raw_coal", "diesel", "gasoline", "natural_gas", "electricity"} <= cited_2020

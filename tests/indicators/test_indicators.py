@@ -320,7 +320,8 @@ def test_a_saved_target_against_the_reference_shows_its_warning(world, client_fo
     # then the table shows the warning and that it needs a justification
     text = text_of(response.content.decode())
     assert (
-        "⚠ 2025年目标（0.45）未达到国家参考值（全部园区 < 0.4，半数园区 < 0.3（2025年））。" in text
+        "⚠ 2025年目标（0.45）未达到国家参考值"
+        "（降至0.4以下（含0.4，国家高新区整体）；50%的国家高新区低于0.3（2025年））。" in text
     )
     assert "提交前须填写情况说明。" in text
     assert [w.code for w in row_of(plan_a, indicator).unjustified] == ["national_reference"]

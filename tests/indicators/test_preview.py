@@ -85,7 +85,7 @@ def test_the_preview_shows_the_indicator_table_in_3_2(world, client_for, numbere
     assert "表 绿色发展主要指标" in text
     assert (
         "1 单位工业增加值综合能耗 吨标准煤/万元 约束性 0.1 0.09 "
-        "全部园区 < 0.4，半数园区 < 0.3（2025年） 园区统计年鉴"
+        "降至0.4以下（含0.4，国家高新区整体）；50%的国家高新区低于0.3（2025年） 园区统计年鉴"
     ) in text
     assert "2 园区绿色信贷余额占比 % 园区自定 12 20 — —" in text
 

@@ -112,7 +112,7 @@ def test_the_data_page_shows_the_stored_values_as_entered(world, client_for, pla
         ("1,234,567", "1234567"),
         ("0.12345678", "0.12345678"),
         ("1234.50", "1234.50"),
-        ("0", "0"),
+        ("1e3", "1000"),
     ],
 )
 def test_a_saved_cell_keeps_the_decimal_the_user_meant(world, client_for, plan_a, typed, kept):
@@ -407,8 +407,8 @@ def test_totals_add_up_over_the_fuels(world, client_for, plan_a):
     # when the page is read
     html = client_for(world.editor_a).get(data_url(plan_a)).content.decode()
 
-    # then 714.3 + 1214.3 + 614.5 = 2543.1 tce; 1900.2988 + 2162.1888 + 2808.5 = 6870.99 t CO2
-    assert total_cell(html, "tce", 2020) == "2,543.10"
+    # then 714.3 + 1330.0 + 614.5 = 2658.8 tce; 1900.2988 + 2162.1888 + 2808.5 = 6870.99 t CO2
+    assert total_cell(html, "tce", 2020) == "2,658.80"
     assert total_cell(html, "co2", 2020) == "6,870.99"
 
 
