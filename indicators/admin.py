@@ -96,9 +96,27 @@ class FuelCoefficientInline(FrozenOnceUsed, admin.TabularInline):
 
 
 class GridFactorInline(FrozenOnceUsed, admin.TabularInline):
+    """A set in use keeps its factors as they are, but takes a newly published year: figures
+    pin the factor of each year when computed (indicators.grid), so a new row changes none of
+    them; the plans that used a stand-in for that year are marked and offered a recomputation."""
+
     model = GridFactor
     extra = 0
-    fields = ("position", "data_year", "scope", "region", "t_co2_per_mwh", "source", "status")
+    fields = (
+        "position",
+        "data_year",
+        "scope",
+        "region",
+        "t_co2_per_mwh",
+        "issuer",
+        "announcement",
+        "announced_year",
+        "source",
+        "status",
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return super(FrozenOnceUsed, self).has_add_permission(request, obj)
 
 
 @admin.register(CoefficientSet)

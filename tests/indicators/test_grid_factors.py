@@ -15,7 +15,7 @@ from django.utils import translation
 from documents.schema import Frozen
 from documents.thaw import version_document
 from indicators import grid, selectors, services
-from indicators.models import Accounting, GridFactor
+from indicators.models import Accounting, CoefficientSet, GridFactor
 from parks.models import AuditEntry
 from plans.models import Cycle
 from review.services import version_freeze
@@ -373,3 +373,29 @@ def test_a_reviewer_cannot_recompute(world, plan_2026, client_for, catalogue):
     # then it is a missing right and nothing changes
     assert response.status_code == 403
     assert Accounting.objects.get(plan=plan_2026).grid_years == accounting.grid_years
+
+
+def test_the_admin_adds_a_newly_published_year_to_a_set_in_use_but_changes_no_factor(
+    world, plan_2026, catalogue, rf
+):
+    from django.contrib import admin
+
+    from indicators.admin import FuelCoefficientInline, GridFactorInline
+
+    # given the default set, which park A's live plan computes with
+    services.accounting_get_or_create(plan=plan_2026)
+    request = rf.get("/admin/")
+    request.user = world.admin
+    factors = GridFactorInline(CoefficientSet, admin.site)
+    fuels = FuelCoefficientInline(CoefficientSet, admin.site)
+    in_use = catalogue.coefficient_set
+
+    # then the national admin may add a factor row (a newly published year) ...
+    assert factors.has_add_permission(request, in_use)
+    # ... but neither change nor delete one, nor touch the fuels of a set in use
+    assert not factors.has_change_permission(request, in_use)
+    assert not factors.has_delete_permission(request, in_use)
+    assert not fuels.has_add_permission(request, in_use)
+    # and a reviewer may add nothing
+    request.user = world.national
+    assert not factors.has_add_permission(request, in_use)
