@@ -9,6 +9,14 @@ import tempfile
 # portal.settings refuses to start without a key (DEBUG is off in tests, as in production). A key
 # of this run's own, in the environment so the worker processes that some tests start share it.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+# With S3_BUCKET set (CI: .ci/object-store) the private files go to the object store, as in
+# production, under a folder of this run's own (also in the environment, for the web and worker
+# processes that some tests start), removed when the run ends.
+if os.environ.get("S3_BUCKET"):
+    _outer = os.environ.get("S3_PREFIX", "").strip("/")
+    os.environ["S3_PREFIX"] = "/".join(
+        filter(None, [_outer, f"test-run-{secrets.token_hex(6)}"])
+    )
 
 from portal.settings import *  # noqa: F403
 
@@ -19,9 +27,21 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="greenplan-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
-for _alias in ("default", "private"):
-    STORAGES[_alias] = {  # noqa: F405
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-    }
+if S3_BUCKET:  # noqa: F405
+    atexit.register(lambda: _remove_run_folder(os.environ["S3_PREFIX"]))
+else:
+    for _alias in ("default", "private"):
+        STORAGES[_alias] = {  # noqa: F405
+            "BACKEND": "core.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+        }
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _remove_run_folder(prefix: str) -> None:
+    """Delete what this run stored in the bucket (only its own folder)."""
+    from django.core.files.storage import storages
+
+    storage = storages["private"]
+    if prefix and storage.location == prefix:
+        storage.bucket.objects.filter(Prefix=f"{prefix}/").delete()
