@@ -35,8 +35,9 @@ class PrivateS3Storage(NoURLs, S3Storage):
 
     def __init__(self, **settings):
         super().__init__(**settings)  # builds client_config from addressing_style and signing
+        retries = {"max_attempts": 3, "mode": "standard"}
         self.client_config = self.client_config.merge(
-            Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"})
+            Config(connect_timeout=5, read_timeout=60, retries=retries)
         )
 
     def open_stream(self, name: str):

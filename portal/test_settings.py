@@ -6,6 +6,8 @@ import secrets
 import shutil
 import tempfile
 
+from django.core.files.storage import storages
+
 # portal.settings refuses to start without a key (DEBUG is off in tests, as in production). A key
 # of this run's own, in the environment so the worker processes that some tests start share it.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -14,9 +16,7 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 # processes that some tests start), removed when the run ends.
 if os.environ.get("S3_BUCKET"):
     _outer = os.environ.get("S3_PREFIX", "").strip("/")
-    os.environ["S3_PREFIX"] = "/".join(
-        filter(None, [_outer, f"test-run-{secrets.token_hex(6)}"])
-    )
+    os.environ["S3_PREFIX"] = "/".join(filter(None, [_outer, f"test-run-{secrets.token_hex(6)}"]))
 
 from portal.settings import *  # noqa: F403
 
@@ -40,8 +40,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def _remove_run_folder(prefix: str) -> None:
     """Delete what this run stored in the bucket (only its own folder)."""
-    from django.core.files.storage import storages
-
     storage = storages["private"]
     if prefix and storage.location == prefix:
         storage.bucket.objects.filter(Prefix=f"{prefix}/").delete()

@@ -1,6 +1,6 @@
 """Tests that need a live service skip with a reason where none runs, and fail in CI instead;
-a real Celery worker and real web processes (gunicorn) for the tests that need them; Debian's Chromium and the switches that keep
-it quiet, for the browser tests and the PDF benchmark."""
+a real Celery worker and real web processes (gunicorn) for the tests that need them; Debian's
+Chromium and the switches that keep it quiet, for the browser tests and the PDF benchmark."""
 
 import os
 import socket

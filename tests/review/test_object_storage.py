@@ -31,7 +31,7 @@ def bucket():
     """The private storage, which must be the object store; its keys under this run's folder."""
     require(
         bool(settings.S3_BUCKET),
-        "S3_BUCKET is not set: no object store (`eval \"$(bash .ci/object-store)\"` starts one)",
+        'S3_BUCKET is not set: no object store (`eval "$(bash .ci/object-store)"` starts one)',
     )
     from core.object_storage import PrivateS3Storage
 
