@@ -165,6 +165,13 @@ if S3_BUCKET:
     }
 elif S3_ENDPOINT_URL:
     raise ImproperlyConfigured("S3_ENDPOINT_URL is set but S3_BUCKET is not: name the bucket.")
+elif env.bool("S3_REQUIRED", default=False):
+    # A host that shares its files with other hosts (compose's `scale` profile) must not keep
+    # them on its own disk.
+    raise ImproperlyConfigured(
+        "S3_REQUIRED is set: this host keeps its files in an object store. Set S3_BUCKET "
+        "(and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY)."
+    )
 else:
     PRIVATE_STORAGE = {
         "BACKEND": "core.storage.PrivateFileSystemStorage",
