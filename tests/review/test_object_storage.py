@@ -55,8 +55,9 @@ def local_files() -> list[Path]:
 def streamed(response) -> bytes:
     assert response.status_code == 200
     assert response.streaming  # sent as it is read from the store, never a redirect to it
+    # read to the end, as a WSGI server would (closing the response here would fire
+    # request_finished, which closes the test's transaction on PostgreSQL)
     body = b"".join(response.streaming_content)
-    response.close()
     assert int(response["Content-Length"]) == len(body)
     return body
 
