@@ -10,7 +10,7 @@ PORT   ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps venv messages fonts run test lint check-migrations \
-        pytest worker beat services bench bench-pdf bench-exports clean
+        pytest worker beat services object-store bench bench-pdf bench-exports clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ beat: venv ## The Celery beat scheduler (deadline reminders; needs REDIS_URL)
 
 services: ## Start PostgreSQL and Redis on 127.0.0.1 (installs them if missing)
 	bash .ci/services
+
+object-store: ## Start an S3 object store (SeaweedFS) on 127.0.0.1; prints the S3_* settings to export
+	@bash .ci/object-store
 
 bench: venv ## Benchmarks: query counts and server times, written to bench/out/
 	$(BIN)/python bench/run.py

@@ -80,10 +80,11 @@ def django_setup(media_root: str | None = None) -> None:
     import django
 
     django.setup()
-    if media_root is None:
-        return
     from django.conf import settings
     from django.test.utils import override_settings
+
+    if media_root is None or settings.S3_BUCKET:  # an object store: the run's folder is shared
+        return
 
     own = settings.MEDIA_ROOT
     storages = {

@@ -4,9 +4,13 @@ the one place a download view opens one.
 A file the database names but the storage no longer has (a restore without the files volume, a
 volume not shared between hosts, a file removed by hand) is answered with a 404, never a 500, and
 logged with its storage name so an operator can find out what went missing.
+
+From an object store (core.object_storage) the file is streamed as it is read from the store:
+the web process holds one chunk at a time and writes nothing to its own disk.
 """
 
 import logging
+from pathlib import PurePosixPath
 
 from django.core.files.storage import Storage, storages
 from django.db.models.fields.files import FieldFile
@@ -33,13 +37,22 @@ def private_file_response(
         storage, name = storage or storages["private"], file
     if not name:
         raise Http404
+    size = None
     try:
-        handle = storage.open(name, "rb")
+        if hasattr(storage, "open_stream"):  # an object store: read it as it is sent
+            handle, size = storage.open_stream(name)
+        else:
+            handle = storage.open(name, "rb")
     except FileNotFoundError:
         logger.warning("A private file is missing from its storage: %s", name)
         raise Http404 from None
     response = FileResponse(
-        handle, content_type=content_type, as_attachment=as_attachment, filename=filename
+        handle,
+        content_type=content_type,
+        as_attachment=as_attachment,
+        filename=filename or PurePosixPath(name).name,
     )
+    if size is not None:
+        response["Content-Length"] = str(size)
     response["Cache-Control"] = cache_control
     return response

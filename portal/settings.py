@@ -136,18 +136,50 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 
-# Every uploaded or generated file is private: there is no MEDIA_URL that serves it. Files are
-# read back only through access-checked views (parks.views.SealView and its successors).
+# Every uploaded or generated file is private: there is no MEDIA_URL that serves it, and a
+# private storage makes no URL (core/storage.py). Files are read back only through
+# access-checked views (core.files). They live in MEDIA_ROOT on this host, or, with S3_BUCKET
+# set, in an S3-compatible object store that every web host and worker shares (no shared disk
+# needed; core/object_storage.py). S3_ENDPOINT_URL for a store other than AWS (SeaweedFS, MinIO
+# ...), S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (unset: boto3's own chain, e.g. an instance
+# role), S3_REGION, S3_PREFIX (a folder in the bucket), S3_ADDRESSING_STYLE (path by default with
+# an endpoint: a bucket name in the host needs DNS for it).
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default="")
+if S3_BUCKET:
+    PRIVATE_STORAGE = {
+        "BACKEND": "core.object_storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("S3_REGION", default="") or "us-east-1",
+            "location": env("S3_PREFIX", default="").strip("/"),
+            "addressing_style": env(
+                "S3_ADDRESSING_STYLE", default="path" if S3_ENDPOINT_URL else ""
+            )
+            or None,
+        },
+    }
+elif S3_ENDPOINT_URL:
+    raise ImproperlyConfigured("S3_ENDPOINT_URL is set but S3_BUCKET is not: name the bucket.")
+elif env.bool("S3_REQUIRED", default=False):
+    # A host that shares its files with other hosts (compose's `scale` profile) must not keep
+    # them on its own disk.
+    raise ImproperlyConfigured(
+        "S3_REQUIRED is set: this host keeps its files in an object store. Set S3_BUCKET "
+        "(and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY)."
+    )
+else:
+    PRIVATE_STORAGE = {
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-    },
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-    },
+    "default": PRIVATE_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",

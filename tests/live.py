@@ -1,11 +1,16 @@
 """Tests that need a live service skip with a reason where none runs, and fail in CI instead;
-a real Celery worker for the tests that need one; Debian's Chromium and the switches that keep
-it quiet, for the browser tests and the PDF benchmark."""
+a real Celery worker and real web processes (gunicorn) for the tests that need them; Debian's
+Chromium and the switches that keep it quiet, for the browser tests and the PDF benchmark."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +70,42 @@ def shared_database_url() -> str:
         user = db["USER"] or "postgres"
         return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     return f"sqlite:///{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def web_server(*, env: dict | None = None, log: Path | None = None):
+    """A web process as production runs it (gunicorn, one sync worker, portal.settings) on a
+    free port of 127.0.0.1; yields its base URL once /healthz answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120"]
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", **(env or {})},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the web process did not start (log: {log})") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if log:
+            output.close()

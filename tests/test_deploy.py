@@ -1,5 +1,6 @@
 """The deployment files describe web, worker, PostgreSQL and Redis as the settings expect."""
 
+import json
 import os
 import secrets
 import shutil
@@ -38,19 +39,85 @@ def _compose() -> list[str]:
     pytest.skip("neither `docker compose` nor `docker-compose` is installed")
 
 
-def _compose_config(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+COMPOSE_VARIABLES = {"SECRET_KEY", "POSTGRES_PASSWORD", "S3_ENDPOINT_URL", "S3_BUCKET"}
+COMPOSE_VARIABLES |= {"S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION"}
+
+
+def _compose_config(
+    tmp_path, *args: str, quiet: bool = True, **env: str
+) -> subprocess.CompletedProcess:
     """`compose config` on the shipped file with exactly these variables (an empty env file,
-    so a developer's .env beside it does not count)."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "POSTGRES_PASSWORD"}}
+    so a developer's .env beside it does not count, nor the test run's own S3 settings)."""
+    clean = {k: v for k, v in os.environ.items() if k not in COMPOSE_VARIABLES}
     env_file = tmp_path / "empty.env"
     env_file.write_text("")
     return subprocess.run(
-        [*_compose(), "--env-file", str(env_file), *args, "config", "-q"],
+        [*_compose(), "--env-file", str(env_file), *args, "config", *(["-q"] if quiet else [])],
         cwd=REPO,
         capture_output=True,
         text=True,
         env={**clean, **env},
     )
+
+
+SCALE_ENV = {
+    "S3_ENDPOINT_URL": "http://objects:8333",
+    "S3_BUCKET": "greenplan",
+    "S3_ACCESS_KEY_ID": "portal-key",
+    "S3_SECRET_ACCESS_KEY": "portal-secret-key",
+}
+PORTAL_SERVICES = ("web", "web-2", "worker", "worker-2", "beat")
+
+
+def test_the_scale_profile_runs_two_web_hosts_two_workers_and_the_object_store(tmp_path):
+    # when compose reads the file with the scale profile and the object store's settings
+    result = _compose_config(
+        tmp_path,
+        "--profile",
+        "scale",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        POSTGRES_PASSWORD="pw123",
+        **SCALE_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(
+        _compose_config(
+            tmp_path,
+            "--profile",
+            "scale",
+            quiet=False,
+            SECRET_KEY=secrets.token_urlsafe(50),
+            POSTGRES_PASSWORD="pw123",
+            **SCALE_ENV,
+        ).stdout
+    )["services"]
+
+    # then two web hosts and two workers run the same image with the same object store
+    assert set(PORTAL_SERVICES) | {"objects", "db", "redis"} <= set(services)
+    for name in PORTAL_SERVICES:
+        env = services[name]["environment"]
+        assert {key: env[key] for key in SCALE_ENV} == SCALE_ENV, name
+    assert "gunicorn" in services["web-2"]["command"]
+    assert "celery -A portal worker" in services["worker-2"]["command"]
+    assert "objects" in services["web-2"]["depends_on"]
+    # and the added hosts share no volume: their files are in the store, or they refuse to start
+    for name in ("web-2", "worker-2"):
+        assert not services[name].get("volumes"), name
+        assert services[name]["environment"]["S3_REQUIRED"] == "true"
+    # and the store takes the portal's key, creates its bucket, and is reached only inside
+    objects = services["objects"]
+    assert objects["environment"] == {
+        "S3_BUCKET": "greenplan",
+        "AWS_ACCESS_KEY_ID": "portal-key",
+        "AWS_SECRET_ACCESS_KEY": "portal-secret-key",
+    }
+    assert "-s3.port=8333" in objects["command"] and not objects.get("ports")
+
+
+def test_without_the_scale_profile_there_is_one_web_host_and_no_object_store():
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    for name in ("web-2", "worker-2", "objects"):
+        assert services[name]["profiles"] == ["scale"]
 
 
 def test_compose_file_validates_with_docker_compose(tmp_path):
@@ -185,5 +252,79 @@ def test_check_deploy_finds_nothing_under_production_settings():
 
 def test_env_example_names_every_setting_the_readme_promises():
     example = (REPO / ".env.example").read_text()
+    readme = (REPO / "README.md").read_text()
     for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT"):
         assert name in example
+    for name in (*SCALE_ENV, "S3_REGION", "S3_PREFIX"):
+        assert name in example and name in readme
+
+
+# --- private files: a folder of this host, or an object store --------------------------------
+
+STORAGE_OF = (
+    "import json; from django.conf import settings; s = settings.STORAGES['private']; "
+    "print(json.dumps({'backend': s['BACKEND'], **s.get('OPTIONS', {})}))"
+)
+
+
+def test_with_no_object_store_configured_private_files_stay_in_media_root(tmp_path):
+    result = _run_with(
+        ["-c", f"import django; django.setup(); {STORAGE_OF}"],
+        DEBUG="true",
+        MEDIA_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "backend": "core.storage.PrivateFileSystemStorage",
+        "location": str(tmp_path),
+        "base_url": None,
+    }
+
+
+def test_the_object_store_is_configured_from_the_environment():
+    result = _run_with(
+        ["-c", f"import django; django.setup(); {STORAGE_OF}"],
+        DEBUG="true",
+        S3_ENDPOINT_URL="http://objects:8333",
+        S3_BUCKET="greenplan",
+        S3_ACCESS_KEY_ID="portal-key",
+        S3_SECRET_ACCESS_KEY="portal-secret-key",
+        S3_PREFIX="/private/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "backend": "core.object_storage.PrivateS3Storage",
+        "bucket_name": "greenplan",
+        "endpoint_url": "http://objects:8333",
+        "access_key": "portal-key",
+        "secret_key": "portal-secret-key",
+        "region_name": "us-east-1",
+        "location": "private",
+        "addressing_style": "path",
+    }
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"S3_ENDPOINT_URL": "http://objects:8333"}, "S3_BUCKET"),
+        ({"S3_REQUIRED": "true"}, "S3_REQUIRED"),
+    ],
+    ids=["endpoint without a bucket", "required but missing"],
+)
+def test_an_object_store_half_configured_or_required_and_missing_refuses_to_start(env, named):
+    result = _run_with(["-c", "import portal.settings"], DEBUG="true", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_a_private_storage_makes_no_url_for_a_file(tmp_path):
+    from core.object_storage import PrivateS3Storage
+    from core.storage import PrivateFileSystemStorage, PrivateURLRefused
+
+    local = PrivateFileSystemStorage(location=str(tmp_path), base_url=None)
+    remote = PrivateS3Storage(bucket_name="greenplan", endpoint_url="http://127.0.0.1:9")
+    for storage in (local, remote):
+        with pytest.raises(PrivateURLRefused):
+            storage.url("seals/1/seal.png")
