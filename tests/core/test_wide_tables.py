@@ -41,8 +41,7 @@ def test_labelledby_names_the_box_by_a_heading():
     html = render('{% scrollbox labelledby="peers-title" %}x{% endscrollbox %}')
 
     assert html == (
-        '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="peers-title">'
-        "x</div>"
+        '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="peers-title">x</div>'
     )
 
 
