@@ -11,16 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import services as plan_services
-from plans.models import GroupMember, Section
+from plans.models import GroupMember
 from plans.rows import ROW_KINDS
 from plans.status import State
 from review.models import Comment
 from review.services import comment_post
-from tests.review.helpers import act, text_of, walk
-
-ASKED = "1.2 请补充园区常住人口的统计口径。"
-ANSWERED = "已补充：按第七次人口普查口径统计。"
-ADDED = "（按第七次全国人口普查口径统计。）"
+from tests.review.helpers import (
+    ADDED,
+    ANSWERED,
+    ASKED,
+    act,
+    resubmitted_with_a_thread,
+    text_of,
+    walk,
+)
 
 
 def version_url(plan, number: int) -> str:
@@ -32,36 +36,11 @@ def thread_html(html: str, comment) -> str:
     return html.split(f'id="c-{comment.pk}"', 1)[1].split("data-anchor=", 1)[0]
 
 
-def _resubmitted(plan, world, *, change_section: bool = True):
-    """Version 1 returned with a comment on 1.2, answered by the park, 1.2 rewritten (unless
-    told not to), and version 2 submitted. Returns the comment."""
-    walk(plan, world, State.PROVINCE_REVIEW)
-    v1 = plan.versions.get()
-    comment = comment_post(version=v1, actor=world.reviewer_a, body=ASKED, anchor="section:1.2")
-    act(plan, world, "return", "reviewer_a", comment="")
-    comment.refresh_from_db()
-    comment_post(
-        version=v1, actor=world.editor_a, body=ANSWERED, anchor="section:1.2", parent=comment
-    )
-    if change_section:
-        section = Section.objects.get(plan=plan, key="1.2")
-        plan_services.section_save(
-            plan=plan,
-            key="1.2",
-            body=section.body + f"<p>{ADDED}</p>",
-            is_done=True,
-            expected_revision=section.revision,
-            actor=world.editor_a,
-        )
-    act(plan, world, "submit", "manager_a")
-    return comment
-
-
 def test_a_reviewer_on_v2_reads_the_v1_thread_with_the_answer_and_the_change(
     world, client_for, ready_plan
 ):
     # given a comment on 1.2 of version 1, answered by the park, and 1.2 changed in version 2
-    comment = _resubmitted(ready_plan, world)
+    comment = resubmitted_with_a_thread(ready_plan, world)
 
     # when the province's reviewer opens version 2
     html = client_for(world.reviewer_a).get(version_url(ready_plan, 2)).content.decode()
@@ -80,7 +59,7 @@ def test_a_reviewer_on_v2_reads_the_v1_thread_with_the_answer_and_the_change(
 
 
 def test_an_unchanged_part_says_so(world, client_for, ready_plan):
-    comment = _resubmitted(ready_plan, world, change_section=False)
+    comment = resubmitted_with_a_thread(ready_plan, world, change_section=False)
 
     html = client_for(world.reviewer_a).get(version_url(ready_plan, 2)).content.decode()
 
@@ -89,7 +68,7 @@ def test_an_unchanged_part_says_so(world, client_for, ready_plan):
 
 def test_resolving_the_v1_thread_on_the_v2_page_works_and_folds_it(world, client_for, ready_plan):
     # given the carried thread on version 2's page
-    comment = _resubmitted(ready_plan, world)
+    comment = resubmitted_with_a_thread(ready_plan, world)
     reviewer = client_for(world.reviewer_a)
     page = version_url(ready_plan, 2)
 
@@ -110,7 +89,7 @@ def test_resolving_the_v1_thread_on_the_v2_page_works_and_folds_it(world, client
 
 
 def test_the_park_answers_a_carried_thread_from_the_v2_page(world, client_for, ready_plan):
-    comment = _resubmitted(ready_plan, world)
+    comment = resubmitted_with_a_thread(ready_plan, world)
     page = version_url(ready_plan, 2)
 
     response = client_for(world.manager_a).post(
@@ -156,7 +135,7 @@ def test_a_thread_whose_part_was_removed_shows_with_the_plan_as_a_whole(
 
 def test_the_decision_counts_open_threads_of_every_version(world, client_for, ready_plan):
     # given version 2 under review with the v1 thread still open, and one on v2
-    comment = _resubmitted(ready_plan, world)
+    comment = resubmitted_with_a_thread(ready_plan, world)
     act(ready_plan, world, "start", "reviewer_a")
     v2 = ready_plan.versions.get(number=2)
     comment_post(version=v2, actor=world.reviewer_a, body="第二版：请核对表3。", anchor="plan")
@@ -186,7 +165,7 @@ def test_the_v2_page_costs_the_same_queries_however_many_threads(
     world, client_for, ready_plan, persona
 ):
     # given version 2 with one thread carried from version 1
-    _resubmitted(ready_plan, world)
+    resubmitted_with_a_thread(ready_plan, world)
     client = client_for(getattr(world, persona))
     client.get(version_url(ready_plan, 2))  # the first visit also records the reading
     one = _queries_of_v2(client, ready_plan)
