@@ -21,6 +21,7 @@ from tests.review.helpers import (
     ANSWERED,
     ASKED,
     act,
+    links_of,
     resubmitted_with_a_thread,
     text_of,
     walk,
@@ -190,3 +191,14 @@ def test_the_v2_page_costs_the_same_queries_however_many_threads(
 
     # then the page costs no more queries
     assert many == one
+
+
+def test_the_v2_page_links_to_what_changed_since_the_version_the_reviewer_read(
+    world, client_for, ready_plan
+):
+    resubmitted_with_a_thread(ready_plan, world)
+
+    html = client_for(world.reviewer_a).get(version_url(ready_plan, 2)).content.decode()
+
+    diff = reverse("review:version-diff", args=[ready_plan.pk, 2])
+    assert links_of(html)["自第1版以来的修改"] == f"{diff}?base=1"
