@@ -19,10 +19,12 @@ What other declarations already name is not repeated here: a row's fields are it
 indicators.tables.TABLES.
 """
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar, Self
+
+from django.utils.translation import gettext_lazy as _
 
 from core.numbers import to_decimal
 
@@ -41,6 +43,51 @@ def series(mapping: Series | None, years=None) -> dict[int, Decimal | None]:
     if years is None:
         return {int(year): to_decimal(value) for year, value in mapping.items()}
     return {year: to_decimal(mapping.get(str(year))) for year in years}
+
+
+# --- what a comparison of two versions reads (review.diff walks it) ---------------------------
+# Every field of a compared record says how: `shown(label, value)` compares it under that label,
+# its value read as one of VALUES; `kept(why)` leaves it out, for one of KEPT's reasons. A field
+# that says neither fails tests/review/test_compare.py.
+
+VALUES = (
+    "text",  # plain text (a long one shown as what was removed and added)
+    "rich",  # rich text (plans.richtext), compared as its plain text
+    "bool",
+    "year",
+    "number",  # a number as entered
+    "series",  # a yearly series: each year its own change
+    "digest",  # a file's SHA-256: the file was replaced
+    "section",  # an outline key: the section's heading
+    "category",  # an attachment category of the outline
+    "choice",  # a choice of the model field named by `choices` ("app.Model.field")
+    "by_warning",  # warning code (indicators.checks) -> text
+    "fields",  # field -> value of another declaration (a row kind's, the park information's)
+    "records",  # a list of records (metadata "records"), matched by their identity
+    "record",  # one record (metadata "record"), its fields compared under this label
+)
+KEPT = {
+    "identity": "records are matched by it",
+    "derived": "computed from what is compared",
+    "storage": "where and how a file is stored; a changed file is its digest's change",
+    "catalogue": "the portal's reference data (catalogue, provinces), not the park's writing",
+}
+
+
+def shown(label, value: str = "text", default=MISSING, *, factory=MISSING, **metadata):
+    """A field the comparison shows under `label` (lazy), its value read as `value`."""
+    assert value in VALUES, value
+    return field(
+        default=default,
+        default_factory=factory,
+        metadata={"label": label, "value": value, **metadata},
+    )
+
+
+def kept(why: str, default=MISSING, *, factory=MISSING, **metadata):
+    """A field the comparison leaves out, for one of KEPT's reasons."""
+    assert why in KEPT, why
+    return field(default=default, default_factory=factory, metadata={"kept": why, **metadata})
 
 
 @dataclass(frozen=True)
@@ -85,8 +132,8 @@ class Record:
 
 @dataclass(frozen=True)
 class FrozenSeal(Record):
-    file: str = ""  # storage name in the private storage
-    sha256: str = ""
+    file: str = kept("storage", "")  # storage name in the private storage
+    sha256: str = shown("", "digest", "")
 
 
 @dataclass(frozen=True)
@@ -94,13 +141,14 @@ class FrozenPark(Record):
     """The park as it was: its name and province, the park information (parks.profile), the seal.
     In the JSON the park information's fields stand beside the others, before the seal."""
 
-    id: int | None = None
-    name: str = ""
-    province: str = ""
-    province_code: str = ""
-    reviewing_body: str = ""
-    profile: dict[str, Any] = field(default_factory=dict)  # PROFILE_FIELDS but the seal
-    seal: FrozenSeal = field(default_factory=FrozenSeal, metadata={"record": FrozenSeal})
+    id: int | None = kept("identity", None)
+    name: str = kept("catalogue", "")
+    province: str = kept("catalogue", "")
+    province_code: str = kept("catalogue", "")
+    reviewing_body: str = kept("catalogue", "")
+    # PROFILE_FIELDS but the seal
+    profile: dict[str, Any] = shown("", "fields", factory=dict)
+    seal: FrozenSeal = shown(_("Official seal"), "record", factory=FrozenSeal, record=FrozenSeal)
 
     OWN: ClassVar[tuple[str, ...]] = (
         "id",
@@ -126,21 +174,21 @@ class FrozenPark(Record):
 
 @dataclass(frozen=True)
 class FrozenPlan(Record):
-    id: int | None = None
-    cycle: str = ""  # plans.models.Cycle.code
-    outline_version: str = ""
-    carbon_peak_year: int | None = None
+    id: int | None = kept("identity", None)
+    cycle: str = kept("identity", "")  # plans.models.Cycle.code
+    outline_version: str = kept("identity", "")
+    carbon_peak_year: int | None = shown(_("expected carbon peak year"), "year", None)
 
 
 @dataclass(frozen=True)
 class FrozenSection(Record):
     """An editable outline entry (plans.outline), keyed by its outline key."""
 
-    body: str = ""  # rich text (plans.richtext)
-    is_done: bool = False
-    word_count: int = 0
-    state: str = ""  # plans.selectors.SectionStatus.state
-    items: int = 0
+    body: str = shown(_("Section text"), "rich", "")  # rich text (plans.richtext)
+    is_done: bool = shown(_("marked complete"), "bool", False)
+    word_count: int = kept("derived", 0)
+    state: str = kept("derived", "")  # plans.selectors.SectionStatus.state
+    items: int = kept("derived", 0)
 
 
 @dataclass(frozen=True)
@@ -148,8 +196,8 @@ class FrozenRow(Record):
     """A row of a table of the plan (plans.rows.ALL_KINDS): its id and its kind's fields, which
     stand beside the id in the JSON."""
 
-    id: int | None = None
-    values: dict[str, Any] = field(default_factory=dict)
+    id: int | None = kept("identity", None)
+    values: dict[str, Any] = shown("", "fields", factory=dict)
 
     @classmethod
     def read(cls, data: dict | None) -> Self:
@@ -166,33 +214,33 @@ class FrozenRow(Record):
 
 @dataclass(frozen=True)
 class FrozenFigure(Record):
-    id: int | None = None
-    section_key: str = ""
-    label: str = ""  # 图1-1
-    caption: str = ""
-    file: str = ""
-    sha256: str = ""
-    width: int | None = None
-    height: int | None = None
+    id: int | None = kept("identity", None)
+    section_key: str = shown(_("Section"), "section", "")
+    label: str = kept("derived", "")  # 图1-1: numbered in the order of the figures
+    caption: str = shown(_("caption"), "text", "")
+    file: str = kept("storage", "")
+    sha256: str = shown(_("Image"), "digest", "")
+    width: int | None = kept("storage", None)
+    height: int | None = kept("storage", None)
 
 
 @dataclass(frozen=True)
 class FrozenAttachment(Record):
-    id: int | None = None
-    section_key: str = ""
-    category: str = ""  # plans.outline attachment category
-    filename: str = ""
-    file: str = ""
-    file_type: str = ""
-    size: int | None = None
-    description: str = ""
-    sha256: str = ""
+    id: int | None = kept("identity", None)
+    section_key: str = shown(_("Section"), "section", "")
+    category: str = shown(_("category"), "category", "")  # plans.outline attachment category
+    filename: str = shown(_("file name"), "text", "")
+    file: str = kept("storage", "")
+    file_type: str = kept("derived", "")  # from the file name
+    size: int | None = kept("storage", None)
+    description: str = shown(_("description"), "text", "")
+    sha256: str = shown(_("File"), "digest", "")
 
 
 @dataclass(frozen=True)
 class FrozenWarning(Record):
-    code: str = ""  # indicators.checks
-    message: str = ""
+    code: str = kept("identity", "")  # indicators.checks
+    message: str = shown("", "text", "")
 
 
 @dataclass(frozen=True)
@@ -200,26 +248,31 @@ class FrozenIndicator(Record):
     """One of the plan's indicators with the catalogue's facts as they were (`code` empty for the
     park's own indicators), its checks' warnings and the park's justifications."""
 
-    id: int | None = None
-    indicator_id: int | None = None
-    code: str = ""
-    name: str = ""
-    unit: str = ""
-    direction: str = ""
-    required: bool = False
-    reference_text: str = ""
-    baseline: str = ""
-    targets: Series = field(default_factory=dict)  # plan year -> target
-    data_source: str = ""
-    feasibility: str = ""
-    justifications: dict[str, str] = field(default_factory=dict)  # warning code -> text
-    reference_value: str | None = None
-    reference_comparison: str = ""
-    category: str = ""
-    derivation: str = ""
-    history: Series = field(default_factory=dict)
-    derived_baseline: str | None = None
-    warnings: list[FrozenWarning] = field(default_factory=list, metadata={"records": FrozenWarning})
+    id: int | None = kept("identity", None)
+    indicator_id: int | None = kept("identity", None)
+    code: str = kept("catalogue", "")
+    name: str = shown(_("name"), "text", "")
+    unit: str = shown(_("unit"), "text", "")
+    direction: str = shown(
+        _("direction"), "choice", "", choices="indicators.PlanIndicator.custom_direction"
+    )
+    required: bool = kept("catalogue", False)
+    reference_text: str = kept("catalogue", "")
+    baseline: str = shown(_("baseline"), "number", "")
+    targets: Series = shown(_("targets"), "series", factory=dict)  # plan year -> target
+    data_source: str = shown(_("data source"), "text", "")
+    feasibility: str = shown(_("feasibility analysis"), "text", "")
+    # warning code -> text
+    justifications: dict[str, str] = shown(_("justifications"), "by_warning", factory=dict)
+    reference_value: str | None = kept("catalogue", None)
+    reference_comparison: str = kept("catalogue", "")
+    category: str = kept("catalogue", "")
+    derivation: str = kept("catalogue", "")
+    history: Series = kept("derived", factory=dict)  # the data tables' numbers, compared there
+    derived_baseline: str | None = kept("derived", None)
+    warnings: list[FrozenWarning] = shown(
+        _("Checks that warned"), "records", factory=list, records=FrozenWarning
+    )
 
     def target(self, year: int) -> Decimal | None:
         return to_decimal(self.targets.get(str(year)))
@@ -233,23 +286,22 @@ class FrozenGridYear(Record):
     """The grid factor one data year's electricity used (indicators.accounting.GridYear): a
     frozen version prints the factor year it used, whatever was published since."""
 
-    year: int | None = None
-    value: str = ""
-    factor_year: int | None = None
-    series: str = ""
-    citation: str = ""
+    year: int | None = kept("derived", None)
+    value: str = kept("derived", "")
+    factor_year: int | None = kept("derived", None)
+    series: str = kept("derived", "")
+    citation: str = kept("derived", "")
 
 
 @dataclass(frozen=True)
 class FrozenAccounting(Record):
-    coefficient_set: str = ""
-    grid_factor: str = ""  # the series (format 2: the one factor of every year)
-    missing_co2: list = field(default_factory=list)
-    grid_choice: str = ""
-    grid_reason: str = ""
-    grid_years: list[FrozenGridYear] = field(
-        default_factory=list, metadata={"records": FrozenGridYear}
-    )
+    coefficient_set: str = shown(_("coefficient set"), "text", "")
+    grid_factor: str = shown(_("Electricity emission factor"), "text", "")
+    missing_co2: list = kept("derived", factory=list)
+    grid_choice: str = shown(_("Grid emission factor"), "text", "")
+    grid_reason: str = shown(_("Reason for choosing another factor"), "text", "")
+    # each year's factor follows from the choice and the factors published when computed
+    grid_years: list[FrozenGridYear] = kept("derived", factory=list, records=FrozenGridYear)
 
 
 @dataclass(frozen=True)
@@ -321,12 +373,41 @@ def _rows_by_kind():
     return read, write
 
 
+# How a part holds its records, for the comparison: one record; key -> record; a list of records
+# matched by their identity; row kind slug -> such a list; data table -> row -> yearly series.
+SHAPES = ("record", "by_key", "by_id", "by_kind", "cells")
+
+
 class Part:
     """A top-level part of the snapshot: its JSON key, how it is read and written, and what an
-    older snapshot that lacks it reads as. Read once per Frozen, when first asked for."""
+    older snapshot that lacks it reads as. Read once per Frozen, when first asked for.
 
-    def __init__(self, key: str, read=_plain, write=_plain, default=None):
+    For the comparison of two versions (review.diff): the part's `label`, the comment anchor of
+    its records (review.anchors: "section" gives "section:<key>"), their `shape` and `record`
+    class; or `kept`, why it is not compared (a reason of KEPT)."""
+
+    def __init__(
+        self,
+        key: str,
+        read=_plain,
+        write=_plain,
+        default=None,
+        *,
+        label="",
+        anchor: str = "",
+        shape: str = "",
+        record: type[Record] | None = None,
+        kept: str = "",
+    ):
         self.key, self.read, self.write, self.default = key, read, write, default
+        assert kept in KEPT if kept else shape in SHAPES, (key, shape, kept)
+        self.label, self.anchor, self.shape, self.record, self.kept = (
+            label,
+            anchor,
+            shape,
+            record,
+            kept,
+        )
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -343,20 +424,84 @@ class Frozen:
     """A snapshot read through its declaration. Read-only: records are frozen dataclasses, and
     the maps and series inside them are the stored JSON, not to be changed."""
 
-    format = Part("format", default=1)
-    park: FrozenPark = Part("park", FrozenPark.read, FrozenPark.write)
-    plan: FrozenPlan = Part("plan", FrozenPlan.read, FrozenPlan.write)
-    sections: dict[str, FrozenSection] = Part("sections", *_mapping_of(FrozenSection))
-    all_rows: dict[str, list[FrozenRow]] = Part("rows", *_rows_by_kind())  # by row kind slug
-    figures: list[FrozenFigure] = Part("figures", *_list_of(FrozenFigure))
-    attachments: list[FrozenAttachment] = Part("attachments", *_list_of(FrozenAttachment))
-    indicators: list[FrozenIndicator] = Part("indicators", *_list_of(FrozenIndicator))
+    format = Part("format", default=1, kept="storage")
+    park: FrozenPark = Part(
+        "park",
+        FrozenPark.read,
+        FrozenPark.write,
+        label=_("Park information"),
+        anchor="park",
+        shape="record",
+        record=FrozenPark,
+    )
+    plan: FrozenPlan = Part(
+        "plan",
+        FrozenPlan.read,
+        FrozenPlan.write,
+        label=_("The plan as a whole"),
+        anchor="plan",
+        shape="record",
+        record=FrozenPlan,
+    )
+    sections: dict[str, FrozenSection] = Part(
+        "sections",
+        *_mapping_of(FrozenSection),
+        label=_("Section text"),
+        anchor="section",
+        shape="by_key",
+        record=FrozenSection,
+    )
+    all_rows: dict[str, list[FrozenRow]] = Part(  # by row kind slug
+        "rows",
+        *_rows_by_kind(),
+        label=_("Tables of the plan"),
+        anchor="row",
+        shape="by_kind",
+        record=FrozenRow,
+    )
+    figures: list[FrozenFigure] = Part(
+        "figures",
+        *_list_of(FrozenFigure),
+        label=_("Figures"),
+        anchor="figure",
+        shape="by_id",
+        record=FrozenFigure,
+    )
+    attachments: list[FrozenAttachment] = Part(
+        "attachments",
+        *_list_of(FrozenAttachment),
+        label=_("Supporting files"),
+        anchor="file",
+        shape="by_id",
+        record=FrozenAttachment,
+    )
+    indicators: list[FrozenIndicator] = Part(
+        "indicators",
+        *_list_of(FrozenIndicator),
+        label=_("Indicators"),
+        anchor="indicator",
+        shape="by_id",
+        record=FrozenIndicator,
+    )
     # data table key (indicators.tables.TABLES) -> row key -> year -> the number as entered
-    tables: dict[str, dict[str, Series]] = Part("tables", lambda d: d or {})
-    accounting: FrozenAccounting = Part("accounting", FrozenAccounting.read, FrozenAccounting.write)
-    energy: FrozenEnergy = Part("energy", FrozenEnergy.read, FrozenEnergy.write)
-    all_derived: dict[str, Series] = Part("derived", lambda d: d or {})  # indicators DERIVED
-    carbon_note: str = Part("carbon_note", lambda d: d or "")
+    tables: dict[str, dict[str, Series]] = Part(
+        "tables", lambda d: d or {}, label=_("Data tables"), anchor="table", shape="cells"
+    )
+    accounting: FrozenAccounting = Part(
+        "accounting",
+        FrozenAccounting.read,
+        FrozenAccounting.write,
+        label=_("Carbon accounting"),
+        anchor="accounting",
+        shape="record",
+        record=FrozenAccounting,
+    )
+    # computed from the data tables and the coefficients
+    energy: FrozenEnergy = Part("energy", FrozenEnergy.read, FrozenEnergy.write, kept="derived")
+    all_derived: dict[str, Series] = Part(  # indicators DERIVED
+        "derived", lambda d: d or {}, kept="derived"
+    )
+    carbon_note: str = Part("carbon_note", lambda d: d or "", kept="derived")
 
     def __init__(self, data: dict):
         self.data = data

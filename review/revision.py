@@ -5,8 +5,9 @@ Registered with plans/ at start-up (review.extends): which sections wait for the
 and where the park answers a comment (beside the part it is about, not on the frozen version).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from parks.roles import PARK_ROLES, effective_role
 from plans.models import Plan
 from plans.selectors import PlanNotice
 from plans.status import State
-from review.anchors import anchor_section
+from review.anchors import anchor_section, version_anchors
+from review.diff import version_diff
 from review.models import Comment, StatusChange, Version
 from review.selectors import open_comments_for_park
 
@@ -125,3 +127,50 @@ def part_threads(*, user, plan: Plan, parts: set[str]) -> list[Comment]:
     for comment in threads:
         comment.thread = replies.get(comment.pk, [])
     return sorted(threads, key=lambda c: (-c.version_number, c.is_resolved, c.created_at))
+
+
+def version_threads(*, user, version: Version) -> dict[str, list[Comment]]:
+    """The comment threads shown on `version`'s page, by anchor: the threads of the earlier
+    versions first, carried forward (`carried`), each with what changed in its part since the
+    version it was opened on (`since`: a review.diff.PartChange, None when nothing did;
+    `since_in_section`: the changes of the rows, figures ... of a section anchored; `since_count`:
+    every change, for a thread on the plan as a whole), then the version's own. A carried thread
+    whose part this version no longer has is shown with the plan as a whole (`orphaned`). Each
+    thread has its replies (`thread`) and its version's number (`version_number`); the park sees
+    the threads sent to it only. Two queries, however many threads and versions."""
+    comments = (
+        Comment.objects.visible_to(user)
+        .filter(version__plan_id=version.plan_id, version__number__lte=version.number)
+        .annotate(version_number=F("version__number"))
+    )
+    if effective_role(user) in PARK_ROLES:
+        comments = comments.filter(published=True)
+    replies: dict[int, list] = defaultdict(list)
+    threads = []
+    for comment in comments:
+        if comment.parent_id:
+            replies[comment.parent_id].append(comment)
+        else:
+            threads.append(comment)
+    earlier = {c.version_id for c in threads} - {version.pk}
+    diffs = {
+        pk: version_diff(Frozen(data), version.frozen)
+        for pk, data in Version.objects.filter(pk__in=earlier).values_list("pk", "snapshot")
+    }
+    present = version_anchors(version.frozen, version.outline_version) if diffs else {}
+    by_anchor: dict[str, list] = defaultdict(list)
+    for comment in sorted(threads, key=lambda c: (c.version_number, c.created_at, c.pk)):
+        comment.thread = replies.get(comment.pk, [])
+        comment.carried = comment.version_id != version.pk
+        anchor = comment.anchor
+        if comment.carried:
+            diff = diffs[comment.version_id]
+            comment.since = diff.by_anchor.get(anchor)
+            kind, _sep, key = anchor.partition(":")
+            comment.since_in_section = diff.in_section(key) if kind == "section" else []
+            comment.since_count = len(diff.parts)
+            comment.orphaned = anchor not in present
+            if comment.orphaned:
+                anchor = "plan"
+        by_anchor[anchor].append(comment)
+    return dict(by_anchor)

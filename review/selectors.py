@@ -1,7 +1,6 @@
 """Reads for the review: the submission checklist, the timeline, versions."""
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
@@ -155,7 +154,8 @@ class DecisionSummary:
     sections_done: int
     sections_required: int
     warnings: list[tuple[str, str, str]]  # (indicator, warning, justification or "")
-    open_comments: list[Comment]
+    open_comments: list[Comment]  # of every version: threads carry forward to the next
+    latest_number: int | None  # the last version submitted, whose page shows them all
 
 
 def decision_summary(plan: Plan, transition) -> DecisionSummary:
@@ -186,6 +186,7 @@ def decision_summary(plan: Plan, transition) -> DecisionSummary:
     open_comments = list(
         Comment.objects.filter(version__plan=plan, parent__isnull=True, is_resolved=False)
         .select_related("version")
+        .defer("version__snapshot")
         .order_by("version__number", "created_at")
     )
     return DecisionSummary(
@@ -196,6 +197,7 @@ def decision_summary(plan: Plan, transition) -> DecisionSummary:
         sections_required=required,
         warnings=warnings,
         open_comments=open_comments,
+        latest_number=latest.number if latest else None,
     )
 
 
@@ -319,24 +321,6 @@ def review_queue(
     elif reviewer:
         plans = plans.filter(assigned_to_id=reviewer)
     return plans, {s: counts.get(s, 0) for s, _label in State.choices if s != State.DRAFT}
-
-
-def comments_by_anchor(*, user, version: Version) -> dict[str, list]:
-    """Top-level comments (with their replies) per anchor; the park sees published ones only."""
-    comments = Comment.objects.visible_to(user).filter(version=version)
-    if effective_role(user) in PARK_ROLES:
-        comments = comments.filter(published=True)
-    threads: dict[str, list] = defaultdict(list)
-    replies: dict[int, list] = defaultdict(list)
-    for comment in comments.select_related("resolved_by"):
-        if comment.parent_id:
-            replies[comment.parent_id].append(comment)
-        else:
-            threads[comment.anchor].append(comment)
-    for items in threads.values():
-        for comment in items:
-            comment.thread = replies.get(comment.pk, [])
-    return dict(threads)
 
 
 def open_comments_for_park(plan: Plan) -> list:

@@ -14,17 +14,15 @@ from core.forms import apply_validation_error
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Level, Perm, has_perm, level_of
-from plans.outline import outline_for
 from plans.selectors import cycle_list
 from plans.status import State
 from plans.views import PlanAccessMixin
 from review import selectors, services
-from review.anchors import cell_label
 from review.diff import version_diff
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
 from review.pdfs import pdf_request
-from review.revision import part_threads
+from review.revision import part_threads, version_threads
 from review.workflow import find
 
 
@@ -197,7 +195,7 @@ class VersionView(VersionMixin, TemplateView):
             compare_base=selectors.comparison_base(user=self.request.user, version=self.version),
             doc=selectors.version_document(self.version),
             summary=selectors.version_summary(self.version),
-            threads=selectors.comments_by_anchor(user=self.request.user, version=self.version),
+            threads=version_threads(user=self.request.user, version=self.version),
             anchor_template="review/_thread.html",
             can_comment=selectors.can_comment(self.plan, self.request.user),
             can_answer=selectors.can_answer(self.plan, self.request.user),
@@ -307,18 +305,11 @@ class VersionDiffView(VersionMixin, TemplateView):
         except ValueError:
             raise Http404 from None
         base = selectors.version_get(user=self.request.user, plan=self.plan, number=base_number)
-        outline = outline_for(self.version.outline_version)
-        diff = version_diff(base.frozen, self.version.frozen)
         return super().get_context_data(
             version=self.version,
             base=base,
-            diff=diff,
-            cells=[
-                (cell_label(table, row, base.frozen, self.version.frozen), year, a, b)
-                for table, row, year, a, b in diff.cells
-            ],
-            headings={e.key: e.heading for e, _depth in outline.walk()},
-            threads=selectors.comments_by_anchor(user=self.request.user, version=base),
+            diff=version_diff(base.frozen, self.version.frozen),
+            threads=version_threads(user=self.request.user, version=self.version),
             versions=selectors.versions(self.plan),
             **kwargs,
         )

@@ -117,3 +117,88 @@ def test_withdraw_return_answer_resubmit_approve(world, plan, live_server, sessi
         assert step in timeline
     assert re.search(r"v3", timeline)
     assert task_name
+
+
+def test_a_v1_thread_on_the_v2_page_with_what_changed_since(
+    world, plan, live_server, session, output_path
+):
+    from indicators.models import PlanIndicator
+    from plans import services as plan_services
+    from plans.models import Figure, KeyProject
+    from plans.rows import ALL_KINDS
+    from tests.e2e.a11y import serious_violations
+    from tests.review.helpers import ADDED, ANSWERED, ASKED, resubmitted_with_a_thread
+
+    # given version 1's comment on 1.2, answered by the park, and version 2 with 1.2 and an
+    # indicator's justification changed
+    def justify_more():
+        pi = next(p for p in PlanIndicator.objects.filter(plan=plan) if p.justifications)
+        plan_services.row_update(
+            kind=ALL_KINDS["indicators"],
+            row=pi,
+            actor=world.editor_a,
+            data={
+                "justifications": {k: v + "（第二版补充。）" for k, v in pi.justifications.items()}
+            },
+            expected_revision=pi.revision,
+        )
+        project = KeyProject.objects.filter(plan=plan).first()
+        plan_services.row_update(
+            kind=ALL_KINDS["projects"],
+            row=project,
+            actor=world.editor_a,
+            data={"implementer": "园区新能源发展有限公司", "investment": project.investment + 100},
+            expected_revision=project.revision,
+        )
+        figure = Figure.objects.filter(plan=plan).first()
+        plan_services.row_update(
+            kind=ALL_KINDS["figures"],
+            row=figure,
+            actor=world.editor_a,
+            data={"caption": "园区绿色低碳空间布局图（第二版）"},
+            expected_revision=figure.revision,
+        )
+
+    comment = resubmitted_with_a_thread(plan, world, revise=justify_more)
+    province = session(world.reviewer_a)
+    shots = "/work/helper/shots"
+
+    # when the provincial reviewer opens version 2
+    province.set_viewport_size({"width": 1280, "height": 900})
+    province.goto(live_server.url + reverse("review:version", args=[plan.pk, 2]))
+
+    # then the version 1 thread is at 1.2, with the park's answer and what changed since
+    thread = province.locator(f"#c-{comment.pk}")
+    expect(thread).to_contain_text("第1版的意见")
+    expect(thread).to_contain_text(ASKED)
+    expect(thread).to_contain_text(ANSWERED)
+    since = thread.locator(".comment-since")
+    expect(since).to_contain_text("自第1版以来的修改")
+    expect(since.locator("ins")).to_contain_text(ADDED)
+    assert serious_violations(province) == []
+    thread.scroll_into_view_if_needed()
+    province.screenshot(path=f"{shots}/compare-v2-thread-1280.png")
+    province.set_viewport_size({"width": 390, "height": 844})
+    thread.scroll_into_view_if_needed()
+    province.screenshot(path=f"{shots}/compare-v2-thread-390.png")
+    province.set_viewport_size({"width": 1280, "height": 900})
+
+    # ... and resolving it there keeps the reviewer on version 2, the thread folded
+    thread.get_by_role("button", name="标记为已解决").click()
+    province.wait_for_load_state("networkidle")
+    assert province.url.endswith(f"/versions/2/#c-{comment.pk}")
+    folded = province.locator(f"details#c-{comment.pk}")
+    expect(folded).to_have_count(1)
+    expect(folded).not_to_have_attribute("open", "")
+
+    # the comparison shows the changed justification and the thread beside the section
+    province.goto(live_server.url + reverse("review:version-diff", args=[plan.pk, 2]))
+    expect(province.locator("h1")).to_contain_text("第 1 版到第 2 版的修改")
+    for label in ("情况说明", "实施主体", "图题"):
+        expect(province.locator("body")).to_contain_text(label)
+    expect(province.locator("body")).to_contain_text("第1版的意见")
+    assert serious_violations(province) == []
+    province.screenshot(path=f"{shots}/compare-diff-1280.png", full_page=True)
+    province.set_viewport_size({"width": 390, "height": 844})
+    province.screenshot(path=f"{shots}/compare-diff-390.png", full_page=True)
+    assert province.evaluate("document.documentElement.scrollWidth") <= 390

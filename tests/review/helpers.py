@@ -7,9 +7,10 @@ from html import unescape
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from plans.models import Plan
+from plans import services as plan_services
+from plans.models import Plan, Section
 from plans.status import State
-from review.services import transition_apply
+from review.services import comment_post, transition_apply
 from review.workflow import ReturnReason
 
 RETURN_COMMENT = "3.2 主要指标的基准值与数据表不一致，请核对后重新提交。"
@@ -52,6 +53,12 @@ PATHS = {
     ],
     State.RETURNED: [("submit", "manager_a"), ("start", "reviewer_a"), ("return", "reviewer_a")],
 }
+
+
+# A thread of version 1 carried to version 2 (resubmitted_with_a_thread).
+ASKED = "1.2 请补充园区常住人口的统计口径。"
+ANSWERED = "已补充：按第七次人口普查口径统计。"
+ADDED = "（按第七次全国人口普查口径统计。）"
 
 
 def status_of(plan) -> str:
@@ -117,3 +124,31 @@ def links_of(html: str) -> dict[str, str]:
         text_of(text): unescape(href)
         for href, text in re.findall(r'<a\b[^>]*href="([^"]*)"[^>]*>(.*?)</a>', html, flags=re.S)
     }
+
+
+def resubmitted_with_a_thread(plan, world, *, change_section: bool = True, revise=None):
+    """Version 1 returned with a comment on 1.2, answered by the park, 1.2 rewritten (unless
+    told not to) and whatever `revise()` changes too, and version 2 submitted. Returns the
+    comment."""
+    walk(plan, world, State.PROVINCE_REVIEW)
+    v1 = plan.versions.get()
+    comment = comment_post(version=v1, actor=world.reviewer_a, body=ASKED, anchor="section:1.2")
+    act(plan, world, "return", "reviewer_a", comment="")
+    comment.refresh_from_db()
+    comment_post(
+        version=v1, actor=world.editor_a, body=ANSWERED, anchor="section:1.2", parent=comment
+    )
+    if change_section:
+        section = Section.objects.get(plan=plan, key="1.2")
+        plan_services.section_save(
+            plan=plan,
+            key="1.2",
+            body=section.body + f"<p>{ADDED}</p>",
+            is_done=True,
+            expected_revision=section.revision,
+            actor=world.editor_a,
+        )
+    if revise is not None:
+        revise()
+    act(plan, world, "submit", "manager_a")
+    return comment
