@@ -83,6 +83,8 @@ def test_a_plan_reads_on_a_phone(world, plan, live_server, session, output_path)
     projects.focus()
     park.keyboard.press("ArrowRight")
     park.keyboard.press("ArrowRight")
+    # (the browser scrolls smoothly: wait until it has moved)
+    park.wait_for_function("box => box.scrollLeft > 0", arg=projects.element_handle())
     assert projects.evaluate("box => box.scrollLeft") > 0
 
     # the data tables
