@@ -13,10 +13,9 @@ from review.services import version_freeze
 from tests.e2e.a11y import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SHOTS = "/work/helper/shots"
 
 
-def test_1e20_is_refused_next_to_its_cell(world, catalogue, live_server, page, login):
+def test_1e20_is_refused_next_to_its_cell(world, catalogue, live_server, page, login, output_path):
     plan = plan_get_or_create(park=world.park_a, cycle=world.cycle)
     login(page, world.editor_a)
     page.goto(live_server.url + reverse("indicators:data", args=[plan.pk]))
@@ -37,10 +36,10 @@ def test_1e20_is_refused_next_to_its_cell(world, catalogue, live_server, page, l
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         cell.scroll_into_view_if_needed()
-        page.screenshot(path=f"{SHOTS}/checks-bound-{width}.png")
+        page.screenshot(path=f"{output_path}/checks-bound-{width}.png")
 
 
-def test_the_dashboard_shows_the_energy_goals(world, plan, live_server, session):
+def test_the_dashboard_shows_the_energy_goals(world, plan, live_server, session, output_path):
     version_freeze(plan=plan, actor=world.manager_a)
     Plan.objects.filter(pk=plan.pk).update(status=State.APPROVED)
     admin = session(world.admin)
@@ -54,4 +53,4 @@ def test_the_dashboard_shows_the_energy_goals(world, plan, live_server, session)
     for width in (1280, 390):
         admin.set_viewport_size({"width": width, "height": 900})
         goals.scroll_into_view_if_needed()
-        admin.screenshot(path=f"{SHOTS}/checks-dashboard-{width}.png")
+        admin.screenshot(path=f"{output_path}/checks-dashboard-{width}.png")

@@ -11,10 +11,10 @@ from tests.e2e.a11y import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/work/helper/shots"
 
-
-def test_choosing_another_grid_factor_needs_a_reason(world, catalogue, live_server, page, login):
+def test_choosing_another_grid_factor_needs_a_reason(
+    world, catalogue, live_server, page, login, output_path
+):
     # given: park A's editor on the data tables page, at the carbon accounting section
     plan = plan_get_or_create(park=world.park_a, cycle=world.cycle)
     url = live_server.url + reverse("indicators:data", args=[plan.pk])
@@ -37,7 +37,7 @@ def test_choosing_another_grid_factor_needs_a_reason(world, catalogue, live_serv
     expect(series.locator("option:checked")).to_have_text("全国平均")
     assert serious_violations(page) == []
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.locator("#carbon").screenshot(path=f"{SHOTS}/factors-refused-1280.png")
+    page.locator("#carbon").screenshot(path=f"{output_path}/factors-refused-1280.png")
 
     # when: a reason is given and the page saved again
     reason.fill("与所在市温室气体清单采用的因子一致。")
@@ -50,6 +50,6 @@ def test_choosing_another_grid_factor_needs_a_reason(world, catalogue, live_serv
     expect(reason).to_have_value("与所在市温室气体清单采用的因子一致。")
     expect(page.locator("[data-grid-year-row='2020']")).to_contain_text("2020年数据暂用2021年因子")
     assert serious_violations(page) == []
-    page.locator("#carbon").screenshot(path=f"{SHOTS}/factors-saved-1280.png")
+    page.locator("#carbon").screenshot(path=f"{output_path}/factors-saved-1280.png")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("#carbon").screenshot(path=f"{SHOTS}/factors-saved-390.png")
+    page.locator("#carbon").screenshot(path=f"{output_path}/factors-saved-390.png")

@@ -161,7 +161,6 @@ def test_a_v1_thread_on_the_v2_page_with_what_changed_since(
 
     comment = resubmitted_with_a_thread(plan, world, revise=justify_more)
     province = session(world.reviewer_a)
-    shots = "/work/helper/shots"
 
     # when the provincial reviewer opens version 2
     province.set_viewport_size({"width": 1280, "height": 900})
@@ -177,10 +176,10 @@ def test_a_v1_thread_on_the_v2_page_with_what_changed_since(
     expect(since.locator("ins")).to_contain_text(ADDED)
     assert serious_violations(province) == []
     thread.scroll_into_view_if_needed()
-    province.screenshot(path=f"{shots}/compare-v2-thread-1280.png")
+    province.screenshot(path=f"{output_path}/compare-v2-thread-1280.png")
     province.set_viewport_size({"width": 390, "height": 844})
     thread.scroll_into_view_if_needed()
-    province.screenshot(path=f"{shots}/compare-v2-thread-390.png")
+    province.screenshot(path=f"{output_path}/compare-v2-thread-390.png")
     province.set_viewport_size({"width": 1280, "height": 900})
 
     # ... and resolving it there keeps the reviewer on version 2, the thread folded
@@ -198,7 +197,7 @@ def test_a_v1_thread_on_the_v2_page_with_what_changed_since(
         expect(province.locator("body")).to_contain_text(label)
     expect(province.locator("body")).to_contain_text("第1版的意见")
     assert serious_violations(province) == []
-    province.screenshot(path=f"{shots}/compare-diff-1280.png", full_page=True)
+    province.screenshot(path=f"{output_path}/compare-diff-1280.png", full_page=True)
     province.set_viewport_size({"width": 390, "height": 844})
-    province.screenshot(path=f"{shots}/compare-diff-390.png", full_page=True)
+    province.screenshot(path=f"{output_path}/compare-diff-390.png", full_page=True)
     assert province.evaluate("document.documentElement.scrollWidth") <= 390
