@@ -5,23 +5,45 @@ from difflib import SequenceMatcher
 
 from django.utils.html import format_html, format_html_join
 
+# A change that keeps less than this share of the text is shown as the old text and the new,
+# whole: interleaved fragments of two different sentences cannot be read.
+REWRITE_RATIO = 0.4
+# Unchanged runs shorter than this between two changes are folded into the change, so that a
+# rewritten phrase reads as one removal and one addition, not a comb of single characters.
+SHORT_EQUAL = 3
+
 
 def char_diff(old: str, new: str, context: int = 30) -> list[tuple[str, str]]:
     """Segments of a character-level diff; long unchanged stretches are shortened to `context`
     characters on each side of a change."""
-    segments = []
     matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            text = old[i1:i2]
+    if old and new and matcher.ratio() < REWRITE_RATIO:
+        return [("delete", old), ("insert", new)]
+    opcodes = matcher.get_opcodes()
+    # runs of (removed, added) or ("equal", text)
+    runs: list[list] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        inner = 0 < index < len(opcodes) - 1
+        if op == "equal" and not (inner and i2 - i1 < SHORT_EQUAL):
+            runs.append(["equal", old[i1:i2]])
+            continue
+        if runs and runs[-1][0] == "change":
+            runs[-1][1] += old[i1:i2]
+            runs[-1][2] += new[j1:j2]
+        else:
+            runs.append(["change", old[i1:i2], new[j1:j2]])
+    segments = []
+    for run in runs:
+        if run[0] == "equal":
+            text = run[1]
             if len(text) > 2 * context + 5:
                 text = f"{text[:context]} … {text[-context:]}"
             segments.append(("equal", text))
-        else:
-            if i2 > i1:
-                segments.append(("delete", old[i1:i2]))
-            if j2 > j1:
-                segments.append(("insert", new[j1:j2]))
+            continue
+        if run[1]:
+            segments.append(("delete", run[1]))
+        if run[2]:
+            segments.append(("insert", run[2]))
     return segments
 
 
