@@ -237,6 +237,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Jobs record their own state (core.models.BackgroundJob): no task result is read, so none is
+# stored, and sending a task does not connect to the result store (with Redis down that alone
+# cost ~20 s of retries per task sent, inside the request). portal.ping keeps its result.
+CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged when it ends, not when it starts; a worker process killed in the middle
 # gives its message back to the queue (reject on worker lost) for another process to run.
 CELERY_TASK_ACKS_LATE = True

@@ -1,8 +1,12 @@
-"""The portal's Celery app as a worker of the crash tests runs it (`celery -A tests.crash_worker`):
-a PDF's rendering stands still the first time (until the test kills the process, or for two
-minutes) and is a one-page PDF after that, so a test can kill a worker in the middle of a job."""
+"""The portal's Celery app as the crash tests and bench/faults.py run it
+(`celery -A tests.crash_worker worker`): the first PDF render and the first export build stand
+still (for two minutes, or until the test kills the process) after leaving a marker file
+(CRASH_MARKER, and CRASH_MARKER + "-export"); every later one runs as production does. With
+CRASH_EVERY_TIME set, each PDF render kills its own process instead (a job that crashes its
+worker every time)."""
 
 import os
+import signal
 import time
 
 from celery.signals import worker_process_init
@@ -12,16 +16,31 @@ from portal.celery import app
 __all__ = ["app"]
 
 
+def _stall_once(marker: str) -> None:
+    if os.path.exists(marker):
+        return
+    with open(marker, "w") as first:
+        first.write(str(os.getpid()))
+    time.sleep(120)
+
+
 @worker_process_init.connect
-def _slow_first_render(**kwargs):
-    from review import pdfs  # Django is set up only in the pool process
+def _crash_points(**kwargs):
+    # Django is set up only in the pool's process
+    from review import pdfs
+    from summaries import exports
 
-    def render(pdf):
-        marker = os.environ["CRASH_MARKER"]
-        if not os.path.exists(marker):
-            with open(marker, "w") as first:
-                first.write(str(os.getpid()))
-            time.sleep(120)
-        return b"%PDF-1.4\n%%EOF\n", 1
+    render, build = pdfs._render, exports._build
+    marker = os.environ["CRASH_MARKER"]
 
-    pdfs._render = render
+    def stalled_render(pdf):
+        if os.environ.get("CRASH_EVERY_TIME"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        _stall_once(marker)
+        return render(pdf)
+
+    def stalled_build(job):
+        _stall_once(f"{marker}-export")
+        return build(job)
+
+    pdfs._render, exports._build = stalled_render, stalled_build

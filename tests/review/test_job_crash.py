@@ -66,7 +66,8 @@ def test_a_pdf_whose_worker_process_is_killed_is_rendered_by_the_next(ready_plan
         # then the message goes back to the queue, a new pool process takes it, and the PDF is
         # ready on the second attempt
         wait_for(lambda: not state_of(pdf).is_pending, seconds=90, what="the PDF finished")
-    assert (pdf.state, pdf.attempts, pdf.pages) == ("done", 2, 1), pdf.error
+    assert (pdf.state, pdf.attempts) == ("done", 2), pdf.error
+    assert pdf.pages > 0
 
 
 def test_a_pdf_whose_whole_worker_is_killed_is_rendered_by_a_new_worker(ready_plan, worker_env):
