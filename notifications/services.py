@@ -31,7 +31,11 @@ def notify(users, *, kind: str, message: str, url: str) -> list:
     )
     ids = [u.pk for u in users]
     if ids:
-        transaction.on_commit(lambda: send_notification_emails.delay(ids, kind, message, url))
+        # robust: a broker that is away costs the e-mail (logged), never the action that was
+        # committed nor the after-commit steps queued after this one (the PDF's dispatch)
+        transaction.on_commit(
+            lambda: send_notification_emails.delay(ids, kind, message, url), robust=True
+        )
     return users
 
 

@@ -203,7 +203,7 @@ def user_create(
         user.set_unusable_password()
     audited_create(user, actor=actor, park=user.park, labels=_model_labels(User, USER_FIELDS))
     if invite and email:
-        transaction.on_commit(lambda: send_invitation.delay(user.pk))
+        transaction.on_commit(lambda: send_invitation.delay(user.pk), robust=True)
     return user
 
 
@@ -234,7 +234,7 @@ def user_update(*, actor: User, user: User, **values) -> User:
 
 
 def user_invite(*, user: User) -> None:
-    transaction.on_commit(lambda: send_invitation.delay(user.pk))
+    transaction.on_commit(lambda: send_invitation.delay(user.pk), robust=True)
 
 
 # --- reference data ---------------------------------------------------------------------------

@@ -107,6 +107,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection is checked before a request reuses it: after the database restarts, the next
+# request reconnects instead of answering 500 on the dead connection.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", DATABASES["default"]["CONN_MAX_AGE"] != 0)
 
 AUTH_USER_MODEL = "parks.User"
 # django-axes first: it refuses a locked-out login before any password is checked.
@@ -234,7 +237,29 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Jobs record their own state (core.models.BackgroundJob): no task result is read, so none is
+# stored, and sending a task does not connect to the result store (with Redis down that alone
+# cost ~20 s of retries per task sent, inside the request). portal.ping keeps its result.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, not when it starts; a worker process killed in the middle
+# gives its message back to the queue (reject on worker lost) for another process to run.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A message a whole worker took and never acknowledged (the host died) goes back to the queue
+# after this many seconds. Longer than the longest task (the export's 600 s hard limit) plus its
+# longest retry countdown (120 s), or a task still running would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "socket_connect_timeout": 5,
+}
+# A web process does not wait long on a broker that is away: the job stays queued and the
+# sweeper (core.jobs.sweep) dispatches it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker process whose memory has grown past this (KiB) after a task is replaced by a fresh
 # one: a full plan's PDF peaks at ~260 MiB (bench/pdf.py) and the allocator keeps some of it.
@@ -252,7 +277,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.expire_exports",
         "schedule": 60 * 60 * 24,  # daily; deletes export files past their expiry
     },
+    # Jobs a killed worker or an absent broker left queued or running (core.jobs.sweep).
+    "sweep-pdfs": {"task": "review.sweep_pdfs", "schedule": 60},
+    "sweep-exports": {"task": "summaries.sweep_exports", "schedule": 60},
 }
+# The sweeper's clock (seconds): a job is taken for abandoned once it has run longer than its
+# task's hard time limit plus JOB_SWEEP_MARGIN; a job the broker never took (it was down) is
+# dispatched again after JOB_DISPATCH_GRACE; one handed over JOB_QUEUED_DEADLINE ago and never
+# started is taken for a lost message (a backlog of 178 PDFs on two workers drains in ~5 min).
+JOB_SWEEP_MARGIN = env.int("JOB_SWEEP_MARGIN", default=60)
+JOB_DISPATCH_GRACE = env.int("JOB_DISPATCH_GRACE", default=60)
+JOB_QUEUED_DEADLINE = env.int("JOB_QUEUED_DEADLINE", default=30 * 60)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="绿色发展行动方案平台 <noreply@example.cn>")

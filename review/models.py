@@ -159,7 +159,6 @@ class PdfDocument(BackgroundJob):
     pages = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     render_ms = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

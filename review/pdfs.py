@@ -7,7 +7,9 @@ Invariants:
 - asking again for a version's PDF that is ready, queued or rendering does nothing unless an
   admin forces it (`force`), so a retried or duplicated task never renders twice;
 - the draft preview is one record per plan, rendered anew each time it is asked for;
-- the record says where the work is (queued, rendering, ready, failed with a readable reason).
+- the record says where the work is (queued, rendering, ready, failed with a readable reason);
+- a PDF whose worker died, or whose dispatch the broker refused, is brought back by the sweeper
+  (`pdfs_sweep`, every minute from beat): it ends ready or failed with a reason.
 """
 
 import logging
@@ -58,7 +60,7 @@ def pdf_request(
         pdf.created_at = timezone.now()
         pdf.started_at = pdf.finished_at = None
         pdf.save()
-        transaction.on_commit(lambda: _dispatch(pdf.pk))
+        transaction.on_commit(lambda: _dispatch(pdf.pk), robust=True)
     return pdf
 
 
@@ -71,11 +73,16 @@ def _dispatch(pdf_id: int) -> None:
     )
 
 
-def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
-    """Render one PDF (the worker's side). Idempotent: a PDF that is ready is left alone."""
+def pdf_render(
+    pdf_id: int, *, last_attempt: bool = True, task_id: str | None = None
+) -> PdfDocument | None:
+    """Render one PDF (the worker's side). Idempotent: a PDF that is ready is left alone, and so
+    is one a later dispatch (another `task_id`) owns; one started too often fails (core.jobs)."""
     with transaction.atomic():
         pdf = PdfDocument.objects.select_for_update().filter(pk=pdf_id).first()
-        if pdf is None or pdf.state == PdfDocument.State.DONE:
+        if pdf is None or pdf.state == PdfDocument.State.DONE or jobs.superseded(pdf, task_id):
+            return pdf
+        if jobs.out_of_attempts(PdfDocument, pdf):
             return pdf
         pdf.state = PdfDocument.State.RUNNING
         pdf.started_at = timezone.now()
@@ -105,6 +112,16 @@ def pdf_render(pdf_id: int, *, last_attempt: bool = True) -> PdfDocument | None:
     if old_name and old_name != pdf.file.name:
         pdf.file.storage.delete(old_name)
     return pdf
+
+
+def pdfs_sweep(*, now=None) -> dict:
+    """PDFs a killed worker or an absent broker left queued or rendering (core.jobs.sweep)."""
+    return jobs.sweep(
+        PdfDocument,
+        render_pdf,
+        not_queued=_("The rendering could not be queued: %(error)s"),
+        now=now,
+    )
 
 
 def pdf_timed_out(pdf_id: int) -> None:

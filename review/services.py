@@ -7,7 +7,10 @@ Invariants (see review/workflow.py for the table):
 - returning needs a structured reason and at least one comment; it publishes the version's
   comments to the park; reopening needs a note;
 - every transition writes a StatusChange row; notifications are written in the same
-  transaction and e-mailed after it commits.
+  transaction and e-mailed after it commits;
+- what runs after the commit (the e-mails, the PDF's dispatch) runs each on its own: one that
+  fails (the broker away) is logged and never stops the next, nor turns the committed
+  transition into an error page; the PDF then waits, queued, for the sweeper (core.jobs).
 
 Who may do which review write. Each service checks it itself, whoever calls it; the views only
 find the objects (outside one's scope they do not exist: 404) and call the service.

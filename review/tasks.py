@@ -17,3 +17,11 @@ def render_pdf(self, pdf_id: int) -> int | None:
 
     pdf = run_task(self, pdf_id, pdf_render, pdf_timed_out)
     return pdf.pages if pdf else None
+
+
+@shared_task(name="review.sweep_pdfs", time_limit=120, soft_time_limit=100)
+def sweep_pdfs() -> dict:
+    """Bring back PDFs a killed worker or an absent broker left behind (every minute, beat)."""
+    from review.pdfs import pdfs_sweep  # noqa: PLC0415  a task imports its own service
+
+    return pdfs_sweep()

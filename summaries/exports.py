@@ -8,8 +8,10 @@ Invariants:
   requester may see (figures.standing_versions goes through Plan.objects.visible_to), checked
   again when the job runs, with the right checked again too;
 - the values are the submitted or approved versions' frozen snapshots, never a draft;
-- the job is queued after the commit; failing to queue or to build is recorded on the job with
-  a readable reason, never raised at the user; a job that is ready is not built again (a
+- the job is queued after the commit; failing to build is recorded on the job with a readable
+  reason, never raised at the user; a broker that is away leaves it queued, and the sweeper
+  (`exports_sweep`, every minute from beat) dispatches it, or queues again a job whose worker
+  died; a job that is ready is not built again (a
   retried or duplicated task does nothing);
 - the file is private: only the user who asked downloads it (ExportJob.objects.visible_to), and
   it is deleted once `expires_at` passes (settings.EXPORT_KEEP_DAYS, 7 days unless set).
@@ -78,7 +80,7 @@ def export_request(*, user, scope: figures.Scope) -> ExportJob:
     )
     job.full_clean(exclude=["provinces"])  # empty: every province the user may see
     job.save()
-    transaction.on_commit(lambda: _dispatch(job.pk))
+    transaction.on_commit(lambda: _dispatch(job.pk), robust=True)
     return job
 
 
@@ -120,9 +122,12 @@ class Progress:
         )
 
 
-def export_run(job_id: int, *, last_attempt: bool = True) -> ExportJob | None:
+def export_run(
+    job_id: int, *, last_attempt: bool = True, task_id: str | None = None
+) -> ExportJob | None:
     """Build one export (the worker's side). Idempotent: a job that is ready, or expired, is
-    left alone."""
+    left alone, and so is one a later dispatch (another `task_id`) owns; one started too often
+    fails (core.jobs)."""
     with transaction.atomic():
         job = (
             ExportJob.objects.select_for_update(of=("self",))
@@ -132,13 +137,16 @@ def export_run(job_id: int, *, last_attempt: bool = True) -> ExportJob | None:
         )
         if job is None or job.state in {ExportJob.State.DONE, ExportJob.State.EXPIRED}:
             return job
+        if jobs.superseded(job, task_id) or jobs.out_of_attempts(ExportJob, job, step=""):
+            return job
         job.state = ExportJob.State.RUNNING
         job.started_at = timezone.now()
+        job.attempts += 1
         job.progress = 0
         job.error = ""
         with translation.override("zh-hans"):
             job.step = _("Reading the submitted versions")
-        job.save(update_fields=["state", "started_at", "progress", "error", "step"])
+        job.save(update_fields=["state", "started_at", "attempts", "progress", "error", "step"])
     try:
         with translation.override("zh-hans"):
             name, content_path, result = _build(job)
@@ -219,6 +227,17 @@ def _requester_label(user) -> str:
     if user.province_id:
         parts.append(user.province.name)
     return f"{user.display_name}（{' · '.join(parts)}）" if parts else user.display_name
+
+
+def exports_sweep(*, now=None) -> dict:
+    """Exports a killed worker or an absent broker left queued or running (core.jobs.sweep)."""
+    return jobs.sweep(
+        ExportJob,
+        export_summary,
+        not_queued=_("The export could not be queued: %(error)s"),
+        now=now,
+        step="",
+    )
 
 
 def export_timed_out(job_id: int) -> None:

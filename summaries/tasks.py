@@ -29,3 +29,11 @@ def expire_exports() -> int:
     from summaries.exports import exports_expire  # noqa: PLC0415  a task imports its own service
 
     return exports_expire()
+
+
+@shared_task(name="summaries.sweep_exports", time_limit=120, soft_time_limit=100)
+def sweep_exports() -> dict:
+    """Bring back exports a killed worker or an absent broker left behind (every minute, beat)."""
+    from summaries.exports import exports_sweep  # noqa: PLC0415  a task imports its own service
+
+    return exports_sweep()

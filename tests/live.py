@@ -36,12 +36,17 @@ def require(condition: bool, reason: str) -> None:
 
 
 @contextmanager
-def celery_worker(*, queue: str = "", env: dict | None = None):
-    """A real worker process (solo pool) on the project's broker; inside the block this process
-    sends its tasks to the broker instead of running them itself."""
+def celery_worker(
+    *, queue: str = "", env: dict | None = None, app: str = "portal", pool: str = "solo"
+):
+    """A real worker process (solo pool, or `pool="prefork"` with one child process) on the
+    project's broker; inside the block this process sends its tasks to the broker instead of
+    running them itself."""
     from portal.celery import app as celery_app
 
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "solo"]
+    command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", pool]
+    if pool == "prefork":
+        command += ["--concurrency=1"]
     command += ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
     if queue:
         command += ["-Q", queue]
@@ -109,3 +114,12 @@ def web_server(*, env: dict | None = None, log: Path | None = None):
         process.wait(timeout=30)
         if log:
             output.close()
+
+
+def child_processes(pid: int) -> list[int]:
+    """The processes `pid` started (a prefork worker's pool), from /proc."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [int(child) for child in children.read().split()]
+    except FileNotFoundError:
+        return []

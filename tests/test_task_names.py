@@ -19,10 +19,15 @@ TASKS = {
     "review.deadline_reminders": ([], 300, 240, 3),
     "parks.send_invitation": (["user_id"], 60, 45, 5),
     "portal.ping": ([], 30, 20, 3),
+    # issue 17: the sweepers of jobs a crash or an outage left behind
+    "review.sweep_pdfs": ([], 120, 100, 3),
+    "summaries.sweep_exports": ([], 120, 100, 3),
 }
 BEAT = {
     "deadline-reminders": "review.deadline_reminders",
     "expire-exports": "review.expire_exports",
+    "sweep-pdfs": "review.sweep_pdfs",
+    "sweep-exports": "summaries.sweep_exports",
 }
 
 
