@@ -33,10 +33,12 @@ def accessible(page) -> None:
     assert serious_violations(page) == [], page.url
 
 
-def shoot(page, path: str) -> None:
-    """The page at 1280 and at 390 px (a phone), then back at 1280."""
+def shoot(page, path: str, target=None) -> None:
+    """The page (at `target`) at 1280 and at 390 px (a phone), then back at 1280."""
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
+        if target is not None:
+            target.scroll_into_view_if_needed()
         page.screenshot(path=f"{path}-{size['width']}.png")
     page.set_viewport_size(DESKTOP)
 
@@ -78,7 +80,7 @@ def test_return_answer_in_the_editor_resubmit_and_approve_with_an_opinion(
     threads = park.locator("#part-threads")
     expect(threads).to_contain_text(ASKED)
     expect(park.locator(".plan-notice").first).to_contain_text("退回修改")
-    shoot(park, f"{output_path}/editor-with-comment")
+    shoot(park, f"{output_path}/editor-with-comment", threads)
     threads.locator("textarea[name=body]").fill(ANSWERED)
     threads.get_by_role("button", name="答复").click()
     park.wait_for_load_state("networkidle")
@@ -112,8 +114,7 @@ def test_return_answer_in_the_editor_resubmit_and_approve_with_an_opinion(
     expect(carried).to_contain_text("第1版的意见")
     expect(carried).to_contain_text(ANSWERED)
     accessible(province)
-    carried.scroll_into_view_if_needed()
-    shoot(province, f"{output_path}/review-v2-thread")
+    shoot(province, f"{output_path}/review-v2-thread", carried)
 
     # ... and in the comparison, the changed justification
     province.goto(url + reverse("review:version-diff", args=[plan.pk, 2]) + "?base=1")
