@@ -324,22 +324,21 @@ def review_queue(
 
 
 def open_comments_for_park(plan: Plan) -> list:
-    """Published comments of the latest version the park has neither answered nor resolved."""
-    version = Version.objects.filter(plan=plan).order_by("-number").first()
-    if version is None:
-        return []
-    answered = set(
+    """Published, unresolved comments of any version of the plan whose thread waits for the park:
+    no answer from the park yet, or the reviewer spoke again after it (a thread carried from an
+    earlier version waits for its answer as much as a new one)."""
+    roots = list(
         Comment.objects.filter(
-            version=version, parent__isnull=False, author__role__in=list(PARK_ROLES)
-        ).values_list("parent_id", flat=True)
-    )
-    return [
-        c
-        for c in Comment.objects.filter(
-            version=version, parent__isnull=True, published=True, is_resolved=False
+            version__plan=plan, parent__isnull=True, published=True, is_resolved=False
         )
-        if c.pk not in answered
-    ]
+        .select_related("version")
+        .order_by("version__number", "created_at", "pk")
+    )
+    last_word: dict[int, bool] = {}  # root -> whether the park spoke last
+    replies = Comment.objects.filter(parent__in=[c.pk for c in roots]).order_by("created_at", "pk")
+    for parent_id, role in replies.values_list("parent_id", "author__role"):
+        last_word[parent_id] = role in PARK_ROLES
+    return [c for c in roots if not last_word.get(c.pk, False)]
 
 
 @dataclass

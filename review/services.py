@@ -200,10 +200,12 @@ def transition_apply(
             raise TransitionRefused({"reasons": _("Choose the reason for returning the plan.")})
         if comment.strip():
             comment_add(version=version, actor=actor, body=comment)
-        if not Comment.objects.filter(version=version, is_resolved=False).exists():
+        # an open thread of this version, or one carried from an earlier version
+        if not Comment.objects.filter(version__plan=plan, is_resolved=False).exists():
             raise TransitionRefused({"comment": _("Returning needs at least one comment.")})
     if transition.publishes_comments:
-        Comment.objects.filter(version=version).update(published=True)
+        # the version's comments, and what the reviewer wrote in threads carried from before
+        Comment.objects.filter(version__plan=plan, published=False).update(published=True)
     if transition.warns_open_comments and not acknowledged:
         open_count = Comment.objects.filter(
             version__plan=plan, parent__isnull=True, is_resolved=False

@@ -202,3 +202,39 @@ def test_the_v2_page_links_to_what_changed_since_the_version_the_reviewer_read(
 
     diff = reverse("review:version-diff", args=[ready_plan.pk, 2])
     assert links_of(html)["自第1版以来的修改"] == f"{diff}?base=1"
+
+
+def test_a_carried_thread_the_reviewer_takes_up_again_waits_for_the_park(world, ready_plan):
+    from review.selectors import open_comments_for_park
+
+    # given the v1 thread answered by the park and version 2 submitted
+    comment = resubmitted_with_a_thread(ready_plan, world)
+    act(ready_plan, world, "start", "reviewer_a")
+    assert open_comments_for_park(ready_plan) == []
+
+    # when the reviewer, reading version 2, asks again in that thread and returns the plan
+    comment_post(
+        version=comment.version,
+        actor=world.reviewer_a,
+        body="分解仍不完整，请补充2022年。",
+        anchor="section:1.2",
+        parent=comment,
+    )
+    act(ready_plan, world, "return", "reviewer_a", comment="")
+
+    # then the thread of version 1 waits for the park again, and resubmitting is refused
+    assert open_comments_for_park(ready_plan) == [comment]
+    with pytest.raises(Exception, match="方案暂不能提交"):
+        act(ready_plan, world, "submit", "manager_a")
+
+    # until the park answers it
+    comment_post(
+        version=comment.version,
+        actor=world.editor_a,
+        body="已补充2022年分解。",
+        anchor="section:1.2",
+        parent=comment,
+    )
+    assert open_comments_for_park(ready_plan) == []
+    act(ready_plan, world, "submit", "manager_a")
+    assert ready_plan.versions.count() == 3
