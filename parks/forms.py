@@ -139,6 +139,11 @@ class ParkProfileForm(forms.ModelForm):
     def profile_data(self) -> dict:
         return {f: self.cleaned_data[f] for f in self._meta.fields}
 
+    @property
+    def profile_fields(self) -> list[str]:
+        """The fields of the park information this form edits (the seal comes on its own)."""
+        return list(self._meta.fields)
+
 
 class ParkForm(forms.ModelForm):
     class Meta:

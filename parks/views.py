@@ -90,6 +90,46 @@ class ParkProfileEditView(PortalAccessMixin, FormView):
         )
         return HttpResponseRedirect(self.request.path)
 
+    def form_invalid(self, form):
+        """The information is a draft that can be saved at any time: the fields without an error
+        (and a seal that passed its checks) are saved, the wrong ones stay as typed under their
+        message. Nothing wrong is saved; a stale page saves nothing (render_conflict)."""
+        if "revision" in form.errors or form.non_field_errors():
+            return super().form_invalid(form)
+        valid = {f: v for f, v in form.cleaned_data.items() if f in form.profile_fields}
+        seal = form.cleaned_data.get("seal")
+        if not valid and seal is None:
+            return super().form_invalid(form)
+        try:
+            profile = services.park_profile_save(
+                park=self.park,
+                actor=self.request.user,
+                data=valid,
+                expected_revision=form.cleaned_data["revision"],
+                seal=seal,
+            )
+        except ConcurrentEditError as conflict:
+            return self.render_conflict(form, conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return super().form_invalid(form)
+        data = form.data.copy()
+        data["revision"] = profile.revision
+        form.data = data
+        self.__dict__["profile"] = profile
+        messages.warning(
+            self.request,
+            _(
+                "The other fields were saved at %(time)s. The %(n)s fields marked below were "
+                "not saved: correct them and save again."
+            )
+            % {
+                "time": formats.time_format(timezone.localtime(), "H:i"),
+                "n": len(form.errors),
+            },
+        )
+        return super().form_invalid(form)
+
     def render_conflict(self, form, current: ParkProfile):
         """Refuse the save, keep every character the user typed, show what differs."""
         differences = [

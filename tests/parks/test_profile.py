@@ -113,9 +113,14 @@ def test_invalid_value_is_refused_next_to_its_field_and_everything_typed_is_kept
     # when they save the whole form with one bad value
     response = profile_post(client, world.park_a, revision=0, **{field: typed})
 
-    # then nothing is saved, the Chinese message stands under that field ...
+    # then the draft keeps every other field, saved once, and not the bad value ...
     assert response.status_code == 200
-    assert _profile(world.park_a).revision == 0
+    profile = _profile(world.park_a)
+    assert profile.revision == 1
+    assert getattr(profile, field) in ("", None)
+    assert profile.address == TYPED_PROFILE["address"]
+    assert "其余各项已于" in response.content.decode()
+    # ... the Chinese message stands under that field ...
     form = response.context["form"]
     assert any(message in error for error in form.errors[field])
     html = response.content.decode()
@@ -468,12 +473,12 @@ def test_refused_seal_keeps_the_stored_seal_and_what_was_typed(world, client_for
     errors = " ".join(response.context["form"].errors["seal"])
     assert message in errors
     assert message in field_error_text(response.content.decode(), "seal")
-    # ... the stored seal is the old one and nothing else was saved ...
+    # ... the stored seal is the old one, the changed address is saved (a draft) ...
     after = _profile(world.park_a)
     assert (after.seal.name, after.revision, after.address) == (
         before.seal.name,
-        before.revision,
-        before.address,
+        before.revision + 1,
+        "江苏省苏州市金鸡湖大道 88 号",
     )
     assert _stored_bytes(after) == before_bytes
     # ... and what the editor typed is still in the form
@@ -502,3 +507,30 @@ def test_replacing_the_seal_is_audited_with_the_old_and_new_file(world, client_f
     entry = AuditEntry.objects.filter(park=world.park_a).first()
     assert entry.changes.get("seal", {}).get("old") == first
     assert entry.changes["seal"]["new"] == second
+
+
+def test_a_chosen_seal_is_kept_when_another_field_is_wrong(world, client_for):
+    # given park A's editor, with no seal yet
+    client = client_for(world.editor_a)
+
+    # when they choose a valid seal and save with a wrong postcode
+    response = profile_post(
+        client,
+        world.park_a,
+        revision=0,
+        seal=upload("seal.png", seal_png(), "image/png"),
+        postcode="2150",
+    )
+
+    # then the seal is stored (nothing to choose again), the postcode is refused next to it
+    assert response.status_code == 200
+    profile = _profile(world.park_a)
+    assert profile.seal.name.endswith(".png")
+    assert profile.postcode == ""
+    assert POSTCODE in field_error_text(response.content.decode(), "postcode")
+    # and saving again from this page (its revision moved on) is not a conflict
+    shown = input_values(response.content.decode())
+    assert shown["revision"] == str(profile.revision)
+    again = profile_post(client, world.park_a, revision=profile.revision, postcode="215021")
+    assert again.status_code == 302
+    assert _profile(world.park_a).postcode == "215021"
