@@ -395,4 +395,8 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
+# bench/load.py only: adds /bench/floor, a bare view through the same middleware (the floor
+# every other request is compared with). Never on in production.
+BENCH = env.bool("BENCH", default=False)
+
 PORTAL_TITLE = _("Green Development Action Plan Portal")
