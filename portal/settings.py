@@ -221,8 +221,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions live in the database so any web host can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database so any web host can serve any request. With Redis they are read
+# through the shared cache (written to both): a request no longer reads its session from the
+# database (bench/autosave.py). Not with the local-memory cache: a logout on one process would
+# leave the session alive in another's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Render the document of record (PDF) when a version is submitted or approved. An operator may
 # turn it off (e.g. while the workers are being upgraded) and re-run renders from the admin.
