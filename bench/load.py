@@ -412,9 +412,10 @@ def query_counts(requests):
         client.force_login(user)
         send = client.post if method == "POST" else client.get
         response = send(path, data() if callable(data) else data)  # warm
+        payload = data() if callable(data) else data  # read before counting
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
-            response = send(path, data() if callable(data) else data)
+            response = send(path, payload)
         assert response.status_code == 200, (label, response.status_code)
         counts[label] = len(captured)
     return counts
