@@ -67,8 +67,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument(
+        "--db-sessions", action="store_true", help="sessions from the database (as before Redis)"
+    )
     args = parser.parse_args()
     setup()
+    if args.db_sessions:
+        from django.conf import settings
+
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
