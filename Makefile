@@ -10,7 +10,7 @@ PORT   ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps venv messages fonts run test lint check-migrations \
-        pytest worker beat services object-store bench bench-pdf bench-exports bench-faults clean
+        pytest worker beat services object-store bench bench-pdf bench-exports bench-faults bench-load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ bench-exports: venv ## Excel export benchmark: 174 demo parks and 3,000 syntheti
 
 bench-faults: venv ## Fault scenarios: workers killed mid-job, Redis down at submission, a dropped DB connection (needs DATABASE_URL, REDIS_URL)
 	$(BIN)/python bench/faults.py
+
+bench-load: venv ## Deadline-day load: gunicorn on PostgreSQL and Redis at fixed rates (QUICK=1: smoke run)
+	$(BIN)/python bench/load.py $(if $(QUICK),--quick)
 
 clean: ## Remove the virtual environment, the SQLite database and private files
 	rm -rf $(VENV) db.sqlite3 var staticfiles test-results

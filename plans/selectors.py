@@ -145,10 +145,16 @@ def plan_notices(plan: Plan | None) -> list[PlanNotice]:
     return [notice for provider in PLAN_NOTICES for notice in provider(plan)]
 
 
-def section_get(*, plan: Plan, key: str) -> tuple[Entry, Section]:
+def section_entry(*, plan: Plan, key: str) -> Entry:
+    """The outline entry of an editable section of the plan; 404 for any other key."""
     entry = outline_for(plan.outline_version).by_key.get(key)
     if entry is None or not entry.is_editable:
         raise Http404
+    return entry
+
+
+def section_get(*, plan: Plan, key: str) -> tuple[Entry, Section]:
+    entry = section_entry(plan=plan, key=key)
     section, _created = Section.objects.select_related("updated_by").get_or_create(
         plan=plan, key=key
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -52,3 +53,6 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("summaries.urls")),
 ]
+
+if settings.BENCH:  # bench/load.py's floor: the middleware and nothing else
+    urlpatterns.append(path("bench/floor", views.bench_floor))

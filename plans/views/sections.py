@@ -142,6 +142,11 @@ class SectionAutosaveView(SectionEditView):
 
     http_method_names = ["post"]
 
+    def resolve_scope(self, plan_pk, key, **kwargs):
+        # the outline entry only: section_save reads the section itself, once
+        PlanAccessMixin.resolve_scope(self, plan_pk)
+        self.entry = selectors.section_entry(plan=self.plan, key=key)
+
     def post(self, request, *args, **kwargs):
         form = SectionForm(request.POST)
         if not form.is_valid():

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -639,3 +640,23 @@ def test_a_heartbeat_older_than_the_window_is_gone(world, plan_a, monkeypatch):
     clock[0] += 60  # past PRESENCE_SECONDS
 
     assert manager.post(url).json()["others"] == []
+
+
+def test_an_autosave_costs_a_fixed_number_of_queries(
+    world, client_for, plan_a, django_assert_num_queries
+):
+    # given an editor whose first autosave of the section opened the audit row (deadline day:
+    # every editor autosaves every few seconds, bench/load.py)
+    client = client_for(world.editor_a)
+    first = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>第一稿</p>", "revision": 0})
+    assert first.status_code == 200
+
+    # when the next autosave extends it, then it reads the user, the plan and the section once
+    # each, locks and touches the plan, writes the section and extends the audit row (the
+    # session from the cache where Redis is configured, else from the database; savepoints
+    # because the test runs in a transaction) — and no more
+    session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+    with django_assert_num_queries(9 + session):
+        second = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>第二稿</p>", "revision": 1})
+    assert second.json()["revision"] == 2
+    assert section(plan_a, "1.1").body == "<p>第二稿</p>"
