@@ -17,7 +17,7 @@ from parks.roles import Level, Perm, has_perm, level_of
 from plans.selectors import cycle_list
 from plans.status import State
 from plans.views import PlanAccessMixin
-from review import selectors, services
+from review import selectors, services, version_page
 from review.diff import version_diff
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
@@ -190,15 +190,21 @@ class VersionView(VersionMixin, TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
+        readers = {
+            "threads": version_threads(user=self.request.user, version=self.version),
+            "can_comment": selectors.can_comment(self.plan, self.request.user),
+            "can_answer": selectors.can_answer(self.plan, self.request.user),
+            "plan": self.plan,
+            "version": self.version,
+        }
+        html = version_page.document_html(
+            self.version, lambda: selectors.version_document(self.version)
+        )
         return super().get_context_data(
-            version=self.version,
             compare_base=selectors.comparison_base(user=self.request.user, version=self.version),
-            doc=selectors.version_document(self.version),
             summary=selectors.version_summary(self.version),
-            threads=version_threads(user=self.request.user, version=self.version),
-            anchor_template="review/_thread.html",
-            can_comment=selectors.can_comment(self.plan, self.request.user),
-            can_answer=selectors.can_answer(self.plan, self.request.user),
+            document=version_page.fill_threads(html, request=self.request, context=readers),
+            **readers,
             **kwargs,
         )
 
