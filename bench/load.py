@@ -332,12 +332,8 @@ def seed_editor_parks(parks, start, stop, section_keys):
 
 def seed_review_parks(count, snapshot, manager):
     """`count` more parks whose plans are in review, 3 versions each (the full plan's snapshot)."""
+    from bench.seeding import submitted_three_times
     from parks.models import Park, Province
-    from plans.models import Plan
-    from plans.selectors import cycle_current
-    from plans.services import plan_get_or_create
-    from plans.status import State
-    from review.models import Version
 
     province = Province.objects.get(code="320000")
     first = Park.objects.filter(name__startswith="基准审核园区").count()
@@ -345,21 +341,7 @@ def seed_review_parks(count, snapshot, manager):
         Park(name=f"基准审核园区{i:03d}", province=province, district="苏州市")
         for i in range(first, first + count)
     )
-    plans = [plan_get_or_create(park=park, cycle=cycle_current()) for park in parks]
-    Plan.objects.filter(pk__in=[p.pk for p in plans]).update(status=State.SUBMITTED)
-    Version.objects.bulk_create(
-        Version(
-            plan=plan,
-            number=n,
-            outline_version=snapshot.outline_version,
-            snapshot=snapshot.snapshot,
-            content_hash=snapshot.content_hash,
-            submitted_by=manager,
-        )
-        for plan in plans
-        for n in (1, 2, 3)
-    )
-    return plans
+    return submitted_three_times(parks, snapshot=snapshot, manager=manager)
 
 
 def full_plan():

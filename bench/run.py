@@ -159,6 +159,7 @@ def review_pages():
     """The review queue and the national dashboard with 10 and with 178 parks in review, 3
     versions each (queries must not grow with the number of submissions), and the review page of
     a full plan, with no comments and with 40 (queries must not grow with the comments either)."""
+    from bench.seeding import submitted_three_times
     from parks.models import Park, Province, User
     from plans.models import Plan
     from plans.selectors import cycle_current
@@ -187,20 +188,7 @@ def review_pages():
     Version.objects.filter(pk=snapshot.pk).delete()
 
     def submit(parks):
-        plans = [plan_get_or_create(park=park, cycle=cycle) for park in parks]
-        Plan.objects.filter(pk__in=[p.pk for p in plans]).update(status=State.SUBMITTED)
-        Version.objects.bulk_create(
-            Version(
-                plan=plan,
-                number=n,
-                outline_version=snapshot.outline_version,
-                snapshot=snapshot.snapshot,
-                content_hash=snapshot.content_hash,
-                submitted_by=manager,
-            )
-            for plan in plans
-            for n in (1, 2, 3)
-        )
+        submitted_three_times(parks, snapshot=snapshot, manager=manager)
 
     rows = {}
     client = Client()
