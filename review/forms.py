@@ -32,7 +32,7 @@ class TransitionForm(forms.Form):
         label=_("Continue although comments are not resolved"), required=False
     )
 
-    def __init__(self, *args, transition, **kwargs):
+    def __init__(self, *args, transition, open_comments: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         keep = {
@@ -41,7 +41,8 @@ class TransitionForm(forms.Form):
             "opinion": transition.needs_opinion,
             "note": transition.needs_note,
             "declared": transition.needs_declaration,
-            "acknowledged": transition.warns_open_comments,
+            # asked only when there is something to acknowledge
+            "acknowledged": transition.warns_open_comments and open_comments,
         }
         for name, wanted in keep.items():
             if not wanted:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
@@ -86,18 +87,29 @@ class TransitionView(PlanAccessMixin, TemplateView):
             return self._not_now(action)
         return super().get(request, plan_pk=plan_pk, action=action)
 
+    @cached_property
+    def decision(self):
+        return selectors.decision_summary(self.plan, self.transition)
+
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", TransitionForm(transition=self.transition))
+        kwargs.setdefault(
+            "form",
+            TransitionForm(
+                transition=self.transition, open_comments=bool(self.decision.open_comments)
+            ),
+        )
         return super().get_context_data(
-            transition=self.transition,
-            decision=selectors.decision_summary(self.plan, self.transition),
-            **kwargs,
+            transition=self.transition, decision=self.decision, **kwargs
         )
 
     def post(self, request, plan_pk, action):
         if self.transition is None:
             return self._not_now(action)
-        form = TransitionForm(request.POST, transition=self.transition)
+        form = TransitionForm(
+            request.POST,
+            transition=self.transition,
+            open_comments=bool(self.decision.open_comments),
+        )
         form.is_valid()
         data = form.cleaned_data
         try:

@@ -121,6 +121,22 @@ def test_forwarding_with_open_comments_needs_the_reviewer_to_say_so(world, clien
     assert f"审核意见： {FORWARD_OPINION}" in text_of(panel.content.decode())
 
 
+def test_the_open_comments_box_is_asked_only_when_comments_are_open(world, client_for, ready_plan):
+    # given a plan under provincial review with no comment at all
+    walk(ready_plan, world, State.PROVINCE_REVIEW)
+    client = client_for(world.reviewer_a)
+
+    # then forwarding asks for the opinion only
+    form = client.get(transition_url(ready_plan, "forward")).context["form"]
+    assert "acknowledged" not in form.fields and "opinion" in form.fields
+
+    # and once a comment is open, the box is there
+    version = ready_plan.versions.get()
+    comment_add(version=version, actor=world.reviewer_a, body="请补充数据来源。", anchor="plan")
+    form = client.get(transition_url(ready_plan, "forward")).context["form"]
+    assert "acknowledged" in form.fields
+
+
 def test_the_approval_opinion_is_on_the_pdfs_approval_page(world, ready_plan, national_bodies):
     # given an approved plan
     walk(ready_plan, world, State.APPROVED)
