@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from indicators.selectors import accounting_for_reading, plan_numbers
+from indicators.selectors import accounting_for_reading, actual_rows, plan_numbers
 from indicators.tables import DOCUMENT_PARTS
 from parks.profile import profile_table
 from parks.selectors import park_profile_for_reading
 from plans.models import Attachment, Figure, Plan, Section
 from plans.outline import Entry, Outline, outline_for
-from plans.rows import ROW_KINDS
+from plans.rows import ROW_KINDS, kinds_in
 from plans.selectors import (
     OutlineStatus,
     ProjectTotals,
@@ -70,7 +70,7 @@ def numbered_figures(
     by_section: dict[str, list[Figure]] = defaultdict(list)
     for figure in figures:
         by_section[figure.section_key].append(figure)
-    chapters = [e for e in outline.entries if e.key.startswith("ch")]
+    chapters = [e for e in outline.entries if e.number]  # 前言 has no number, no figure number
     result: dict[str, list[NumberedFigure]] = {}
     counters: dict[str, int] = defaultdict(int)
     for section in outline.sections:
@@ -109,6 +109,11 @@ class PlanDocument:
     toc: list[tuple[Entry, int]] = field(init=False)
     number_parts: dict[str, tuple[str, ...]] = field(init=False)  # section key -> partials
 
+    @property
+    def actuals(self) -> list:
+        """A report's indicators against their targets (indicators.selectors.ActualRow)."""
+        return actual_rows(self.plan, self.rows.get("actuals", []), self.numbers)
+
     def __post_init__(self):
         self.profile_rows = profile_table(self.profile)
         self.tables = {
@@ -131,7 +136,11 @@ def plan_document(plan: Plan, *, file_url: FileUrl | None = None) -> PlanDocumen
     file_url = file_url or draft_file_url(plan)
     outline = outline_for(plan.outline_version)
     profile = park_profile_for_reading(park=plan.park)
-    rows = {slug: list(rows_for(plan=plan, kind=kind)) for slug, kind in ROW_KINDS.items()}
+    present = kinds_in(outline)
+    rows = {
+        slug: list(rows_for(plan=plan, kind=kind)) if slug in present else []
+        for slug, kind in ROW_KINDS.items()
+    }
     attachments: dict[str, list[LinkedFile]] = defaultdict(list)
     for attachment in Attachment.objects.filter(plan=plan).order_by("section_key", "position"):
         attachments[attachment.category].append(

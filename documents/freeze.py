@@ -27,7 +27,7 @@ from documents.schema import (
 )
 from parks.profile import PROFILE_FIELDS
 from plans.models import Plan
-from plans.rows import ALL_KINDS, ROW_KINDS
+from plans.rows import ALL_KINDS, kinds_in
 
 __all__ = ["FORMAT", "content_hash", "file_digest", "plan_snapshot"]
 
@@ -59,9 +59,10 @@ def plan_snapshot(plan: Plan, *, doc: PlanDocument | None = None) -> dict:
     park = plan.park
     rows = {
         slug: [
-            FrozenRow(row.pk, {f: getattr(row, f) for f in kind.fields}) for row in doc.rows[slug]
+            FrozenRow(row.pk, {f: getattr(row, f) for f in kind.frozen_fields})
+            for row in doc.rows[slug]
         ]
-        for slug, kind in ROW_KINDS.items()
+        for slug, kind in kinds_in(doc.outline).items()
     }
     fuels = ALL_KINDS["fuels"]
     rows[fuels.slug] = [
@@ -84,6 +85,8 @@ def plan_snapshot(plan: Plan, *, doc: PlanDocument | None = None) -> dict:
             cycle=plan.cycle.code,
             outline_version=plan.outline_version,
             carbon_peak_year=plan.carbon_peak_year,
+            kind=plan.kind,
+            data_year=plan.data_year,
         ),
         sections={
             item.entry.key: FrozenSection(

@@ -13,6 +13,7 @@ indicators' `indicator_id`, `reference_value`, `reference_comparison`, `category
 and `history`, the fuel lines' `quantity` and `share`, and the accounting's `missing_co2`.
 Format 2 lacked the accounting's grid factor per data year (`grid_years`), the series chosen
 (`grid_choice`) and the reason for it (`grid_reason`): it named one factor (`grid_factor`).
+Format 3 lacked the plan's `kind` and `data_year` (every version was a plan's).
 
 What other declarations already name is not repeated here: a row's fields are its row kind's
 (plans.rows), the park information's are parks.profile.PROFILE_FIELDS, the data tables' rows are
@@ -31,7 +32,8 @@ from core.numbers import to_decimal
 # 2: section states, attachment descriptions, indicator catalogue facts and history, fuel
 #    quantities and shares: everything documents.thaw needs to lay the version out again.
 # 3: the grid factor each data year used (value, year published for, series, citation).
-FORMAT = 3
+# 4: the kind of submission (a plan, or a report that follows one up) and a report's data year.
+FORMAT = 4
 
 # A yearly series as frozen: {"2016": "123.45", "2017": None, ...} (years and numbers as text).
 Series = dict[str, str | None]
@@ -178,6 +180,8 @@ class FrozenPlan(Record):
     cycle: str = kept("identity", "")  # plans.models.Cycle.code
     outline_version: str = kept("identity", "")
     carbon_peak_year: int | None = shown(_("expected carbon peak year"), "year", None)
+    kind: str = kept("identity", "plan")  # plans.models.Plan.Kind
+    data_year: int | None = kept("identity", None)  # an annual report's
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def grid_years(accounting) -> dict[int, GridYear]:
 
 def _numbers(frozen: Frozen, plan: Plan) -> PlanNumbers:
     cycle = plan.cycle
-    history = cycle.history_years
+    history = plan.data_years
     energy, accounting = frozen.energy, frozen.accounting
     lines = [
         FuelLine(
@@ -146,6 +146,9 @@ def version_document(version, *, file_url: FileUrl) -> PlanDocument:
         status=live.status,
         outline_version=version.outline_version,
         carbon_peak_year=frozen.plan.carbon_peak_year,
+        kind=frozen.plan.kind,
+        data_year=frozen.plan.data_year,
+        follows_id=live.follows_id,
     )
     profile = thaw(ParkProfile, frozen_park.profile, park=park)
 

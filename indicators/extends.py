@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Accounting, PlanIndicator, TableData
-from indicators.rows import FUELS, INDICATORS
+from indicators.rows import ACTUALS, FUELS, INDICATORS
 from indicators.selectors import section_item_counts
 from indicators.tables import TABLES
 from parks.history import describe, number_text
@@ -26,6 +26,7 @@ WARNING_NAMES = {
 def extend_plans() -> None:
     register(INDICATORS)
     register(FUELS)
+    register(ACTUALS, in_sections=True)
     register_section_counter(section_item_counts)
 
 

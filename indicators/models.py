@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.accounting import CALORIFIC_TOLERANCE, GJ_PER_TCE, calorific_mismatch
-from plans.models import Plan, PlanOwnedQuerySet
+from indicators.attainment import attainment
+from plans.models import Plan, PlanOwnedQuerySet, Row
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0))
 
@@ -286,6 +287,53 @@ class PlanIndicator(models.Model):
     @property
     def is_custom(self) -> bool:
         return self.indicator_id is None
+
+
+class IndicatorActual(Row):
+    """A report's row for one indicator of the approved plan: its facts and the data year's
+    target carried forward from the approved version, and the actual value the park reports.
+
+    A derived indicator's actual is computed from the report's data tables (indicators.
+    accounting) with the coefficient set and the grid factor of the data year; `actual` is what
+    the park types for the others."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    derivation = models.CharField(max_length=50, blank=True, editable=False)
+    baseline = models.DecimalField(
+        _("2020 baseline"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target for the year"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("actual value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    carried_from = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta(Row.Meta):
+        verbose_name = _("indicator actual")
+        verbose_name_plural = _("indicator actuals")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        """A typed actual that misses the year's target needs the reason (a derived one is
+        checked where its value is computed: indicators.selectors.report_actuals)."""
+        if self.derivation:
+            return
+        result = attainment(self.direction, self.target, self.actual, self.baseline)
+        if result.met is False and not self.reason.strip():
+            raise ValidationError(
+                {"reason": _("The actual value misses the year's target: give the reason.")}
+            )
 
 
 class TableData(models.Model):

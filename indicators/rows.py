@@ -1,16 +1,17 @@
 """The indicators app's tables, edited with the plan editor's row views and services
 (plans.rows.register): the plan's indicators (第三章) and the park's own fuels (第六章 (1))."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DecimalTextInput, LenientDecimalField
 from indicators import selectors
 from indicators.forms import PlanIndicatorForm
-from indicators.models import CustomFuel, PlanIndicator, TableData
+from indicators.models import CustomFuel, IndicatorActual, PlanIndicator, TableData
 from indicators.services import assert_removable
 from indicators.tables import ENERGY, custom_fuel_key
 from plans.forms import RowForm
-from plans.outline import INDICATORS_KEY
+from plans.outline import ACTUALS_KEY, INDICATORS_KEY
 from plans.rows import RowKind
 
 
@@ -77,4 +78,46 @@ FUELS = RowKind(
     list_fields=("name", "unit", "tce_per_unit", "co2_t_per_unit", "source"),
     before_delete=_drop_fuel_values,
     form_class=CustomFuelForm,
+)
+
+
+class IndicatorActualForm(RowForm):
+    """The park types the actual, its source and, for a missed target, the reason; the
+    indicator, target and baseline come from the approved plan. A derived indicator's actual is
+    computed from the report's data tables, so it has no field."""
+
+    class Meta:
+        model = IndicatorActual
+        fields = ["actual", "data_source", "reason"]
+        field_classes = {"actual": LenientDecimalField}
+        widgets = {"actual": DecimalTextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.derivation:
+            del self.fields["actual"]
+
+
+def _actuals_context(plan, rows):
+    return {"actual_rows": selectors.report_actuals(plan), "data_year": plan.data_years[-1]}
+
+
+def _refuse_carried(row):
+    raise ValidationError(_("The indicators of the approved plan stay in its reports."))
+
+
+ACTUALS = RowKind(
+    "actuals",
+    IndicatorActual,
+    ACTUALS_KEY,
+    _("Actual values against targets"),
+    ("name", "unit", "direction", "baseline", "target", "actual", "data_source", "reason"),
+    list_fields=("name", "unit", "baseline", "target", "actual", "data_source", "reason"),
+    template="indicators/_actuals_table.html",
+    form_class=IndicatorActualForm,
+    extra_context=_actuals_context,
+    select_related=("indicator",),
+    before_delete=_refuse_carried,
+    creatable=False,
+    kept_fields=("carried_from", "derivation"),
 )

@@ -16,14 +16,17 @@ from indicators.accounting import (
     fuel_from_coefficient,
     fuel_from_custom,
 )
+from indicators.attainment import Attainment, attainment, yearly_cut_since
 from indicators.checks import Warning, indicator_warnings
 from indicators.grid import Choice
 from indicators.models import (
     Accounting,
     CoefficientSet,
     CustomFuel,
+    Direction,
     GridFactor,
     Indicator,
+    IndicatorActual,
     PlanIndicator,
     TableData,
     WorkbookImport,
@@ -157,7 +160,7 @@ class PlanNumbers:
 
 def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
     cycle = plan.cycle
-    history = cycle.history_years
+    history = plan.data_years
     tables = table_records(plan)
     values = {key: (record.values if record else {}) for key, record in tables.items()}
     choice = grid_choice(accounting, plan)
@@ -195,7 +198,7 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
         account=account,
         derived=derived,
         indicators=rows,
-        carbon_note=carbon_note(account, park_name=plan.park.name, base_year=cycle.base_year),
+        carbon_note=carbon_note(account, park_name=plan.park.name, base_year=plan.note_year),
         history_years=history,
         plan_years=cycle.plan_years,
         grid=choice,
@@ -237,3 +240,54 @@ def section_item_counts(plan: Plan) -> dict[str, int]:
 
 def workbook_import_get(*, user, plan: Plan, pk: int):
     return get_object_or_404(WorkbookImport.objects.visible_to(user).filter(plan=plan), pk=pk)
+
+
+# --- a report's actual values (Kind.ACTUALS) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """One indicator of a report: the actual it counts (computed from the report's data tables
+    for a derived indicator, else as typed), against the year's target and the 2020 baseline."""
+
+    row: IndicatorActual
+    actual: Decimal | None
+    computed: bool
+    result: Attainment
+    yearly_cut: Decimal | None  # % a year since the baseline (intensities that fall)
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.result.met is False and not self.row.reason.strip()
+
+
+def actual_rows(plan: Plan, rows, numbers: PlanNumbers | None) -> list[ActualRow]:
+    """The report's indicator rows (live or thawed from a version) against their targets, for
+    the report's last data year (the data year, or 2025 for the final evaluation); a derived
+    indicator's actual from `numbers` (the report's data tables)."""
+    year = plan.data_years[-1]
+    derived = numbers.derived if numbers else {}
+    result = []
+    for row in rows:
+        computed = bool(row.derivation) and row.derivation in derived
+        actual = derived[row.derivation].get(year) if computed else row.actual
+        result.append(
+            ActualRow(
+                row,
+                actual,
+                computed,
+                attainment(row.direction, row.target, actual, row.baseline),
+                yearly_cut_since(row.baseline, actual, year - plan.cycle.base_year)
+                if row.direction == Direction.LOWER
+                else None,
+            )
+        )
+    return result
+
+
+def report_actuals(plan: Plan, numbers: PlanNumbers | None = None) -> list[ActualRow]:
+    """The live report's indicators against their targets."""
+    rows = list(IndicatorActual.objects.filter(plan=plan).select_related("indicator"))
+    if any(r.derivation for r in rows) and numbers is None:
+        numbers = plan_numbers(plan, accounting_for_reading(plan))
+    return actual_rows(plan, rows, numbers)

@@ -83,7 +83,7 @@ def deadline_reminders_send(*, today=None) -> int:
         if days not in REMINDER_DAYS:
             continue
         submitted = (
-            Plan.objects.filter(cycle=cycle)
+            Plan.objects.filter(cycle=cycle, kind=Plan.Kind.PLAN)
             .exclude(status__in=[State.DRAFT, State.RETURNED])
             .values_list("park_id", flat=True)
         )

@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkScopedQuerySet, private_storage
-from plans.outline import OUTLINE_VERSION, TASK_GROUPS
+from plans.outline import (
+    ANNUAL_OUTLINE_VERSION,
+    FINAL_OUTLINE_VERSION,
+    OUTLINE_VERSION,
+    TASK_GROUPS,
+)
 from plans.status import EDITABLE_STATES, State
 
 
@@ -64,6 +70,23 @@ class PlanQuerySet(ParkScopedQuerySet):
 
 
 class Plan(models.Model):
+    """A submission of a park for a cycle: the plan itself, or a report that follows the approved
+    plan up (a yearly implementation report per data year, the final evaluation of the period).
+    Reports are plans of another kind, on their own outline (plans.outline), so the editor,
+    autosave, comments, versions, the workflow and the PDF serve them unchanged."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Green development action plan")
+        ANNUAL = "annual", _("Annual implementation report")
+        FINAL = "final", _("Final evaluation")
+
+    # The outline each kind is written on.
+    OUTLINES = {
+        Kind.PLAN: OUTLINE_VERSION,
+        Kind.ANNUAL: ANNUAL_OUTLINE_VERSION,
+        Kind.FINAL: FINAL_OUTLINE_VERSION,
+    }
+
     park = models.ForeignKey(
         Park, on_delete=models.PROTECT, related_name="plans", verbose_name=_("park")
     )
@@ -90,6 +113,20 @@ class Plan(models.Model):
         related_name="assigned_plans",
         verbose_name=_("assigned reviewer"),
     )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.PLAN, db_index=True
+    )
+    # A report: the approved plan it follows up, and for an annual report its data year.
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("plan followed up"),
+    )
+    data_year = models.PositiveSmallIntegerField(_("data year"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -98,14 +135,64 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        constraints = [models.UniqueConstraint(fields=["park", "cycle"], name="one_plan_per_cycle")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "cycle"], condition=Q(kind="plan"), name="one_plan_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["follows", "data_year"],
+                condition=Q(kind="annual"),
+                name="one_annual_report_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["follows"], condition=Q(kind="final"), name="one_final_evaluation"
+            ),
+            models.CheckConstraint(
+                name="report_follows_a_plan",
+                condition=Q(kind="plan", follows__isnull=True, data_year__isnull=True)
+                | Q(kind="annual", follows__isnull=False, data_year__isnull=False)
+                | Q(kind="final", follows__isnull=False, data_year__isnull=True),
+            ),
+        ]
 
     def __str__(self):
+        if self.kind == self.Kind.ANNUAL:
+            return f"{self.park} · {self.data_year}年度实施情况报告"
+        if self.kind == self.Kind.FINAL:
+            return f"{self.park} · {self.cycle}终期评估报告"
         return f"{self.park} · {self.cycle}"
 
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
+
+    @property
+    def title(self) -> str:
+        """The document's title: 绿色发展五年行动方案, 2024年度实施情况报告, 终期评估报告."""
+        if self.kind == self.Kind.ANNUAL:
+            return f"{self.data_year}年度绿色发展行动方案实施情况报告"
+        if self.kind == self.Kind.FINAL:
+            return f"绿色发展五年行动方案（{self.cycle.name}）终期评估报告"
+        return f"绿色发展五年行动方案（{self.cycle.name}）"
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind != self.Kind.PLAN
+
+    @property
+    def data_years(self) -> list[int]:
+        """The years of the data tables: the plan's history (2016-2020), an annual report's
+        data year, the final evaluation's plan period (2021-2025)."""
+        if self.kind == self.Kind.ANNUAL:
+            return [self.data_year]
+        if self.kind == self.Kind.FINAL:
+            return self.cycle.plan_years
+        return self.cycle.history_years
+
+    @property
+    def note_year(self) -> int:
+        """The year whose results the carbon accounting note states."""
+        return self.cycle.base_year if self.kind == self.Kind.PLAN else self.data_years[-1]
 
 
 class PlanOwnedQuerySet(ParkScopedQuerySet):
@@ -290,6 +377,154 @@ class GroupMember(Row):
 
     def __str__(self):
         return self.name
+
+
+class ProgressStatus(models.TextChoices):
+    """A key task's progress in a report year (the template breaks tasks down by year)."""
+
+    ON_SCHEDULE = "on_schedule", _("Completed on schedule")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BEHIND = "behind", _("Behind schedule")
+    CANCELLED = "cancelled", _("Cancelled")
+    ADJUSTED = "adjusted", _("Adjusted")
+
+
+# A task or project in one of these states needs a written reason (原因说明).
+NEEDS_REASON = {ProgressStatus.BEHIND, ProgressStatus.CANCELLED, ProgressStatus.ADJUSTED}
+
+
+class TaskProgress(Row):
+    """A report's row for a key task of the approved plan (or one added since): that year's
+    milestone as planned, and how far it got."""
+
+    name = models.CharField(_("task name"), max_length=200)
+    group = models.CharField(_("task group"), max_length=20, choices=TASK_GROUPS)
+    milestone = models.TextField(_("planned for the year"), blank=True)
+    department = models.CharField(_("responsible department"), max_length=100, blank=True)
+    status = models.CharField(
+        _("progress"),
+        max_length=20,
+        choices=ProgressStatus.choices,
+        default=ProgressStatus.IN_PROGRESS,
+    )
+    note = models.TextField(_("progress note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    # the KeyTask of the approved version it carries forward; None: added during implementation
+    carried_from = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta(Row.Meta):
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.status in NEEDS_REASON and not self.reason.strip():
+            raise ValidationError(
+                {"reason": _("Give the reason for a task that is behind, cancelled or adjusted.")}
+            )
+
+
+class ProjectProgress(Row):
+    """A report's row for a key project: the plan's period and investment carried forward, its
+    status, actual dates and the investment executed so far (cumulative, 万元)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        ADJUSTED = "adjusted", _("Adjusted")
+
+    name = models.CharField(_("project name"), max_length=200)
+    implementer = models.CharField(_("implementing body"), max_length=200, blank=True)
+    planned_start_year = models.PositiveSmallIntegerField(
+        _("planned start year"), validators=[MinValueValidator(2016), MaxValueValidator(2035)]
+    )
+    planned_end_year = models.PositiveSmallIntegerField(
+        _("planned end year"), validators=[MinValueValidator(2016), MaxValueValidator(2035)]
+    )
+    planned_investment = models.DecimalField(
+        _("planned investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_finish = models.DateField(_("actual completion"), null=True, blank=True)
+    invested = models.DecimalField(
+        _("investment executed, cumulative (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    invested_government = models.DecimalField(
+        _("of which government funds (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    is_added = models.BooleanField(_("added during implementation"), default=False)
+    note = models.TextField(_("progress note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    carried_from = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta(Row.Meta):
+        verbose_name = _("project progress")
+        verbose_name_plural = _("project progress")
+        constraints = [
+            models.CheckConstraint(
+                name="progress_years_in_order",
+                condition=Q(planned_start_year__lte=F("planned_end_year")),
+                violation_error_code="end_before_start",
+                violation_error_message=_("The end year cannot be before the start year."),
+            ),
+            models.CheckConstraint(
+                name="progress_funds_within_invested",
+                condition=Q(invested_government__lte=F("invested")),
+                violation_error_code="funds_exceed_investment",
+                violation_error_message=_(
+                    "Government funds cannot exceed the investment executed."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def slipped_years(self, year: int) -> int:
+        """Years behind the plan as of the end of `year`: finished later than planned, or not
+        finished after the planned end year. 0 when on time."""
+        if self.status == self.Status.CANCELLED:
+            return 0
+        if self.actual_finish:
+            return max(0, self.actual_finish.year - self.planned_end_year)
+        return max(0, year - self.planned_end_year)
+
+    def clean(self):
+        errors = {}
+        if self.status in {self.Status.CANCELLED, self.Status.ADJUSTED} and not self.reason.strip():
+            errors["reason"] = _("Give the reason for a project that is cancelled or adjusted.")
+        if self.status == self.Status.COMPLETED and not self.actual_finish:
+            errors["actual_finish"] = _("Give the completion date of a completed project.")
+        if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
+            errors["actual_finish"] = _("The completion date cannot be before the start date.")
+        if (
+            "reason" not in errors
+            and self.plan_id
+            and self.slipped_years(self.plan.data_years[-1])
+            and not self.reason.strip()
+        ):
+            errors["reason"] = _("Give the reason why the project is later than planned.")
+        if errors:
+            raise ValidationError(errors)
 
 
 def figure_upload_to(instance, filename):

@@ -28,6 +28,10 @@ class Kind(StrEnum):
     INDICATORS = "indicators"  # 指标与年度目标（指标议题）
     DATA_TABLES = "data_tables"  # 2016-2020 年数据表（指标议题）
     ATTACHMENTS = "attachments"  # 支撑材料文件
+    # the reports that follow an approved plan up (年度实施情况报告, 终期评估报告)
+    ACTUALS = "actuals"  # 指标完成情况：实际值、数据来源、佐证材料、未达成的原因
+    TASK_PROGRESS = "task_progress"  # 重点任务进展
+    PROJECT_PROGRESS = "project_progress"  # 重点项目进展
 
 
 TEXT = (Kind.RICH_TEXT, Kind.FIGURES)
@@ -426,7 +430,183 @@ OUTLINE = Outline(
     ),
 )
 
-OUTLINES = {OUTLINE_VERSION: OUTLINE}
+
+# --- the reports that follow an approved plan up -----------------------------------------------
+# No official template of the yearly implementation report (年度实施情况报告) or of the final
+# evaluation (终期评估报告) has been published: the headings below are the portal's own, drawn
+# from what the plan template asks to be broken down by year (targets "按照年度分解", tasks
+# "按照年度分解，落实到责任部门") and from what the Torch Center said it would monitor and evaluate.
+# Replace them with the official ones, as a new version, when a template is published.
+
+ANNUAL_OUTLINE_VERSION = "annual-1"
+FINAL_OUTLINE_VERSION = "final-1"
+
+# The report sections other declarations fill: the indicators' actual values (indicators/), the
+# task and project progress tables (plans.rows). The data tables of the report years reuse the
+# plan's data table keys (ENERGY_TABLES_KEY, WATER_TABLES_KEY): indicators.tables names them.
+ACTUALS_KEY = "actuals"
+TASK_PROGRESS_KEY = "task_progress"
+PROJECT_PROGRESS_KEY = "project_progress"
+
+REPORT_EVIDENCE = (("evidence", "佐证材料"),)
+
+
+def _report_tables(number: str, years: str) -> Entry:
+    return Entry(
+        "report_tables",
+        number,
+        "数据表",
+        f"{years}园区规模以上工业分品种能源消费量、工业增加值与园区生产总值、用水量及污染物排放量。"
+        "派生指标由系统按数据年份的折标系数与电网排放因子计算。",
+        kinds=(),
+        children=(
+            Entry(
+                ENERGY_TABLES_KEY,
+                "（一）",
+                "经济与能源消费数据",
+                kinds=(Kind.DATA_TABLES,),
+            ),
+            Entry(
+                WATER_TABLES_KEY,
+                "（二）",
+                "用水量及污染物排放数据",
+                kinds=(Kind.DATA_TABLES,),
+            ),
+        ),
+    )
+
+
+ANNUAL_OUTLINE = Outline(
+    version=ANNUAL_OUTLINE_VERSION,
+    entries=(
+        Entry(
+            "overview",
+            "一、",
+            "总体进展",
+            "概述本年度行动方案实施的总体情况、主要成效和组织推进情况。",
+        ),
+        Entry(
+            ACTUALS_KEY,
+            "二、",
+            "指标完成情况",
+            "逐项填报本年度各指标实际值及数据来源，对照行动方案本年度目标和2020年基准值说明完成情况；"
+            "未达成年度目标的指标须说明原因。",
+            kinds=(Kind.ACTUALS, Kind.RICH_TEXT),
+        ),
+        Entry(
+            TASK_PROGRESS_KEY,
+            "三、",
+            "重点任务进展",
+            "对照行动方案中本年度的任务分解，逐项说明进展；滞后、取消或调整的任务须说明原因。",
+            kinds=(Kind.TASK_PROGRESS, Kind.RICH_TEXT),
+        ),
+        Entry(
+            PROJECT_PROGRESS_KEY,
+            "四、",
+            "重点项目进展",
+            "逐项填报重点建设项目的状态、实际开工与完工时间和累计完成投资；实施中新增的项目一并填报。",
+            kinds=(Kind.PROJECT_PROGRESS, Kind.RICH_TEXT),
+        ),
+        Entry(
+            "problems",
+            "五、",
+            "存在问题与原因分析",
+            "分析目标未达成、任务滞后、项目延期等问题及其原因。",
+        ),
+        Entry(
+            "next_year",
+            "六、",
+            "下一年度工作安排",
+            "提出下一年度的重点工作和保障措施。",
+        ),
+        _report_tables("附表", "本年度"),
+        Entry(
+            "report_evidence",
+            "附件",
+            "佐证材料",
+            "统计报表、监测报告等佐证材料。",
+            kinds=(Kind.ATTACHMENTS,),
+            required=False,
+            attachment_categories=REPORT_EVIDENCE,
+        ),
+    ),
+)
+
+FINAL_OUTLINE = Outline(
+    version=FINAL_OUTLINE_VERSION,
+    entries=(
+        Entry(
+            "overview",
+            "一、",
+            "总体完成情况",
+            "总结2021-2025年行动方案实施的总体情况和主要成效。",
+        ),
+        Entry(
+            ACTUALS_KEY,
+            "二、",
+            "目标指标完成情况及分析",
+            "逐项对照行动方案2025年目标和2020年基准值，说明各指标完成情况及变化趋势；"
+            "对照国家高新区绿色发展目标进行分析；未达成的指标须说明原因。",
+            kinds=(Kind.ACTUALS, Kind.RICH_TEXT),
+        ),
+        Entry(
+            "implementation",
+            "三、",
+            "重点任务与项目完成情况",
+            kinds=(),
+            children=(
+                Entry(
+                    TASK_PROGRESS_KEY,
+                    "（一）",
+                    "重点任务完成情况",
+                    "逐项说明重点任务的完成情况；未完成、取消或调整的任务须说明原因。",
+                    kinds=(Kind.TASK_PROGRESS, Kind.RICH_TEXT),
+                ),
+                Entry(
+                    PROJECT_PROGRESS_KEY,
+                    "（二）",
+                    "重点项目完成情况",
+                    "逐项填报重点建设项目的完成情况和累计完成投资。",
+                    kinds=(Kind.PROJECT_PROGRESS, Kind.RICH_TEXT),
+                ),
+            ),
+        ),
+        Entry(
+            "roadmap_review",
+            "四、",
+            "碳达峰路线图执行情况",
+            "对照行动方案的碳达峰碳中和行动路线图，说明各阶段目标与措施的执行情况。",
+        ),
+        Entry(
+            "lessons",
+            "五、",
+            "经验与问题",
+            "总结可复制推广的经验做法，分析存在的问题。",
+        ),
+        Entry(
+            "next_period",
+            "六、",
+            "“十五五”时期工作思路",
+            "提出“十五五”时期园区绿色发展的总体思路和重点方向。",
+        ),
+        _report_tables("附表", "2021-2025年"),
+        Entry(
+            "report_evidence",
+            "附件",
+            "佐证材料",
+            "统计报表、监测报告、评估报告等佐证材料。",
+            kinds=(Kind.ATTACHMENTS,),
+            required=False,
+            attachment_categories=REPORT_EVIDENCE,
+        ),
+    ),
+)
+
+OUTLINES = {
+    OUTLINE_VERSION: OUTLINE,
+    ANNUAL_OUTLINE_VERSION: ANNUAL_OUTLINE,
+    FINAL_OUTLINE_VERSION: FINAL_OUTLINE,
+}
 
 
 def outline_for(version: str) -> Outline:

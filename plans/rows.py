@@ -7,10 +7,27 @@ and the preview; the generic row views, services and the document walk this regi
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Attachment, Figure, GroupMember, KeyProject, KeyTask, Milestone
-from plans.outline import LEADING_GROUP_KEY, PROJECTS_KEY, ROADMAP_KEY, TASKS_KEY
+from plans.models import (
+    Attachment,
+    Figure,
+    GroupMember,
+    KeyProject,
+    KeyTask,
+    Milestone,
+    ProjectProgress,
+    TaskProgress,
+)
+from plans.outline import (
+    LEADING_GROUP_KEY,
+    PROJECT_PROGRESS_KEY,
+    PROJECTS_KEY,
+    ROADMAP_KEY,
+    TASK_PROGRESS_KEY,
+    TASKS_KEY,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,12 @@ class RowKind:
     form_kwargs: Callable | None = None
     # False: rows are added elsewhere (a dedicated form), not by the generic row-create view
     creatable: bool = True
+    # fields frozen with the row but never edited (a report row's origin in the plan)
+    kept_fields: tuple[str, ...] = ()
+
+    @property
+    def frozen_fields(self) -> tuple[str, ...]:
+        return self.fields + self.kept_fields
 
     @property
     def label(self) -> str:
@@ -44,6 +67,18 @@ class RowKind:
         """The model field of one of the kind's columns: its verbose name is the column's label
         wherever the rows are shown (editor, preview, exports)."""
         return self.model._meta.get_field(name)
+
+
+def _keep_carried(row):
+    """A task or project of the approved plan stays in its reports: it is cancelled or adjusted
+    with a reason, not removed. Rows added during implementation can be removed."""
+    if row.carried_from is not None:
+        raise ValidationError(
+            _(
+                "A task or project of the approved plan cannot be removed from the report: "
+                "set its status to cancelled or adjusted and give the reason."
+            )
+        )
 
 
 ROW_KINDS: dict[str, RowKind] = {
@@ -96,6 +131,48 @@ ROW_KINDS: dict[str, RowKind] = {
             scope_field="body",
             list_fields=("body", "name", "post", "group_role"),
         ),
+        RowKind(
+            "task_progress",
+            TaskProgress,
+            TASK_PROGRESS_KEY,
+            _("Key task progress"),
+            ("name", "group", "milestone", "department", "status", "note", "reason"),
+            list_fields=("name", "milestone", "department", "status", "reason"),
+            before_delete=_keep_carried,
+            kept_fields=("carried_from",),
+        ),
+        RowKind(
+            "project_progress",
+            ProjectProgress,
+            PROJECT_PROGRESS_KEY,
+            _("Key project progress"),
+            (
+                "name",
+                "implementer",
+                "planned_start_year",
+                "planned_end_year",
+                "planned_investment",
+                "status",
+                "actual_start",
+                "actual_finish",
+                "invested",
+                "invested_government",
+                "is_added",
+                "note",
+                "reason",
+            ),
+            list_fields=(
+                "name",
+                "planned_end_year",
+                "status",
+                "actual_finish",
+                "planned_investment",
+                "invested",
+                "reason",
+            ),
+            before_delete=_keep_carried,
+            kept_fields=("carried_from",),
+        ),
     )
 }
 
@@ -123,9 +200,13 @@ ALL_KINDS: dict[str, RowKind] = {**ROW_KINDS, **FILE_KINDS}
 EXTRA_KINDS: dict[str, RowKind] = {}
 
 
-def register(kind: RowKind) -> None:
+def register(kind: RowKind, *, in_sections: bool = False) -> None:
+    """`in_sections`: the kind's rows stand in their section like the plan's own tables (the
+    editor, the document, the snapshot, comment anchors walk ROW_KINDS)."""
     EXTRA_KINDS[kind.slug] = kind
     ALL_KINDS[kind.slug] = kind
+    if in_sections:
+        ROW_KINDS[kind.slug] = kind
 
 
 # What apps above plans/ add to a section's item count (its state: 未填写 / 填写中 / 已完成):
@@ -157,6 +238,11 @@ def register_revision_counter(counter) -> None:
 def register_plan_notices(provider) -> None:
     if provider not in PLAN_NOTICES:
         PLAN_NOTICES.append(provider)
+
+
+def kinds_in(outline) -> dict[str, RowKind]:
+    """The row kinds whose section the outline has: a plan's tables, or a report's."""
+    return {slug: kind for slug, kind in ROW_KINDS.items() if kind.section_key in outline.by_key}
 
 
 def kinds_for_section(key: str) -> list[RowKind]:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import ROADMAP_KEY, TASK_GROUPS, Entry, Outline, outline_for
-from plans.rows import PLAN_NOTICES, REVISION_COUNTERS, ROW_KINDS, SECTION_COUNTERS
+from plans.rows import PLAN_NOTICES, REVISION_COUNTERS, SECTION_COUNTERS, kinds_in
 
 
 def cycle_list() -> QuerySet[Cycle]:
@@ -31,7 +31,10 @@ def plan_get(*, user, pk: int) -> Plan:
 
 
 def plan_list_for_park(*, user, park) -> QuerySet[Plan]:
-    return Plan.objects.visible_to(user).filter(park=park).select_related("cycle")
+    """The park's plans, one per cycle (its reports are listed with the plan they follow)."""
+    return (
+        Plan.objects.visible_to(user).filter(park=park, kind=Plan.Kind.PLAN).select_related("cycle")
+    )
 
 
 def current_plan_for_park(*, user, park) -> Plan | None:
@@ -79,7 +82,7 @@ class OutlineStatus:
 def _item_counts(plan: Plan) -> dict[str, int]:
     """How many rows, figures and files each section holds (one query per table)."""
     counts: dict[str, int] = defaultdict(int)
-    for kind in ROW_KINDS.values():
+    for kind in kinds_in(outline_for(plan.outline_version)).values():
         counts[kind.section_key] += kind.model.objects.filter(plan=plan).count()
     for model in (Figure, Attachment):
         for key, n in (
@@ -159,6 +162,10 @@ def section_get(*, plan: Plan, key: str) -> tuple[Entry, Section]:
         plan=plan, key=key
     )
     return entry, section
+
+
+def plan_outline(plan: Plan) -> Outline:
+    return outline_for(plan.outline_version)
 
 
 def outline_entry(plan: Plan, key: str) -> Entry:

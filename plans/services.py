@@ -40,7 +40,10 @@ AUTOSAVE_AUDIT_WINDOW = datetime.timedelta(minutes=10)
 @transaction.atomic
 def plan_get_or_create(*, park: Park, cycle: Cycle) -> Plan:
     plan, created = Plan.objects.get_or_create(
-        park=park, cycle=cycle, defaults={"outline_version": cycle.outline_version}
+        park=park,
+        cycle=cycle,
+        kind=Plan.Kind.PLAN,
+        defaults={"outline_version": cycle.outline_version},
     )
     if created:
         outline = outline_for(plan.outline_version)

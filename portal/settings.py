@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "notifications",
     "documents",
     "review",
+    "reports",
     "summaries",
     "portal",  # composition pages, demo data and seed_demo
 ]

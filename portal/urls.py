@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("", include("review.urls")),
+    path("", include("reports.urls")),
     path("", include("summaries.urls")),
 ]
 

@@ -64,7 +64,7 @@ def scope_plans(*, user, scope: Scope) -> QuerySet[Plan]:
     """The cycle's plans the user may see; `user=None` means every park (for figures that
     reveal no single park's numbers, such as percentiles)."""
     plans = Plan.objects.all() if user is None else Plan.objects.visible_to(user)
-    plans = plans.filter(cycle__code=scope.cycle)
+    plans = plans.filter(cycle__code=scope.cycle, kind=Plan.Kind.PLAN)
     if scope.provinces:
         plans = plans.filter(park__province__code__in=scope.provinces)
     return plans

@@ -19,6 +19,7 @@ LAYERS = [
     "notifications",
     "documents",
     "review",
+    "reports",
     "summaries",
     "portal",
 ]

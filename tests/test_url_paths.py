@@ -53,6 +53,8 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/indicators/<int:pk>/chart.svg",
     "plans/<int:plan_pk>/indicators/add/",
     "plans/<int:plan_pk>/pdfs/",
+    "plans/<int:plan_pk>/reports/",
+    "plans/<int:plan_pk>/reports/start/",
     "plans/<int:plan_pk>/pdfs/<int:pk>/",
     "plans/<int:plan_pk>/pdfs/request/",
     "plans/<int:plan_pk>/preview/",
@@ -95,7 +97,7 @@ SITE_PATHS = [
 ADMIN_PATHS = [
     "admin/",
     "admin/(?P<url>.*)$",
-    "admin/(?P<app_label>auth|axes|parks|plans|indicators|review|summaries)/$",
+    "admin/(?P<app_label>auth|axes|parks|plans|indicators|review|reports|summaries)/$",
     "admin/auth/group/",
     "admin/autocomplete/",
     "admin/axes/accessattempt/",
@@ -133,6 +135,7 @@ ADMIN_PATHS = [
     "admin/review/pdfdocument/",
     "admin/review/statuschange/",
     "admin/review/version/",
+    "admin/reports/reportdeadline/",
     "admin/summaries/exportjob/",
     "admin/summaries/summarysnapshot/",
 ]

@@ -48,6 +48,12 @@ def yearly(row, year) -> str:
 
 
 @register.filter
+def slipped(row, year) -> int:
+    """A report's project: years behind its planned completion as of the end of `year`."""
+    return row.slipped_years(int(year))
+
+
+@register.filter
 def state_class(state: str) -> str:
     return {
         "complete": "success",

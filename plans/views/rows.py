@@ -69,8 +69,11 @@ class RowKindMixin(PlanAccessMixin):
     def resolve_scope(self, plan_pk, slug, pk=None, **kwargs):
         super().resolve_scope(plan_pk)
         self.kind = ALL_KINDS.get(slug)
-        if self.kind is None:
-            raise Http404
+        if self.kind is None or (
+            self.kind.section_key
+            and self.kind.section_key not in selectors.plan_outline(self.plan).by_key
+        ):
+            raise Http404  # no such table, or not one of this plan's (a report's, a plan's)
         if pk is not None:
             self.row = selectors.row_get(
                 user=self.request.user, plan=self.plan, kind=self.kind, pk=pk

@@ -101,6 +101,8 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "review:pdfs": lambda w: {"plan_pk": w.plan_b.pk},
     "review:pdf-request": lambda w: {"plan_pk": w.plan_b.pk},
     "review:pdf": lambda w: {"plan_pk": w.plan_b.pk, "pk": w.pdf_b.pk},
+    "reports:list": lambda w: {"plan_pk": w.plan_b.pk},
+    "reports:start": lambda w: {"plan_pk": w.plan_b.pk},
 }
 # Pages with an id that are not park data: a park user lacks the right (403), see below.
 NOT_PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {

@@ -154,12 +154,22 @@ def test_structured_tables_and_files_belong_to_sections_that_take_them():
         "milestones": Kind.ROADMAP,
         "projects": Kind.KEY_PROJECTS,
         "members": Kind.LEADING_GROUP,
+        "task_progress": Kind.TASK_PROGRESS,
+        "project_progress": Kind.PROJECT_PROGRESS,
+        "actuals": Kind.ACTUALS,
     }
 
-    # then each table's section exists and declares that table
-    assert {
-        slug: expected_kind[slug] in OUTLINE.get(kind.section_key).kinds
+    # then each table's section exists in an outline, and every outline that has the section
+    # declares that table there
+    holding = {
+        slug: [
+            o.get(kind.section_key).kinds for o in OUTLINES.values() if kind.section_key in o.by_key
+        ]
         for slug, kind in ROW_KINDS.items()
+    }
+    assert {
+        slug: bool(kinds) and all(expected_kind[slug] in k for k in kinds)
+        for slug, kinds in holding.items()
     } == dict.fromkeys(expected_kind, True)
     assert [entry.key for entry in OUTLINE.sections if Kind.ATTACHMENTS in entry.kinds] == [
         "6.3",
@@ -286,6 +296,17 @@ NAMED_KEYS = {
     outline.ENERGY_TABLES_KEY: Kind.DATA_TABLES,
     outline.WATER_TABLES_KEY: Kind.DATA_TABLES,
     outline.REPORTS_KEY: Kind.ATTACHMENTS,
+    outline.ACTUALS_KEY: Kind.ACTUALS,
+    outline.TASK_PROGRESS_KEY: Kind.TASK_PROGRESS,
+    outline.PROJECT_PROGRESS_KEY: Kind.PROJECT_PROGRESS,
+}
+# The keys a report's outline has (plans.outline: the reports reuse the data tables' keys).
+REPORT_KEYS = {
+    outline.ACTUALS_KEY,
+    outline.TASK_PROGRESS_KEY,
+    outline.PROJECT_PROGRESS_KEY,
+    outline.ENERGY_TABLES_KEY,
+    outline.WATER_TABLES_KEY,
 }
 APPS = ("core", "parks", "plans", "indicators", "notifications", "documents", "review")
 APPS += ("summaries", "portal")
@@ -300,10 +321,16 @@ def test_every_named_section_key_is_a_section_of_every_outline_holding_what_it_i
     named = {name: getattr(outline, name) for name in dir(outline) if name.endswith("_KEY")}
     assert set(named.values()) == set(NAMED_KEYS)
 
-    # then it is a section of every outline version, and holds that
+    # then it is a section of every outline version of its kind (the plan's, or a report's),
+    # and holds that
     sections = outline_for(version).by_key
-    for key, kind in NAMED_KEYS.items():
-        assert kind in sections[key].kinds, key
+    keys = (
+        REPORT_KEYS
+        if version in (outline.ANNUAL_OUTLINE_VERSION, outline.FINAL_OUTLINE_VERSION)
+        else set(NAMED_KEYS) - REPORT_KEYS | {outline.ENERGY_TABLES_KEY, outline.WATER_TABLES_KEY}
+    )
+    for key in keys:
+        assert NAMED_KEYS[key] in sections[key].kinds, key
 
 
 def test_the_numbers_are_shown_in_every_section_that_holds_indicators_or_data_tables():

@@ -1,0 +1,358 @@
+"""Reports that follow an approved plan up (issue 16): what is owed, carried forward from the
+approved version and from the previous year's approved report, the rights, the checks."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from indicators.attainment import attainment, meets_co2_cut, meets_energy_goal, yearly_cut_since
+from indicators.models import IndicatorActual
+from plans import services as plan_services
+from plans.models import Plan, ProgressStatus, ProjectProgress, Section, TaskProgress
+from plans.outline import ANNUAL_OUTLINE, FINAL_OUTLINE
+from plans.rows import ROW_KINDS
+from plans.status import State
+from reports import schedule
+from reports.models import ReportDeadline
+from reports.selectors import report_lines
+from reports.services import report_start
+from review.services import version_freeze
+
+TODAY = datetime.date(2026, 11, 30)
+
+
+@pytest.fixture
+def approved(plan_in):
+    return plan_in(State.APPROVED, ready=True)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+
+
+def _approve(report, world):
+    """The report's version frozen and approved, as the workflow would leave it."""
+    version_freeze(plan=report, actor=world.manager_a)
+    Plan.objects.filter(pk=report.pk).update(status=State.APPROVED)
+    report.refresh_from_db()
+
+
+# --- what is owed and when ---------------------------------------------------------------------
+
+
+def test_an_approved_plan_owes_a_report_per_year_over_and_the_final_evaluation(world, approved):
+    lines = report_lines(user=world.manager_a, plan=approved, today=TODAY)
+    assert [(line.owed.kind, line.owed.data_year) for line in lines] == [
+        ("annual", 2021),
+        ("annual", 2022),
+        ("annual", 2023),
+        ("annual", 2024),
+        ("annual", 2025),
+        ("final", None),
+    ]
+    assert lines[0].owed.due == datetime.date(2022, 3, 31)
+    assert lines[-1].owed.due == datetime.date(2026, 6, 30)
+    assert all(line.is_overdue for line in lines)  # nothing started, all past due on 2026-11-30
+
+
+def test_a_year_not_over_is_not_owed(world):
+    assert [o.key for o in schedule.owed(world.cycle, today=datetime.date(2023, 5, 1))] == [
+        ("annual", 2021),
+        ("annual", 2022),
+    ]
+
+
+def test_an_admin_set_deadline_replaces_the_rule(world, approved):
+    ReportDeadline.objects.create(
+        cycle=world.cycle, kind="annual", data_year=2025, due_date=datetime.date(2027, 1, 15)
+    )
+    lines = {line.owed.key: line for line in report_lines(user=world.manager_a, plan=approved)}
+    assert lines[("annual", 2025)].owed.due == datetime.date(2027, 1, 15)
+    assert not lines[("annual", 2025)].is_overdue
+
+
+def test_a_plan_not_approved_owes_nothing(world, plan_in):
+    assert report_lines(user=world.manager_a, plan=plan_in(State.NATIONAL_REVIEW)) == []
+
+
+# --- carried forward from the approved version --------------------------------------------------
+
+
+def test_a_report_starts_filled_in_from_the_approved_version(world, approved):
+    frozen = approved.versions.get().frozen
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+
+    assert (report.kind, report.data_year, report.follows, report.park) == (
+        "annual",
+        2024,
+        approved,
+        world.park_a,
+    )
+    assert report.outline_version == ANNUAL_OUTLINE.version
+    assert report.status == State.DRAFT
+    assert report.due_date == datetime.date(2025, 3, 31)
+    assert report.data_years == [2024]
+    assert report.title == "2024年度绿色发展行动方案实施情况报告"
+    assert set(Section.objects.filter(plan=report).values_list("key", flat=True)) == {
+        e.key for e in ANNUAL_OUTLINE.sections
+    }
+
+    actuals = list(IndicatorActual.objects.filter(plan=report))
+    assert len(actuals) == len(frozen.indicators) > 0
+    for row, item in zip(actuals, frozen.indicators, strict=True):
+        assert (row.name, row.unit, row.direction) == (item.name, item.unit, item.direction)
+        assert row.target == item.target(2024)
+        assert row.carried_from == item.id
+        assert row.actual is None
+
+    tasks = list(TaskProgress.objects.filter(plan=report))
+    assert [t.name for t in tasks] == [r.get("name") for r in frozen.rows("tasks")]
+    assert [t.milestone for t in tasks] == [
+        (r.get("yearly") or {}).get("2024", "") for r in frozen.rows("tasks")
+    ]
+    assert all(t.status == ProgressStatus.IN_PROGRESS for t in tasks)
+
+    projects = list(ProjectProgress.objects.filter(plan=report))
+    assert [(p.name, p.planned_end_year) for p in projects] == [
+        (r.get("name"), r.get("end_year")) for r in frozen.rows("projects")
+    ]
+    assert [p.planned_investment for p in projects] == [
+        Decimal(str(r.get("investment"))) for r in frozen.rows("projects")
+    ]
+
+
+def test_the_final_evaluation_carries_the_period_targets(world, approved):
+    frozen = approved.versions.get().frozen
+    report = report_start(plan=approved, kind="final", data_year=None, actor=world.manager_a)
+    assert report.outline_version == FINAL_OUTLINE.version
+    assert report.data_years == [2021, 2022, 2023, 2024, 2025]
+    targets = list(IndicatorActual.objects.filter(plan=report).values_list("target", flat=True))
+    assert targets == [item.target(2025) for item in frozen.indicators]
+
+
+def test_the_next_year_carries_the_previous_approved_report(world, approved):
+    first = report_start(plan=approved, kind="annual", data_year=2023, actor=world.editor_a)
+    project = ProjectProgress.objects.filter(plan=first).first()
+    ProjectProgress.objects.filter(pk=project.pk).update(
+        status=ProjectProgress.Status.UNDER_CONSTRUCTION,
+        actual_start=datetime.date(2022, 4, 1),
+        invested=Decimal("1234.50"),
+        invested_government=Decimal("200"),
+        note="主体工程完工60%",
+    )
+    task = TaskProgress.objects.filter(plan=first).first()
+    TaskProgress.objects.filter(pk=task.pk).update(
+        status=ProgressStatus.CANCELLED, reason="上级政策调整，任务取消。"
+    )
+    ProjectProgress.objects.create(
+        plan=first,
+        position=99,
+        name="园区屋顶分布式光伏二期",
+        planned_start_year=2023,
+        planned_end_year=2024,
+        planned_investment=Decimal("800"),
+        is_added=True,
+    )
+    _approve(first, world)
+
+    second = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    carried = ProjectProgress.objects.get(plan=second, carried_from=project.carried_from)
+    assert carried.status == ProjectProgress.Status.UNDER_CONSTRUCTION
+    assert carried.actual_start == datetime.date(2022, 4, 1)
+    assert (carried.invested, carried.invested_government) == (Decimal("1234.50"), Decimal(200))
+    assert carried.note == "主体工程完工60%"
+    added = ProjectProgress.objects.get(plan=second, name="园区屋顶分布式光伏二期")
+    assert added.is_added and added.carried_from is None
+    cancelled = TaskProgress.objects.get(plan=second, carried_from=task.carried_from)
+    assert cancelled.status == ProgressStatus.CANCELLED
+    assert cancelled.reason == "上级政策调整，任务取消。"
+
+
+def test_a_report_in_draft_is_not_carried(world, approved):
+    first = report_start(plan=approved, kind="annual", data_year=2023, actor=world.editor_a)
+    ProjectProgress.objects.filter(plan=first).update(invested=Decimal(99))
+    second = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    assert not ProjectProgress.objects.filter(plan=second, invested=Decimal(99)).exists()
+
+
+# --- rights and refusals ------------------------------------------------------------------------
+
+
+def test_only_staff_who_edit_within_their_park_start_a_report(world, approved):
+    with pytest.raises(PermissionDenied):
+        report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_b)
+    with pytest.raises(PermissionDenied):
+        report_start(plan=approved, kind="annual", data_year=2024, actor=world.reviewer_a)
+    assert not Plan.objects.filter(kind="annual").exists()
+
+
+def test_a_report_needs_an_approved_plan_a_year_over_and_is_started_once(world, plan_in):
+    draft = plan_in(State.NATIONAL_REVIEW)
+    with pytest.raises(ValidationError, match=r"未获批准|not approved"):
+        report_start(plan=draft, kind="annual", data_year=2024, actor=world.editor_a)
+    Plan.objects.filter(pk=draft.pk).update(status=State.APPROVED)
+    with pytest.raises(ValidationError):
+        report_start(plan=draft, kind="annual", data_year=2026, actor=world.editor_a)
+    report_start(plan=draft, kind="annual", data_year=2024, actor=world.editor_a)
+    with pytest.raises(ValidationError):
+        report_start(plan=draft, kind="annual", data_year=2024, actor=world.editor_a)
+    assert Plan.objects.filter(kind="annual").count() == 1
+
+
+def test_the_pages(world, approved, client_for):
+    client = client_for(world.editor_a)
+    page = client.get(reverse("reports:list", args=[approved.pk]))
+    assert page.status_code == 200
+    assert "2024年度实施情况报告" in page.content.decode()
+    started = client.post(
+        reverse("reports:start", args=[approved.pk]), {"kind": "annual", "data_year": "2024"}
+    )
+    report = Plan.objects.get(kind="annual", data_year=2024)
+    assert started.url == reverse("plans:plan-detail", args=[report.pk])
+    detail = client.get(started.url).content.decode()
+    assert "2024年度绿色发展行动方案实施情况报告" in detail
+    section = client.get(reverse("plans:section-edit", args=[report.pk, "actuals"]))
+    assert section.status_code == 200
+    assert 'id="rows-actuals"' in section.content.decode()
+    # the plan's own pages still find the plan, not the report
+    entry = client.get(reverse("plans:plan-entry", args=[world.park_a.pk]))
+    assert entry.url == reverse("plans:plan-detail", args=[approved.pk])
+    # a reviewer reads the list but starts nothing
+    reviewer = client_for(world.reviewer_a)
+    assert reviewer.get(reverse("reports:list", args=[approved.pk])).status_code == 200
+    refused = reviewer.post(
+        reverse("reports:start", args=[approved.pk]), {"kind": "annual", "data_year": "2023"}
+    )
+    assert refused.status_code == 403
+
+
+# --- written reasons ----------------------------------------------------------------------------
+
+
+def test_a_missed_target_a_slipped_task_or_project_needs_a_reason(world, approved):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    typed = IndicatorActual.objects.filter(plan=report, derivation="", target__isnull=False)
+    actual = typed.first()
+    assert actual is not None
+    wrong = actual.target + 1 if actual.direction == "lower" else actual.target - 1
+    with pytest.raises(ValidationError) as missed:
+        plan_services.row_update(
+            kind=ROW_KINDS["actuals"],
+            row=actual,
+            actor=world.editor_a,
+            data={"actual": wrong, "data_source": "园区统计公报", "reason": ""},
+            expected_revision=actual.revision,
+        )
+    assert "reason" in missed.value.message_dict
+    plan_services.row_update(
+        kind=ROW_KINDS["actuals"],
+        row=actual,
+        actor=world.editor_a,
+        data={"actual": wrong, "data_source": "园区统计公报", "reason": "重点企业扩产，能耗上升。"},
+        expected_revision=actual.revision,
+    )
+    task = TaskProgress.objects.filter(plan=report).first()
+    with pytest.raises(ValidationError) as behind:
+        plan_services.row_update(
+            kind=ROW_KINDS["task_progress"],
+            row=task,
+            actor=world.editor_a,
+            data={"status": ProgressStatus.BEHIND, "reason": ""},
+            expected_revision=task.revision,
+        )
+    assert "reason" in behind.value.message_dict
+    project = ProjectProgress.objects.filter(plan=report, planned_end_year__lt=2024).first()
+    if project is not None:
+        with pytest.raises(ValidationError) as slipped:
+            plan_services.row_update(
+                kind=ROW_KINDS["project_progress"],
+                row=project,
+                actor=world.editor_a,
+                data={"status": ProjectProgress.Status.UNDER_CONSTRUCTION, "reason": ""},
+                expected_revision=project.revision,
+            )
+        assert "reason" in slipped.value.message_dict
+
+
+def test_rows_of_the_plan_stay_in_the_report(world, approved):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    task = TaskProgress.objects.filter(plan=report).first()
+    with pytest.raises(ValidationError):
+        plan_services.row_delete(
+            kind=ROW_KINDS["task_progress"],
+            row=task,
+            actor=world.editor_a,
+            expected_revision=task.revision,
+        )
+    assert TaskProgress.objects.filter(pk=task.pk).exists()
+
+
+# --- attainment, by hand ------------------------------------------------------------------------
+
+
+def test_attainment_against_the_target_in_the_indicators_direction():
+    exact = attainment("lower", Decimal("0.40"), Decimal("0.40"), Decimal("0.50"))
+    assert (exact.met, exact.gap, exact.change, exact.change_pct) == (
+        True,
+        Decimal(0),
+        Decimal("-0.10"),
+        Decimal("-20.00"),
+    )
+    over = attainment("lower", Decimal("0.40"), Decimal("0.43"))
+    assert (over.met, over.gap, over.label) == (False, Decimal("0.03"), "未达成")
+    higher = attainment("higher", Decimal("95"), Decimal("93.5"), Decimal("90"))
+    assert (higher.met, higher.gap, higher.change_pct) == (False, Decimal("1.5"), Decimal("3.89"))
+    assert attainment("higher", None, Decimal(1)).met is None
+
+
+def test_the_national_goals_on_actuals():
+    assert meets_energy_goal(Decimal("0.4")) is True
+    assert meets_energy_goal(Decimal("0.4001")) is False
+    # 1.0 → 0.8 in 5 years: 1 - 0.8^(1/5) = 4.36 % a year
+    cut = yearly_cut_since(Decimal("1.0"), Decimal("0.8"), 5)
+    assert cut.quantize(Decimal("0.01")) == Decimal("4.36")
+    assert meets_co2_cut(Decimal("1.0"), Decimal("0.8"), 5) is True
+    # 1.0 → 0.85 in 5 years: 3.20 % a year, short of 4 %
+    assert meets_co2_cut(Decimal("1.0"), Decimal("0.85"), 5) is False
+
+
+# --- the report as a document: preview, frozen version, PDF -------------------------------------
+
+
+def test_the_report_prints_its_actuals_tasks_and_projects(world, approved, client_for):
+    from documents.build import plan_document  # noqa: PLC0415
+
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    actual = IndicatorActual.objects.filter(plan=report, derivation="", target__isnull=False).first()
+    wrong = actual.target + 1 if actual.direction == "lower" else actual.target - 1
+    IndicatorActual.objects.filter(pk=actual.pk).update(actual=wrong, reason="重点企业扩产。")
+
+    html = client_for(world.editor_a).get(reverse("documents:preview", args=[report.pk]))
+    assert html.status_code == 200
+    text = html.content.decode()
+    assert "2024年度绿色发展行动方案实施情况报告" in text
+    assert "表 指标实际值与目标对照（2024年）" in text
+    assert "未达成（差距" in text and "原因说明：重点企业扩产。" in text
+    assert "表 重点任务进展" in text and "表 重点项目进展（截至2024年底）" in text
+
+    doc = plan_document(report)
+    missed = [item for item in doc.actuals if item.row.pk == actual.pk]
+    assert missed[0].result.met is False
+    assert missed[0].result.gap == Decimal(1)
+
+    version = version_freeze(plan=report, actor=world.manager_a)
+    frozen_rows = version.frozen.rows("actuals")
+    assert [r.id for r in frozen_rows] == list(
+        IndicatorActual.objects.filter(plan=report).values_list("pk", flat=True)
+    )
+    assert version.frozen.rows("tasks") == []  # a report freezes its own tables only
+
+    Plan.objects.filter(pk=report.pk).update(status=State.PROVINCE_REVIEW)
+    page = client_for(world.reviewer_a).get(reverse("review:version", args=[report.pk, 1]))
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert "表 指标实际值与目标对照（2024年）" in shown and "原因说明：重点企业扩产。" in shown
