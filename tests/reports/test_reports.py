@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from documents.build import plan_document
 from indicators.attainment import attainment, meets_co2_cut, meets_energy_goal, yearly_cut_since
 from indicators.models import IndicatorActual
 from plans import services as plan_services
@@ -324,10 +325,9 @@ def test_the_national_goals_on_actuals():
 
 
 def test_the_report_prints_its_actuals_tasks_and_projects(world, approved, client_for):
-    from documents.build import plan_document  # noqa: PLC0415
-
     report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
-    actual = IndicatorActual.objects.filter(plan=report, derivation="", target__isnull=False).first()
+    typed = IndicatorActual.objects.filter(plan=report, derivation="", target__isnull=False)
+    actual = typed.first()
     wrong = actual.target + 1 if actual.direction == "lower" else actual.target - 1
     IndicatorActual.objects.filter(pk=actual.pk).update(actual=wrong, reason="重点企业扩产。")
 
