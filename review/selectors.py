@@ -14,13 +14,13 @@ from documents.build import FileUrl, PlanDocument
 from documents.freeze import content_hash
 from documents.schema import FrozenIndicator
 from indicators.models import Indicator
-from indicators.selectors import accounting_for_reading, plan_numbers
+from indicators.selectors import accounting_for_reading, plan_numbers, report_actuals
 from parks.models import User
 from parks.profile import completeness
 from parks.roles import PARK_ROLES, Level, Perm, Role, effective_role, has_perm, level_of
 from parks.selectors import park_profile_for_reading
-from plans.models import Plan, Section
-from plans.outline import outline_for
+from plans.models import NEEDS_REASON, Plan, ProjectProgress, Section, TaskProgress
+from plans.outline import ACTUALS_KEY, PROJECT_PROGRESS_KEY, TASK_PROGRESS_KEY, outline_for
 from plans.selectors import plan_outline_status
 from plans.status import State
 from review.models import Comment, PdfDocument, StatusChange, Version, VersionReading
@@ -65,6 +65,36 @@ def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list
                 )
             )
     numbers = doc.numbers if doc else plan_numbers(plan, accounting_for_reading(plan))
+    if plan.is_report:
+        items += _report_checks(plan, numbers)
+    else:
+        items += _indicator_checks(plan, numbers)
+    for comment in open_comments_for_park(plan):
+        items.append(
+            Missing(
+                _("Answer or resolve the comment on %(part)s: %(text)s")
+                % {"part": comment.anchor_label, "text": comment.body[:40]},
+                reverse("review:version", args=[plan.pk, comment.version.number])
+                + f"#c-{comment.pk}",
+            )
+        )
+    data_url = reverse("indicators:data", args=[plan.pk])
+    for key, filled in numbers.filled_cells.items():
+        if key in {"economy", "energy"} and not filled:
+            items.append(
+                Missing(
+                    _("The data table %(table)s is empty.")
+                    % {"table": numbers.grids[key].table.title},
+                    data_url,
+                )
+            )
+    return items
+
+
+def _indicator_checks(plan: Plan, numbers) -> list[Missing]:
+    """The plan's indicators: the required ones taken, each with a baseline or targets, each
+    warning justified."""
+    items: list[Missing] = []
     indicators_url = reverse("indicators:indicator-list", args=[plan.pk])
     taken = {row.plan_indicator.indicator_id for row in numbers.indicators}
     for indicator in Indicator.objects.filter(required=True, is_active=True).exclude(pk__in=taken):
@@ -91,23 +121,42 @@ def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list
                     indicators_url,
                 )
             )
-    for comment in open_comments_for_park(plan):
+    return items
+
+
+def _report_checks(plan: Plan, numbers) -> list[Missing]:
+    """A report's indicators, tasks and projects: every actual given (typed, or computed from
+    the data tables), and a written reason for a missed target, a task behind, cancelled or
+    adjusted, and a project cancelled, adjusted or later than planned."""
+    items: list[Missing] = []
+    actuals_url = reverse("plans:section-edit", args=[plan.pk, ACTUALS_KEY])
+    for item in report_actuals(plan, numbers):
+        if item.actual is None:
+            message = _("Indicator %(name)s: give the actual value and its data source.")
+        elif item.needs_reason:
+            message = _("Indicator %(name)s missed the year's target: give the reason.")
+        else:
+            continue
+        items.append(Missing(message % {"name": item.row.name}, actuals_url))
+    tasks_url = reverse("plans:section-edit", args=[plan.pk, TASK_PROGRESS_KEY])
+    for task in TaskProgress.objects.filter(plan=plan, status__in=NEEDS_REASON, reason=""):
         items.append(
             Missing(
-                _("Answer or resolve the comment on %(part)s: %(text)s")
-                % {"part": comment.anchor_label, "text": comment.body[:40]},
-                reverse("review:version", args=[plan.pk, comment.version.number])
-                + f"#c-{comment.pk}",
+                _("Task %(name)s: give the reason for its status.") % {"name": task.name}, tasks_url
             )
         )
-    data_url = reverse("indicators:data", args=[plan.pk])
-    for key, filled in numbers.filled_cells.items():
-        if key in {"economy", "energy"} and not filled:
+    projects_url = reverse("plans:section-edit", args=[plan.pk, PROJECT_PROGRESS_KEY])
+    year = plan.data_years[-1]
+    for project in ProjectProgress.objects.filter(plan=plan, reason=""):
+        if project.status in (
+            ProjectProgress.Status.CANCELLED,
+            ProjectProgress.Status.ADJUSTED,
+        ) or project.slipped_years(year):
             items.append(
                 Missing(
-                    _("The data table %(table)s is empty.")
-                    % {"table": numbers.grids[key].table.title},
-                    data_url,
+                    _("Project %(name)s: give the reason it is cancelled, adjusted or late.")
+                    % {"name": project.name},
+                    projects_url,
                 )
             )
     return items

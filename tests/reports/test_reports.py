@@ -20,6 +20,7 @@ from reports import schedule
 from reports.models import ReportDeadline
 from reports.selectors import report_lines
 from reports.services import report_start
+from review.selectors import submission_checklist
 from review.services import version_freeze
 
 TODAY = datetime.date(2026, 11, 30)
@@ -356,3 +357,24 @@ def test_the_report_prints_its_actuals_tasks_and_projects(world, approved, clien
     assert page.status_code == 200
     shown = page.content.decode()
     assert "表 指标实际值与目标对照（2024年）" in shown and "原因说明：重点企业扩产。" in shown
+
+
+def test_the_checklist_asks_for_actuals_and_reasons_not_for_the_plans_indicators(world, approved):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    typed = IndicatorActual.objects.filter(plan=report, derivation="")
+    first, *others = list(typed)
+    wrong = first.target + 1 if first.direction == "lower" else (first.target or 0) - 1
+    IndicatorActual.objects.filter(pk=first.pk).update(actual=wrong)
+    task = TaskProgress.objects.filter(plan=report).first()
+    TaskProgress.objects.filter(pk=task.pk).update(status=ProgressStatus.BEHIND)
+    ProjectProgress.objects.filter(plan=report).update(status=ProjectProgress.Status.CANCELLED)
+
+    messages = [item.message for item in submission_checklist(report)]
+    assert not any("必填指标" in m or "required indicator" in m for m in messages)
+    assert f"指标“{first.name}”未达成本年度目标：请说明原因。" in messages
+    assert all(f"指标“{o.name}”：请填写实际值及数据来源。" in messages for o in others)
+    assert f"重点任务“{task.name}”：请说明滞后、取消或调整的原因。" in messages
+    assert (
+        sum("重点项目“" in m for m in messages)
+        == ProjectProgress.objects.filter(plan=report).count()
+    )
