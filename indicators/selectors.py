@@ -170,8 +170,9 @@ def plan_numbers(plan: Plan, accounting: Accounting) -> PlanNumbers:
         years=history,
         grid_years=choice.years,
         grid_factor_label=choice.label,
+        # the set's name: its version is an admin's code (seed-2024), not for the document
         coefficient_set_label=(
-            str(accounting.coefficient_set) if accounting.coefficient_set_id else "—"
+            accounting.coefficient_set.name if accounting.coefficient_set_id else "—"
         ),
         grid_choice=grid_choice_label(choice),
         grid_reason=choice.reason,

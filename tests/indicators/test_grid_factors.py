@@ -5,6 +5,7 @@ a factor published later marks the stand-ins and a recomputation updates the liv
 
 Hand calculations: 100 万kWh = 1,000 MWh; CO2 = 1,000 × factor."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -155,6 +156,11 @@ def test_the_carbon_note_cites_each_factor_in_chinese_without_file_names(world, 
     assert "华东区域电网（按园区所在地默认）" in note
     for english in (".csv", "grid_emission", "MEE", "announcement", "news", "secondary"):
         assert english not in note
+    # no Latin word but the units of measure (kWh, tCO2/MWh, GJ, tce): not the coefficient
+    # set's code either (seed-2024), only its name
+    units = {"kWh", "MWh", "tCO2", "GJ", "tce", "CO2", "t"}
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", note))
+    assert words <= units, words - units
 
 
 # --- the choice ---------------------------------------------------------------------------------
