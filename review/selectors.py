@@ -79,6 +79,19 @@ def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list
             )
         )
     data_url = reverse("indicators:data", args=[plan.pk])
+    choice = numbers.grid
+    if choice is not None and not choice.is_default and not choice.reason.strip():
+        # a series chosen before a reason was asked for (indicators migration 0003 kept it)
+        items.append(
+            Missing(
+                _(
+                    "Grid emission factor: %(series)s is not the default for the park's "
+                    "location. Give the reason for it, or choose the default."
+                )
+                % {"series": choice.label},
+                data_url + "#grid-choice",
+            )
+        )
     for key, filled in numbers.filled_cells.items():
         if key in {"economy", "energy"} and not filled:
             items.append(

@@ -1,0 +1,118 @@
+"""The review queue and the national dashboard, in-process: queries, median time, cProfile.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --profile queue      (and cProfile's top functions)
+    .venv/bin/python bench/pages.py --keepdb             (reuse the seeded database)
+
+On a throw-away test database (test_greenplan_bench_pages) seeded as bench/load.py seeds it for
+these pages: the demo data, a full plan frozen once, and 178 parks whose plans are in review with
+3 versions each (bench/seeding.py). A national reviewer (jiangsu) reads the queue, the admin the
+national dashboard (?states=submitted), through Django's test client (the whole middleware).
+`--code DIR` runs the pages of another checkout (e.g. /work/main) on the same database, so a
+change can be measured alternately with the code before it. Numbers, not assertions.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("pages", nargs="*", default=["queue", "dashboard"])
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--parks", type=int, default=178)
+    parser.add_argument("--keepdb", action="store_true", help="keep (and reuse) the database")
+    parser.add_argument("--code", help="the checkout whose code is measured (default this one)")
+    args = parser.parse_args()
+    code = Path(args.code).resolve() if args.code else ROOT
+    sys.path.insert(0, str(code))
+    sys.path.insert(1, str(ROOT))  # bench.load for the seeding, when --code is another checkout
+    os.chdir(code)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_greenplan_bench_pages"
+    settings.ALLOWED_HOSTS = ["*"]
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
+    try:
+        from parks.models import User
+
+        if not User.objects.filter(username="jiangsu").exists():
+            seed(args.parks)
+        pages = {
+            "queue": ("jiangsu", reverse("review:queue")),
+            "dashboard": ("admin", reverse("summaries:dashboard") + "?states=submitted"),
+        }
+        print(
+            f"code: {code}; database: {connection.vendor}; cache: "
+            f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
+        for name in args.pages:
+            username, path = pages[name]
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            response = client.get(path)
+            assert response.status_code == 200, (name, response.status_code)
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+            queries = len(captured)  # now: the next request clears the log
+            times, cpu = [], []
+            for _ in range(args.runs):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                client.get(path)
+                times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
+            print(
+                f"{name}: {queries} queries, median {statistics.median(times):.1f} ms "
+                f"(CPU {statistics.median(cpu):.1f} ms), {len(response.content) // 1024} KB, "
+                f"{args.runs} requests"
+            )
+            if args.profile:
+                profile = cProfile.Profile()
+                profile.enable()
+                for _ in range(args.runs):
+                    client.get(path)
+                profile.disable()
+                out = io.StringIO()
+                pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(50)
+                print(out.getvalue())
+                out = io.StringIO()
+                pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
+                print(out.getvalue())
+    finally:
+        if not args.keepdb:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def seed(parks):
+    from bench.load import full_plan, seed_review_parks
+    from parks.models import User
+    from portal.demo.park import seed_demo
+
+    seed_demo()
+    _editor, _full, snapshot = full_plan()
+    seed_review_parks(parks, snapshot, User.objects.get(username="suzhou_manager"))
+
+
+if __name__ == "__main__":
+    main()
