@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_gbt2589_2020_coefficients_policy_references'),
+        ('indicators', '0005_old_default_grid_factor_follows_the_default'),
         ('plans', '0004_plan_status_and_assignment'),
     ]
 

@@ -5,6 +5,7 @@ province comments on a missed target and returns; the park answers and resubmits
 forwards and the national reviewer approves; the PDF of record prints the actual-against-target
 table."""
 
+import datetime
 import io
 import subprocess
 from decimal import Decimal
@@ -38,8 +39,6 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def today(monkeypatch):
-    import datetime  # noqa: PLC0415
-
     monkeypatch.setattr(
         "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 30)
     )
@@ -241,9 +240,11 @@ def test_a_park_reports_2024_the_province_returns_it_and_the_nation_approves(
     path = tmp_path / "report.pdf"
     with pdf.file.open("rb") as source:
         path.write_bytes(source.read())
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout.replace("\n", "").replace(" ", "")
+    text = (
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+        .stdout.replace("\n", "")
+        .replace(" ", "")
+    )
     assert "表指标实际值与目标对照（2024年）" in text
     assert "2024年度绿色发展行动方案实施情况报告" in text
     assert "新投产数据中心用能集中释放。" in text
