@@ -17,6 +17,7 @@ from reports.models import ReportDeadline
 from reports.reminders import report_reminders_send
 from reports.selectors import ReportState, due_reports, report_lines
 from tests.factories import ParkFactory, PlanFactory, UserFactory
+from tests.test_chinese_pages import english_words
 
 TODAY = datetime.date(2026, 11, 30)
 DUE = reverse("reports:due")
@@ -317,3 +318,17 @@ def test_report_lines_on_the_park_page_match_the_due_list(world, plans):
 def test_a_new_editor_of_a_park_is_reminded_too(world, plans):
     UserFactory(park_editor=True, park=world.park_b, username="editor_b2")
     assert report_reminders_send(today=datetime.date(2026, 3, 1)) == 4
+
+
+@pytest.mark.parametrize(
+    ("persona", "page"),
+    [("national", "due"), ("reviewer_a", "due"), ("editor_a", "park"), ("national", "park")],
+)
+def test_the_schedule_pages_show_no_english_in_chinese(world, plans, client, persona, page):
+    client.force_login(getattr(world, persona))
+    client.cookies["django_language"] = "zh-hans"
+    url = DUE if page == "due" else reverse("park-detail", args=[world.park_a.pk])
+    response = client.get(url)
+    usernames = {u.username for u in vars(world).values() if hasattr(u, "username")}
+    assert response.status_code == 200
+    assert english_words(response.content.decode(), also_allowed=usernames) == []
