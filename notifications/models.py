@@ -16,6 +16,7 @@ class Notification(models.Model):
         COMMENT = "comment", _("New comment")
         DEADLINE = "deadline", _("Deadline reminder")
         ASSIGNED = "assigned", _("A plan was assigned to me")
+        REPORT_DUE = "report_due", _("Report due reminder")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

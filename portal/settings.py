@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.deadline_reminders",
         "schedule": 60 * 60 * 24,  # daily; reminders are idempotent per user and day
     },
+    # reports.reminders: before and after each owed report's due date, idempotent per report
+    "report-reminders": {
+        "task": "reports.report_reminders",
+        "schedule": 60 * 60 * 24,  # daily
+    },
     "expire-exports": {
         "task": "review.expire_exports",
         "schedule": 60 * 60 * 24,  # daily; deletes export files past their expiry

@@ -10,6 +10,7 @@ from parks.access import PortalAccessMixin
 from parks.profile import completeness
 from parks.roles import Level, Perm, has_perm, level_of
 from plans import selectors as plan_selectors
+from reports import selectors as report_selectors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -33,7 +34,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 class ParkDetailView(PortalAccessMixin, TemplateView):
-    """A park's home: its information and its current plan's progress."""
+    """A park's home: its information, its current plan's progress and, once the plan is
+    approved, the reports it owes (due dates, states, days left or late)."""
 
     template_name = "parks/park_detail.html"
 
@@ -46,6 +48,9 @@ class ParkDetailView(PortalAccessMixin, TemplateView):
             plan=plan,
             plan_status=plan_selectors.plan_outline_status(plan) if plan else None,
             notices=plan_selectors.plan_notices(plan),
+            report_lines=(
+                report_selectors.report_lines(user=self.request.user, plan=plan) if plan else []
+            ),
             **kwargs,
         )
 

@@ -38,13 +38,24 @@ def default_due(cycle: Cycle, kind: str, data_year: int | None) -> datetime.date
 def owed(cycle: Cycle, *, today: datetime.date) -> list[Owed]:
     """The reports an approved plan of the cycle owes as of `today`: every data year of the
     period that is over, and the final evaluation once the period is over."""
+    return owed_by_cycle([cycle], today=today)[cycle.pk]
+
+
+def owed_by_cycle(cycles, *, today: datetime.date) -> dict[int, list[Owed]]:
+    """`owed` for several cycles at once (one query for the admin-set dates, however many
+    cycles and plans): {cycle id: the reports an approved plan of that cycle owes}."""
+    cycles = {c.pk: c for c in cycles}
     set_dates = {
-        (d.kind, d.data_year): d.due_date for d in ReportDeadline.objects.filter(cycle=cycle)
+        (d.cycle_id, d.kind, d.data_year): d.due_date
+        for d in ReportDeadline.objects.filter(cycle_id__in=list(cycles))
     }
-    reports = [(Plan.Kind.ANNUAL, year) for year in cycle.plan_years if year < today.year]
-    if cycle.plan_end_year < today.year:
-        reports.append((Plan.Kind.FINAL, None))
-    return [
-        Owed(kind, year, set_dates.get((kind, year)) or default_due(cycle, kind, year))
-        for kind, year in reports
-    ]
+    result = {}
+    for pk, cycle in cycles.items():
+        reports = [(Plan.Kind.ANNUAL, year) for year in cycle.plan_years if year < today.year]
+        if cycle.plan_end_year < today.year:
+            reports.append((Plan.Kind.FINAL, None))
+        result[pk] = [
+            Owed(kind, year, set_dates.get((pk, kind, year)) or default_due(cycle, kind, year))
+            for kind, year in reports
+        ]
+    return result

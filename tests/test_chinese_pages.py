@@ -135,6 +135,7 @@ def pages(world, plan) -> dict[str, list[tuple[str, str]]]:
     ]
     reviewing = [
         ("queue", reverse("review:queue")),
+        ("reports due", reverse("reports:due")),
         ("park list", reverse("parks:park-list")),
         ("park", reverse("park-detail", args=[park])),
         ("review panel", reverse("review:panel", args=[plan.pk])),

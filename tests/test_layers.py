@@ -34,6 +34,7 @@ DELIBERATE_LOCAL_IMPORTS = {
     ("review/tasks.py", "review.pdfs"),
     ("summaries/tasks.py", "summaries.exports"),
     ("parks/tasks.py", "parks.notifications"),
+    ("reports/tasks.py", "reports.reminders"),
     # openpyxl is loaded only when a workbook is made, not in every web process at start-up.
     ("summaries/exports.py", "summaries"),  # from summaries import export_workbook
     # An app's hooks into the apps below it are connected once its models are loaded.

@@ -22,12 +22,15 @@ TASKS = {
     # issue 17: the sweepers of jobs a crash or an outage left behind
     "review.sweep_pdfs": ([], 120, 100, 3),
     "summaries.sweep_exports": ([], 120, 100, 3),
+    # issue 16: the reports' reminders before and after their due dates
+    "reports.report_reminders": ([], 300, 240, 3),
 }
 BEAT = {
     "deadline-reminders": "review.deadline_reminders",
     "expire-exports": "review.expire_exports",
     "sweep-pdfs": "review.sweep_pdfs",
     "sweep-exports": "summaries.sweep_exports",
+    "report-reminders": "reports.report_reminders",
 }
 
 

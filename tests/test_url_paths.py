@@ -9,7 +9,8 @@ derives them from the app a model belongs to); a redirect keeps those old addres
 added the comment panel (review/threads/), the editors' presence (sections/<key>/presence/) and
 the history's Excel export, and replaced the data tables' per-table POST endpoints
 (data/<table>/, data/accounting/: never bookmarks) by the one grid save on data/; issue 12
-added django-axes' admin pages.
+added django-axes' admin pages. Issue 16 added the reports' pages (plans/<id>/reports/...) and
+the reviewers' list of reports due (reports/due/).
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -80,6 +81,7 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/versions/<int:number>/files/<slug:kind>/<int:item>/",
     "provinces/",
     "provinces/<int:pk>/edit/",
+    "reports/due/",
     "review/",
     "summaries/",
     "summaries/peers/plans/<int:plan_pk>/versions/<int:number>/",

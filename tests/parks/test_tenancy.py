@@ -511,6 +511,43 @@ def test_park_list_shows_a_provincial_reviewer_every_park_of_their_province(worl
     assert world.park_b.name not in response.content.decode()
 
 
+# --- the reports due (issue 16): a list without an id, scoped like the park list -----------------
+
+
+def _approve_both_plans(world) -> None:
+    for park in (world.park_a, world.park_b):
+        PlanFactory(park=park, cycle=world.cycle, status="approved")
+
+
+@pytest.mark.parametrize("persona", ["editor_a", "manager_a", "editor_b"])
+def test_park_staff_get_403_on_the_reports_due(world, client_for, persona):
+    _approve_both_plans(world)
+    assert client_for(getattr(world, persona)).get(reverse("reports:due")).status_code == 403
+
+
+def test_the_reports_due_show_a_provincial_reviewer_their_province_only(world, client_for):
+    # given both parks' plans approved, each owing its reports
+    _approve_both_plans(world)
+    client = client_for(world.reviewer_a)
+
+    # when province A's reviewer opens the list, also asking for province B's parks
+    plain = client.get(reverse("reports:due"))
+    asked = client.get(reverse("reports:due"), {"province": world.province_b.code})
+
+    # then only park A's reports are there, whatever was asked
+    for page in (plain, asked):
+        assert page.status_code == 200
+        assert {line.park for line in page.context["lines"]} == {world.park_a}
+        assert world.park_b.name not in page.content.decode()
+
+
+def test_the_reports_due_show_the_national_level_every_province(world, client_for):
+    _approve_both_plans(world)
+    for persona in (world.national, world.admin):
+        page = client_for(persona).get(reverse("reports:due"))
+        assert {line.park for line in page.context["lines"]} == {world.park_a, world.park_b}
+
+
 def _app_view_files() -> list[Path]:
     files = []
     for app in (
@@ -521,6 +558,7 @@ def _app_view_files() -> list[Path]:
         "notifications",
         "documents",
         "review",
+        "reports",
         "summaries",
         "portal",
     ):
