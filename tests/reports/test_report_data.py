@@ -21,6 +21,7 @@ from tests.indicators.helpers import numbers_of, save_table, stored
 TODAY = datetime.date(2026, 11, 30)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 D = Decimal
+REASON = "与所在市清单口径一致。"
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +53,7 @@ def _year_cell(sheet, row_key: str, year: int):
 def test_a_report_starts_with_the_approved_plans_accounting(world, approved):
     # given the approved plan computed with the national average, for a written reason
     Accounting.objects.filter(plan=approved).update(
-        grid_scope=grid.NATIONAL_AVERAGE, grid_region="全国", grid_reason="与所在市清单口径一致。"
+        grid_scope=grid.NATIONAL_AVERAGE, grid_region="全国", grid_reason=REASON
     )
     plan_accounting = Accounting.objects.get(plan=approved)
 
@@ -66,10 +67,10 @@ def test_a_report_starts_with_the_approved_plans_accounting(world, approved):
         accounting.grid_scope,
         accounting.grid_region,
         accounting.grid_reason,
-    ) == (plan_accounting.coefficient_set_id, grid.NATIONAL_AVERAGE, "全国", "与所在市清单口径一致。")
+    ) == (plan_accounting.coefficient_set_id, grid.NATIONAL_AVERAGE, "全国", REASON)
     assert list(accounting.grid_years) == ["2024"]
     numbers = numbers_of(report)
-    assert numbers.grid.reason == "与所在市清单口径一致。"
+    assert numbers.grid.reason == REASON
     assert numbers.account.grid_years[2024].value == D("0.5306")  # the 2023 national average
 
 
