@@ -114,6 +114,14 @@ class PlanNumbers:
     grid: Choice | None = None  # the live plan's grid factor choice (None for a frozen version)
 
     @property
+    def years_label(self) -> str:
+        """The tables' years as headings name them: 2016-2020, or 2024 for one data year."""
+        years = self.history_years
+        if not years:
+            return ""
+        return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
+
+    @property
     def final_year(self) -> int:
         return self.plan_years[-1]
 

@@ -68,7 +68,7 @@ def grid_choice(accounting: Accounting, plan: Plan, *, pinned: bool = True) -> g
         scope=accounting.grid_scope,
         region=accounting.grid_region,
         reason=accounting.grid_reason,
-        years=plan.cycle.history_years,
+        years=plan.data_years,
         pins=accounting.grid_years if pinned else None,
     )
 
@@ -124,6 +124,27 @@ def _grid_audit(before: grid.Choice, after: grid.Choice) -> dict:
 
 
 @transaction.atomic
+@transaction.atomic
+def accounting_carry(*, report: Plan, plan: Plan) -> Accounting:
+    """A report's accounting, starting as the approved plan's: the same coefficient set and
+    grid factor series with its reason (the choice the reviewers accepted), each data year of
+    the report pinned to the factor the rule picks for it now."""
+    source = Accounting.objects.filter(plan=plan).first()
+    accounting = Accounting(
+        plan=report,
+        coefficient_set_id=source.coefficient_set_id if source else None,
+        grid_scope=source.grid_scope if source else "",
+        grid_region=source.grid_region if source else "",
+        grid_reason=source.grid_reason if source else "",
+    )
+    if accounting.coefficient_set_id is None:
+        accounting.coefficient_set = default_coefficient_set()
+    accounting.grid_years = grid_pins(accounting, report)
+    accounting.full_clean(exclude=["plan"])
+    accounting.save()
+    return accounting
+
+
 def accounting_get_or_create(*, plan: Plan) -> Accounting:
     accounting = Accounting.objects.select_related("coefficient_set").filter(plan=plan).first()
     if accounting is None:
@@ -291,7 +312,7 @@ def clean_table_values(plan: Plan, table_key: str, raw: dict) -> dict:
     if table_key not in TABLES:
         raise ValidationError(_("Unknown table."))
     specs = row_specs(plan, table_key)
-    years = {str(y) for y in plan.cycle.history_years}
+    years = {str(y) for y in plan.data_years}
     errors, clean = {}, {}
     for row, cells in raw.items():
         if row not in specs:

@@ -47,6 +47,11 @@ def signature(plan) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
+def _span(years) -> str:
+    """2016-2020, or 2024 for one data year."""
+    return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
+
+
 def _rows(numbers, table):
     if table.fuel_rows:
         return [
@@ -67,7 +72,7 @@ def build_workbook(numbers) -> bytes:
     guide = wb.active
     guide.title = INSTRUCTIONS_SHEET
     lines = [
-        f"{plan.park.name} · {plan.cycle.history_start_year}-{plan.cycle.history_end_year}年数据表",
+        f"{plan.park.name} · {_span(years)}年数据表",
         f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}　模板版本：{TEMPLATE_VERSION}",
         "",
         "1. 只在白色单元格填写数字（可带千分位，如 1,234.5）；灰色单元格为说明或系统计算，已锁定。",
@@ -84,7 +89,7 @@ def build_workbook(numbers) -> bytes:
     locked_fill = PatternFill("solid", fgColor="F2F2F2")
     for key, table in TABLES.items():
         ws = wb.create_sheet(SHEET_NAMES[key])
-        put(ws, 1, 2, f"{years[0]}-{years[-1]}年{table.title}").font = Font(bold=True, size=13)
+        put(ws, 1, 2, f"{_span(years)}年{table.title}").font = Font(bold=True, size=13)
         put(ws, 2, 2, plan.park.name)
         put(ws, 3, 2, table.note or "")
         headers = ["代码", "项目", "单位", *(f"{y}年" for y in years)]
@@ -235,7 +240,7 @@ def read_workbook(plan, upload, *, rows_by_table: dict[str, list[str]], specs_by
         raise WorkbookRefused(
             _("The workbook's hidden marker was changed; download a new template.")
         )
-    years = plan.cycle.history_years
+    years = plan.data_years
     errors: list[CellError] = []
     notices: list[str] = []
     result: dict[str, dict] = {}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.numbers import to_decimal
 from documents.schema import Frozen
 from indicators.models import IndicatorActual
+from indicators.services import accounting_carry
 from parks.audit import audited_create
 from parks.roles import Perm, has_perm
 from plans.models import Plan, ProgressStatus, ProjectProgress, Section, TaskProgress
@@ -101,6 +102,7 @@ def report_start(*, plan: Plan, kind: str, data_year: int | None, actor) -> Plan
     previous = _previous_report(plan, kind, data_year)
     previous_version = _approved_version(previous) if previous else None
     before = previous_version.frozen if previous_version else None
+    accounting_carry(report=report, plan=plan)
     _carry_indicators(report, frozen, year)
     _carry_tasks(report, frozen, before, year)
     _carry_projects(report, frozen, before)

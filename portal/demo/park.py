@@ -14,11 +14,15 @@ from django.db import transaction
 from parks import services
 from parks.models import Park, Province, User
 from parks.roles import Role
+from plans.models import Plan
 from plans.selectors import cycle_current
 from plans.services import plan_get_or_create
+from plans.status import State
 from portal.demo import CJK_FONT
 from portal.demo.numbers import seed_demo_numbers
 from portal.demo.plan import seed_demo_plan
+from portal.demo.reports import seed_demo_reports
+from review.services import transition_apply
 
 DEMO_PASSWORD = "GreenPlan-2025"
 DEMO_PARK_A = "苏州工业园区"
@@ -126,17 +130,50 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
         result.append((demo, not exists))
     park_a = Park.objects.get(seed_key=DEMO_PARK_A)
     _seed_profile(park_a)
-    _seed_plan(park_a)
+    plan = _seed_plan(park_a)
+    _approve_plan(plan)
+    seed_demo_reports(
+        plan,
+        editor=User.objects.get(username="suzhou_editor"),
+        manager=User.objects.get(username="suzhou_manager"),
+    )
     return result
 
 
-def _seed_plan(park: Park) -> None:
+def _seed_plan(park: Park) -> Plan:
     plan = plan_get_or_create(park=park, cycle=cycle_current())
     if plan.sections.filter(revision__gt=0).exists():
-        return
+        return plan
     editor = User.objects.get(username="suzhou_editor")
     seed_demo_plan(plan, editor)
     seed_demo_numbers(plan, editor)
+    return plan
+
+
+# The demo plan's way through the workflow: (action, user, opinion).
+APPROVAL_PATH = (
+    ("submit", "suzhou_manager", ""),
+    ("start", "jiangsu", ""),
+    ("forward", "jiangsu", "（演示数据）方案目标明确、任务具体，同意报送国家审核。"),
+    ("start", "national", ""),
+    ("approve", "national", "（演示数据）同意该方案，请按年度报送实施情况报告。"),
+)
+
+
+def _approve_plan(plan: Plan) -> None:
+    """The demo plan approved through the real workflow (so its versions, status changes and
+    PDFs of record exist), unless it has left the draft already."""
+    if plan.status != State.DRAFT or plan.versions.exists():
+        return
+    for action, username, opinion in APPROVAL_PATH:
+        transition_apply(
+            plan=plan,
+            action=action,
+            actor=User.objects.get(username=username),
+            declared=action == "submit",
+            opinion=opinion,
+        )
+    plan.refresh_from_db()
 
 
 def _seed_profile(park: Park) -> None:

@@ -64,7 +64,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         CycleFactory()
         ensure_catalogue()
         seed_demo()
-        plan = Plan.objects.select_related("park", "cycle").get(park__seed_key=DEMO_PARK_A)
+        plan = Plan.objects.select_related("park", "cycle").get(
+            park__seed_key=DEMO_PARK_A, kind=Plan.Kind.PLAN
+        )
         doc = plan_document(plan, file_url=storage_file_url)
 
         extra = '<section class="approval"><h2>批复意见</h2></section>'
