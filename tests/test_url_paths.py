@@ -82,6 +82,7 @@ SITE_PATHS = [
     "provinces/<int:pk>/edit/",
     "review/",
     "summaries/",
+    "summaries/actuals/",
     "summaries/peers/plans/<int:plan_pk>/versions/<int:number>/",
     "summaries/snapshots/",
     "users/",
