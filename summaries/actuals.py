@@ -148,11 +148,15 @@ def _park_years(version: Version) -> list[tuple[int, ParkYear]]:
     return result
 
 
-def _standing(versions: QuerySet[Version]) -> dict[tuple[int, int], ParkYear]:
+def _standing(
+    versions: QuerySet[Version], names: dict[str, str]
+) -> dict[tuple[int, int], ParkYear]:
     """(park, year) -> the ParkYear that stands for it: the annual report of the year, else the
-    final evaluation's column of that year."""
+    final evaluation's column of that year. `names` gets each province's name by code."""
     found: dict[tuple[int, int], ParkYear] = {}
     for version in versions.iterator(chunk_size=CHUNK):
+        province = version.plan.park.province
+        names.setdefault(province.code, province.name)
         for year, item in _park_years(version):
             held = found.get((item.park, year))
             if held is None or (held.kind == Plan.Kind.FINAL and item.kind == Plan.Kind.ANNUAL):
@@ -256,6 +260,7 @@ class Figures:
         default_factory=dict
     )
     reports: int = 0
+    province_names: dict[str, str] = field(default_factory=dict)
 
     def group(self, year: int, scope: str = NATIONAL) -> Group:
         return self.groups.get((year, scope)) or Group()
@@ -273,10 +278,11 @@ def actual_figures(versions: QuerySet[Version], *, cycle: Cycle) -> Figures:
     cached = cache.get(key)
     if cached is not None:
         return pickle.loads(cached)
-    standing = _standing(versions)
+    names: dict[str, str] = {}
+    standing = _standing(versions, names)
     missing = {item.plan for item in standing.values() if item.co2_baseline is None}
     baselines = _plan_baselines(missing, cycle.base_year)
-    result = Figures(reports=len(ids))
+    result = Figures(reports=len(ids), province_names=names)
     for (_park, year), item in sorted(standing.items(), key=lambda pair: pair[0][1]):
         baseline = item.co2_baseline
         if baseline is None:
@@ -381,6 +387,7 @@ class ActualsBoard:
 
     @property
     def scoreboard(self) -> Group:
+        """The figures of the period's last year, against the national goals."""
         return self.figures.group(self.final_year)
 
     @property

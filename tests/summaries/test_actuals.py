@@ -5,6 +5,7 @@ investment executed against planned, who has not reported; the page, its scoping
 queries, which do not grow with the number of parks."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from indicators.models import IndicatorActual, TableData
 from plans.models import Plan, ProjectProgress
@@ -19,7 +21,9 @@ from plans.status import State
 from reports.services import report_start
 from review.services import version_freeze
 from summaries import actuals
+from summaries.exports import export_request
 from summaries.figures import Scope
+from summaries.models import ExportJob
 from tests.factories import ParkFactory, UserFactory
 from tests.summaries.test_dashboard import plan_with_numbers
 
@@ -217,3 +221,35 @@ def test_queries_do_not_grow_with_the_parks(world, three, client_for, catalogue)
     with CaptureQueriesContext(connection) as more:
         assert client.get(ACTUALS).status_code == 200
     assert len(more) == len(few)
+
+
+def test_the_export_has_the_actuals_attainment_and_execution_sheets(
+    world, three, django_capture_on_commit_callbacks
+):
+    # when the national admin exports the approved plans (and so the approved reports)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_request(user=world.admin, scope=Scope(cycle=world.cycle.code))
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE, job.error
+    with job.file.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
+
+    # then the actuals sheet has the figures worked out by hand, nationally and by province
+    rows = {(r[0], r[1]): r for r in workbook["6 实际值（全国及分省）"].iter_rows(values_only=True)}
+    national = rows[("全国", 2025)]
+    assert national[2] == 3  # parks reported
+    assert national[3] == pytest.approx(10000.2) and national[4] == 35000
+    assert national[5] == pytest.approx(10000.2 / 35000)
+    assert national[6] == "是"
+    assert national[7:10] == (3, 2, pytest.approx(200 / 3))
+    assert national[12:14] == (3, 1)
+    assert rows[("江苏省", 2025)][5] == pytest.approx(7857.3 / 25000)
+    assert rows[("全国", 2024)][2] == 2
+    attainment = {
+        (r[0], r[1], r[2]): r for r in workbook["7 指标达成情况"].iter_rows(values_only=True)
+    }
+    energy = attainment[("全国", 2025, "单位工业增加值综合能耗")]
+    assert energy[4:8] == (2, 1, 0, pytest.approx(200 / 3))
+    execution = {(r[0], r[1]): r for r in workbook["8 项目执行情况"].iter_rows(values_only=True)}
+    assert execution[("全国", 2025)][-4:] == (3500, 2900, 0, pytest.approx(2900 * 100 / 3500))
+    assert execution[("江苏省", 2025)][-1] == pytest.approx(60)
