@@ -298,8 +298,8 @@ class SummaryBook:
                 intensity, half = group.intensity, group.half
                 self.actuals.append(
                     (
-                        name,
                         year,
+                        name,
                         group.parks,
                         num(group.energy.numerator) if group.energy.parks else None,
                         num(group.energy.denominator) if group.energy.parks else None,
@@ -317,8 +317,8 @@ class SummaryBook:
                 for row in found.indicators(year, code):
                     self.attainment.append(
                         (
-                            name,
                             year,
+                            name,
                             row.name,
                             row.unit,
                             row.met,
@@ -330,8 +330,8 @@ class SummaryBook:
                 if group.investment_parks:
                     self.execution.append(
                         (
-                            name,
                             year,
+                            name,
                             group.investment_parks,
                             group.project_count,
                             *(group.projects.get(status, 0) for status, _l in PROGRESS_STATUSES),

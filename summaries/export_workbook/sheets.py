@@ -344,8 +344,8 @@ def sheet_columns(cycle) -> dict[str, list[Column]]:
             ),
         ],
         ACTUALS: [
-            Column("范围", 10),
             Column("数据年份", 8, WHOLE),
+            Column("范围", 20),
             Column("已报告园区数", 9, WHOLE),
             Column("综合能源消费量（吨标准煤）", 16, QUANTITY),
             Column("工业增加值（万元）", 16, QUANTITY),
@@ -360,8 +360,8 @@ def sheet_columns(cycle) -> dict[str, list[Column]]:
             Column("年均下降不少于4%的园区数", 12, WHOLE),
         ],
         ATTAINMENT: [
-            Column("范围", 10),
             Column("数据年份", 8, WHOLE),
+            Column("范围", 20),
             Column("指标", 30),
             Column("单位", 14),
             Column("达成", 8, WHOLE),
@@ -370,8 +370,8 @@ def sheet_columns(cycle) -> dict[str, list[Column]]:
             Column("达成率（%）", 10, PERCENT),
         ],
         EXECUTION: [
-            Column("范围", 10),
             Column("数据年份", 8, WHOLE),
+            Column("范围", 20),
             Column("园区数", 8, WHOLE),
             Column("项目数", 8, WHOLE),
             *(Column(f"{label}项目数", 10, WHOLE) for _status, label in PROGRESS_STATUSES),

@@ -235,7 +235,7 @@ def test_the_export_has_the_actuals_attainment_and_execution_sheets(
         workbook = load_workbook(io.BytesIO(handle.read()))
 
     # then the actuals sheet has the figures worked out by hand, nationally and by province
-    rows = {(r[0], r[1]): r for r in workbook["6 实际值（全国及分省）"].iter_rows(values_only=True)}
+    rows = {(r[1], r[0]): r for r in workbook["6 实际值（全国及分省）"].iter_rows(values_only=True)}
     national = rows[("全国", 2025)]
     assert national[2] == 3  # parks reported
     assert national[3] == pytest.approx(10000.2) and national[4] == 35000
@@ -246,10 +246,10 @@ def test_the_export_has_the_actuals_attainment_and_execution_sheets(
     assert rows[("江苏省", 2025)][5] == pytest.approx(7857.3 / 25000)
     assert rows[("全国", 2024)][2] == 2
     attainment = {
-        (r[0], r[1], r[2]): r for r in workbook["7 指标达成情况"].iter_rows(values_only=True)
+        (r[1], r[0], r[2]): r for r in workbook["7 指标达成情况"].iter_rows(values_only=True)
     }
     energy = attainment[("全国", 2025, "单位工业增加值综合能耗")]
     assert energy[4:8] == (2, 1, 0, pytest.approx(200 / 3))
-    execution = {(r[0], r[1]): r for r in workbook["8 项目执行情况"].iter_rows(values_only=True)}
+    execution = {(r[1], r[0]): r for r in workbook["8 项目执行情况"].iter_rows(values_only=True)}
     assert execution[("全国", 2025)][-4:] == (3500, 2900, 0, pytest.approx(2900 * 100 / 3500))
     assert execution[("江苏省", 2025)][-1] == pytest.approx(60)
