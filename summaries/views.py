@@ -220,7 +220,10 @@ class SnapshotCreateView(PortalAccessMixin, View):
                 messages.success(
                     request,
                     _("Snapshot “%(name)s” frozen: %(n)s approved plans.")
-                    % {"name": snapshot.name, "n": snapshot.versions.count()},
+                    % {
+                        "name": snapshot.name,
+                        "n": selectors.snapshot_plan_count(snapshot=snapshot),
+                    },
                 )
                 return HttpResponseRedirect(
                     reverse("summaries:dashboard")

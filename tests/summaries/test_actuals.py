@@ -24,6 +24,7 @@ from summaries import actuals
 from summaries.exports import export_request
 from summaries.figures import Scope
 from summaries.models import ExportJob
+from summaries.services import summary_snapshot_create
 from tests.factories import ParkFactory, UserFactory
 from tests.summaries.test_dashboard import plan_with_numbers
 
@@ -253,3 +254,20 @@ def test_the_export_has_the_actuals_attainment_and_execution_sheets(
     execution = {(r[1], r[0]): r for r in workbook["8 项目执行情况"].iter_rows(values_only=True)}
     assert execution[("全国", 2025)][-4:] == (3500, 2900, 0, pytest.approx(2900 * 100 / 3500))
     assert execution[("江苏省", 2025)][-1] == pytest.approx(60)
+
+
+def test_a_snapshot_keeps_the_reports_figures(world, three):
+    # given a snapshot frozen now
+    snapshot = summary_snapshot_create(actor=world.admin, name="2026年报告", cycle=world.cycle)
+    scope = Scope(cycle=world.cycle.code, snapshot=snapshot.pk)
+    before = actuals.actuals_board(user=world.national, scope=scope).scoreboard.intensity
+
+    # when park C's 2025 report is returned and another park reports 2025 since
+    Plan.objects.filter(follows=three["c"], data_year=2025).update(status=State.RETURNED)
+
+    # then the snapshot's figures stay those of the three reports
+    kept = actuals.actuals_board(user=world.national, scope=scope).scoreboard.intensity
+    live = board(world.national).scoreboard.intensity
+    assert kept == before and kept.parks == 3
+    assert live.parks == 2
+    assert snapshot.versions.filter(plan__kind="plan").count() == 3
