@@ -39,7 +39,7 @@ from plans.models import Cycle
 from plans.selectors import cycle_current, cycle_list
 from plans.status import State
 from review.models import StatusChange
-from summaries import figures
+from summaries import actuals, figures
 from summaries.models import ExportJob, SummarySnapshot
 from summaries.tasks import export_summary
 
@@ -214,6 +214,9 @@ def _build(job: ExportJob):
             approvals=approvals,
             about=about,
             report=Progress(job.pk),
+            actuals=actuals.actual_figures(
+                actuals.report_versions(user=user, scope=job_scope(job)), cycle=cycle
+            ),
         )
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -23,10 +23,10 @@ from plans.selectors import cycle_current, cycle_list
 from plans.status import State
 from review import version_page
 from review.views import VersionMixin
-from summaries import charts, dashboard, exports, figures, selectors, services
+from summaries import actuals, charts, dashboard, exports, figures, selectors, services
 from summaries.extends import DASHBOARD
 from summaries.figures import DEFAULT_STATES, Scope
-from summaries.forms import DashboardFilterForm, SnapshotForm
+from summaries.forms import ActualsFilterForm, DashboardFilterForm, SnapshotForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -207,6 +207,37 @@ class DashboardView(PortalAccessMixin, TemplateView):
         return render_to_string("summaries/_dashboard_body.html", context, request=self.request)
 
 
+class ActualsView(PortalAccessMixin, TemplateView):
+    """The reports' actuals, nationally and by province (a provincial reviewer: their own
+    province), for a data year: the final year's scoreboard against the national goals, each
+    year's figures, attainment per indicator, who has not reported (summaries.actuals)."""
+
+    template_name = "summaries/actuals.html"
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        current = cycle_current()
+        snapshots = selectors.summary_snapshots()
+        form = ActualsFilterForm(
+            self.request.GET or None,
+            years=current.plan_years,
+            provinces=park_selectors.province_list(user=user),
+            snapshots=snapshots,
+        )
+        if form.is_bound:
+            form.is_valid()  # the fields that are valid count; an invalid one falls back
+        data = getattr(form, "cleaned_data", {})
+        scope = figures.Scope(
+            cycle=current.code,
+            provinces=(data["province"],) if data.get("province") else (),
+            snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
+        )
+        year = int(data["year"]) if data.get("year") else None
+        board = actuals.actuals_board(user=user, scope=scope, year=year)
+        return super().get_context_data(form=form, board=board, **kwargs)
+
+
 class SnapshotCreateView(PortalAccessMixin, View):
     required_perm = Perm.MANAGE_PARKS
 
@@ -226,7 +257,10 @@ class SnapshotCreateView(PortalAccessMixin, View):
                 messages.success(
                     request,
                     _("Snapshot “%(name)s” frozen: %(n)s approved plans.")
-                    % {"name": snapshot.name, "n": snapshot.versions.count()},
+                    % {
+                        "name": snapshot.name,
+                        "n": selectors.snapshot_plan_count(snapshot=snapshot),
+                    },
                 )
                 return HttpResponseRedirect(
                     reverse("summaries:dashboard")

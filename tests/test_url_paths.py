@@ -84,6 +84,7 @@ SITE_PATHS = [
     "reports/due/",
     "review/",
     "summaries/",
+    "summaries/actuals/",
     "summaries/peers/plans/<int:plan_pk>/versions/<int:number>/",
     "summaries/snapshots/",
     "users/",

@@ -35,6 +35,7 @@ def build(
     approvals: dict[int, datetime.datetime],
     about: About,
     report: Callable[..., None],
+    actuals=None,
 ) -> Result:
     """Write the workbook of `versions` (an iterator over the versions in scope) to `path`."""
     with translation.override("zh-hans"):
@@ -51,6 +52,8 @@ def build(
         book.write_aggregates(found)
         book.write_data_sums()
         book.write_project_sums()
+        if actuals is not None:  # summaries.actuals.Figures of the approved reports
+            book.write_actuals(actuals)
         book.write_about(about)
         book.close()
         report(95, _("Saving the workbook"), phase=True)

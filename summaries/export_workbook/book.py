@@ -18,18 +18,24 @@ from indicators.models import Direction
 from indicators.tables import TABLES
 from plans.status import State
 from summaries import figures
+from summaries.actuals import NATIONAL as ALL_PARKS
+from summaries.actuals import Figures as ActualFigures
 from summaries.export_workbook.sheets import (
     ABOUT,
+    ACTUALS,
     AGGREGATES,
     AGGREGATION_RULE,
+    ATTAINMENT,
     DATA,
     DATA_SUMS,
+    EXECUTION,
     GRID_RULE,
     GROUP_ORDER,
     HEADER_FILL,
     HEADER_FONT,
     INDICATORS,
     NOT_ADDED,
+    PROGRESS_STATUSES,
     PROJECT_AMOUNTS,
     PROJECT_FIELDS,
     PROJECT_KIND,
@@ -75,6 +81,9 @@ class SummaryBook:
         self.data_sums = Sheet(self.workbook, DATA_SUMS, columns[DATA_SUMS])
         self.projects = Sheet(self.workbook, PROJECTS, columns[PROJECTS])
         self.project_sums = Sheet(self.workbook, PROJECT_SUMS, columns[PROJECT_SUMS])
+        self.actuals = Sheet(self.workbook, ACTUALS, columns[ACTUALS])
+        self.attainment = Sheet(self.workbook, ATTAINMENT, columns[ATTAINMENT])
+        self.execution = Sheet(self.workbook, EXECUTION, columns[EXECUTION])
 
         # what the pass keeps
         self.provinces: dict[str, str] = {}
@@ -277,6 +286,63 @@ class SummaryBook:
                     )
                 )
 
+    def write_actuals(self, found: ActualFigures) -> None:
+        """The reports' actuals, attainment and project execution, each data year nationally
+        and by province (summaries.actuals: ratios of sums)."""
+        scopes = [(ALL_PARKS, self.total_label), *sorted(found.province_names.items())]
+        for code, name in scopes:
+            for year in self.plan_years:
+                if (year, code) not in found.groups:
+                    continue
+                group = found.group(year, code)
+                intensity, half = group.intensity, group.half
+                self.actuals.append(
+                    (
+                        year,
+                        name,
+                        group.parks,
+                        num(group.energy.numerator) if group.energy.parks else None,
+                        num(group.energy.denominator) if group.energy.parks else None,
+                        num(intensity.value),
+                        {True: "是", False: "否"}.get(group.zones_met),
+                        half.parks,
+                        half.below,
+                        num(half.share),
+                        num(group.co2.numerator) if group.co2.parks else None,
+                        num(group.co2_intensity.value),
+                        group.cut_parks,
+                        group.cut_met,
+                    )
+                )
+                for row in found.indicators(year, code):
+                    self.attainment.append(
+                        (
+                            year,
+                            name,
+                            row.name,
+                            row.unit,
+                            row.met,
+                            row.missed,
+                            row.without,
+                            num(row.rate),
+                        )
+                    )
+                if group.investment_parks:
+                    self.execution.append(
+                        (
+                            year,
+                            name,
+                            group.investment_parks,
+                            group.project_count,
+                            *(group.projects.get(status, 0) for status, _l in PROGRESS_STATUSES),
+                            group.added,
+                            num(group.planned),
+                            num(group.invested),
+                            num(group.invested_government),
+                            num(group.executed),
+                        )
+                    )
+
     def write_about(self, about: About) -> None:
         ws = self.about
         for letter, width in zip("ABCDE", (18, 40, 8, 18, 70), strict=True):
@@ -327,6 +393,9 @@ class SummaryBook:
             self.data_sums,
             self.projects,
             self.project_sums,
+            self.actuals,
+            self.attainment,
+            self.execution,
         ):
             sheet.close()
 

@@ -17,6 +17,7 @@ from core import spreadsheets
 from core.numbers import to_decimal
 from parks.models import ParkProfile
 from parks.profile import PROFILE_GROUPS, field_label
+from plans.models import ProjectProgress
 from plans.outline import TASK_GROUPS
 from plans.rows import ROW_KINDS
 from plans.status import State
@@ -36,7 +37,22 @@ DATA = "4 数据表（园区）"
 DATA_SUMS = "4 数据表（全国及分省合计）"
 PROJECTS = "5 重点项目"
 PROJECT_SUMS = "5 项目投资汇总"
-SHEETS = (ABOUT, STATUS, INDICATORS, AGGREGATES, DATA, DATA_SUMS, PROJECTS, PROJECT_SUMS)
+ACTUALS = "6 实际值（全国及分省）"
+ATTAINMENT = "7 指标达成情况"
+EXECUTION = "8 项目执行情况"
+SHEETS = (
+    ABOUT,
+    STATUS,
+    INDICATORS,
+    AGGREGATES,
+    DATA,
+    DATA_SUMS,
+    PROJECTS,
+    PROJECT_SUMS,
+    ACTUALS,
+    ATTAINMENT,
+    EXECUTION,
+)
 NATIONAL = "全国"
 NOT_ADDED = {"%", "年"}  # stated rates and years: not added up across parks
 GROUP_ORDER = [key for key, _label in TASK_GROUPS]
@@ -74,6 +90,14 @@ SHEET_NOTES = {
     DATA_SUMS: "同上，全国与分省合计；实物量只在同一品种、同一计量单位内相加。",
     PROJECTS: "全部重点项目，每个项目一行。",
     PROJECT_SUMS: "重点项目投资按省份、任务类别和开工年份汇总。",
+    ACTUALS: (
+        "已通过的年度实施情况报告（无则取终期评估报告）各数据年份的实际值，全国与分省："
+        "综合能耗与二氧化碳强度为比值之和（Σ分子 ÷ Σ分母），对照国家目标"
+        "（全部园区单位工业增加值综合能耗不高于0.4，其中半数园区低于0.3，"
+        "单位工业增加值二氧化碳排放自2020年起年均下降不少于4%，各园区对照本园区基准值）。"
+    ),
+    ATTAINMENT: "各指标实际值对照当年目标的达成情况：达成数、未达成数、无目标或实际值数、达成率。",
+    EXECUTION: "重点项目执行情况：按状态计的项目数，计划投资与累计完成投资（Σ完成 ÷ Σ计划）。",
 }
 
 
@@ -193,6 +217,8 @@ class DataSum:
 # the kind's order, with each column's width and number format; the headers are the fields'
 # labels, as the editor and the preview show them. The amounts are also summed (PROJECT_SUMS).
 PROJECT_KIND = ROW_KINDS["projects"]
+# the project progress statuses (plans.models.ProjectProgress), labelled in Chinese when written
+PROGRESS_STATUSES = ProjectProgress.Status.choices
 PROJECT_FIELDS: dict[str, tuple[float, str]] = {
     "name": (34, ""),
     "group": (30, ""),
@@ -316,6 +342,44 @@ def sheet_columns(cycle) -> dict[str, list[Column]]:
                 Column(project_label(name), width, number_format)
                 for name, (width, number_format) in PROJECT_FIELDS.items()
             ),
+        ],
+        ACTUALS: [
+            Column("数据年份", 8, WHOLE),
+            Column("范围", 20),
+            Column("已报告园区数", 9, WHOLE),
+            Column("综合能源消费量（吨标准煤）", 16, QUANTITY),
+            Column("工业增加值（万元）", 16, QUANTITY),
+            Column("单位工业增加值综合能耗（吨标准煤/万元）", 16, INTENSITY),
+            Column("不高于0.4", 9),
+            Column("有能耗强度的园区数", 10, WHOLE),
+            Column("低于0.3的园区数", 10, WHOLE),
+            Column("低于0.3的园区占比（%）", 10, PERCENT),
+            Column("二氧化碳排放量（吨）", 16, QUANTITY),
+            Column("单位工业增加值二氧化碳排放（吨/万元）", 16, INTENSITY),
+            Column("可比园区数（有2020年基准值）", 12, WHOLE),
+            Column("年均下降不少于4%的园区数", 12, WHOLE),
+        ],
+        ATTAINMENT: [
+            Column("数据年份", 8, WHOLE),
+            Column("范围", 20),
+            Column("指标", 30),
+            Column("单位", 14),
+            Column("达成", 8, WHOLE),
+            Column("未达成", 8, WHOLE),
+            Column("无目标或实际值", 10, WHOLE),
+            Column("达成率（%）", 10, PERCENT),
+        ],
+        EXECUTION: [
+            Column("数据年份", 8, WHOLE),
+            Column("范围", 20),
+            Column("园区数", 8, WHOLE),
+            Column("项目数", 8, WHOLE),
+            *(Column(f"{label}项目数", 10, WHOLE) for _status, label in PROGRESS_STATUSES),
+            Column("实施中新增项目数", 10, WHOLE),
+            Column("计划投资（万元）", 16, MONEY),
+            Column("累计完成投资（万元）", 16, MONEY),
+            Column("其中政府资金（万元）", 16, MONEY),
+            Column("投资完成率（%）", 10, PERCENT),
         ],
         PROJECT_SUMS: [
             Column("汇总维度", 10),

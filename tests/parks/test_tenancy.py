@@ -857,3 +857,30 @@ def test_reviewer_of_another_province_gets_404_on_the_numbers(
 ):
     response = client_for(world.reviewer_b).get(reverse(url_name, args=[plan_a_with_numbers.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_park_b"),
+    [("reviewer_a", False), ("reviewer_b", True), ("national", True), ("admin", True)],
+)
+def test_the_reports_actuals_page_shows_a_province_only_its_own_parks(
+    world, client_for, persona, sees_park_b
+):
+    # given park B's approved plan, which owes reports it has not made (no id in the URL: the
+    # page itself is scoped)
+    _give_park_b_a_plan(world)
+    Plan.objects.filter(pk=world.plan_b.pk).update(status="approved")
+
+    # when each reviewer opens the actuals page
+    response = client_for(getattr(world, persona)).get(reverse("summaries:actuals"))
+
+    # then park B is listed as not reported only for those who may see it
+    assert response.status_code == 200
+    missing = {m.park for m in response.context["board"].missing}
+    assert (world.park_b.name in missing) is sees_park_b
+    assert (world.park_b.name in response.content.decode()) is sees_park_b
+
+
+@pytest.mark.parametrize("persona", ["editor_a", "manager_a", "editor_b"])
+def test_park_staff_get_403_on_the_reports_actuals_page(world, client_for, persona):
+    assert client_for(getattr(world, persona)).get(reverse("summaries:actuals")).status_code == 403

@@ -265,6 +265,9 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_frozen_and_filtered(a
         "4 数据表（全国及分省合计）",
         "5 重点项目",
         "5 项目投资汇总",
+        "6 实际值（全国及分省）",
+        "7 指标达成情况",
+        "8 项目执行情况",
     ]
     # each with its Chinese headers
     status = headers(workbook["1 填报状态"])
