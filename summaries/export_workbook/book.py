@@ -306,7 +306,7 @@ class SummaryBook:
                         num(intensity.value),
                         {True: "是", False: "否"}.get(group.zones_met),
                         half.parks,
-                        half.below,
+                        half.within,
                         num(half.share),
                         num(group.co2.numerator) if group.co2.parks else None,
                         num(group.co2_intensity.value),

@@ -123,7 +123,7 @@ def test_the_2025_scoreboard_by_hand(world, three):
     assert score.intensity.parks == 3
     assert score.zones_met is True  # 0.2857 ≤ 0.4 (the parks' average, 0.4524, would miss)
     # each park's own: A 0.14286, C 1.00002, B 0.21429: two of three below 0.3
-    assert (score.half.parks, score.half.below) == (3, 2)
+    assert (score.half.parks, score.half.within) == (3, 2)
     assert score.half.share.quantize(Decimal("0.01")) == Decimal("66.67")
     assert score.half.met is True
     # CO2 intensity: A 4000×1.9003/20000 = 0.38006 ≤ 0.5 × 0.96^5 = 0.40769: met;
@@ -141,7 +141,7 @@ def test_the_2025_scoreboard_by_hand(world, three):
     by_province = dict(national.by_province(2025))
     jiangsu, zhejiang = by_province["江苏省"], by_province["浙江省"]
     assert jiangsu.intensity.value == Decimal("7857.3") / 25000
-    assert (jiangsu.half.below, jiangsu.half.parks, jiangsu.cut_met) == (1, 2, 1)
+    assert (jiangsu.half.within, jiangsu.half.parks, jiangsu.cut_met) == (1, 2, 1)
     assert jiangsu.executed == Decimal(900) * 100 / 1500  # 60 %
     assert zhejiang.intensity.value == Decimal("2142.9") / 10000
     assert (zhejiang.cut_met, zhejiang.cut_parks) == (0, 1)
@@ -164,7 +164,7 @@ def test_a_year_is_its_own_ratio_of_sums_and_a_draft_counts_for_nothing(world, t
     # A and B only (C's 2024 report is a draft): (5000 + 3000) × 0.7143 / (20000 + 8000)
     assert year.parks == 2
     assert year.intensity.value == Decimal("5714.4") / 28000
-    assert (year.half.below, year.cut_parks) == (2, 2)
+    assert (year.half.within, year.cut_parks) == (2, 2)
     assert year.executed == Decimal(2000) * 100 / 3000
 
 
