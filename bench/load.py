@@ -344,6 +344,22 @@ def seed_review_parks(count, snapshot, manager):
     return submitted_three_times(parks, snapshot=snapshot, manager=manager)
 
 
+def verification_version(plan) -> str:
+    """The verification page's path for the latest version of `plan` (in review), given a
+    snapshot of its own (the park's name in it), so that its content hash names one version:
+    the review parks' versions all share one snapshot."""
+    from django.urls import reverse
+
+    from documents.freeze import content_hash
+    from review.models import Version
+
+    version = Version.objects.filter(plan=plan).order_by("-number").first()
+    snapshot = {**version.snapshot, "park": {**version.snapshot["park"], "name": plan.park.name}}
+    version.snapshot, version.content_hash = snapshot, content_hash(snapshot)
+    version.save(update_fields=["snapshot", "content_hash"])
+    return reverse("review:verify", args=[version.content_hash])
+
+
 def full_plan():
     """A full plan in draft on a demo park: its editor (suzhou_editor moved there) and the plan.
     Its snapshot is frozen for the parks in review, and the frozen version deleted again."""

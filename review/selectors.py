@@ -225,8 +225,14 @@ def comparison_base(*, user, version: Version) -> int | None:
     return version.number - 1 if version.number > 1 else None
 
 
-def version_get(*, user, plan: Plan, number: int) -> Version:
-    return get_object_or_404(Version.objects.visible_to(user).filter(plan=plan), number=number)
+def version_get(*, user, plan: Plan, number: int, snapshot: bool = True) -> Version:
+    """The plan's version `number` the user may see, else 404. `snapshot=False` leaves the
+    snapshot (tens of KB of JSON) unread until used: the review page takes what it shows of it
+    from the shared cache (review.version_page)."""
+    versions = Version.objects.visible_to(user).filter(plan=plan)
+    if not snapshot:
+        versions = versions.defer("snapshot").select_related("submitted_by")
+    return get_object_or_404(versions, number=number)
 
 
 def assignable_reviewers(plan: Plan) -> QuerySet:
@@ -253,6 +259,15 @@ def can_comment(plan: Plan, user) -> bool:
     it again (review.services, whose docstring states every review right)."""
     reviewer = has_perm(user, Perm.REVIEW_PROVINCE) or has_perm(user, Perm.REVIEW_NATIONAL)
     return reviewer and Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+
+
+def comment_rights(plan: Plan, user) -> tuple[bool, bool]:
+    """(can_comment, can_answer) with one query."""
+    reviewer = has_perm(user, Perm.REVIEW_PROVINCE) or has_perm(user, Perm.REVIEW_NATIONAL)
+    if not reviewer and effective_role(user) not in PARK_ROLES:
+        return False, False
+    visible = Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+    return reviewer and visible, visible
 
 
 def can_answer(plan: Plan, user) -> bool:

@@ -39,14 +39,18 @@ def templates_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def version_key(part: str, version: Version) -> str:
+    """The shared cache's key of a part of the version's page: everything it depends on."""
+    return (
+        f"review:version-{part}:{version.plan_id}:{version.pk}:{version.number}:"
+        f"{version.content_hash}:{get_language()}:{templates_digest()}"
+    )
+
+
 def document_html(version: Version, doc) -> str:
     """The version's document with a slot at each anchor. `doc` builds the document (called
     only when it is not cached yet)."""
-    key = (
-        f"review:version-document:{version.plan_id}:{version.pk}:{version.number}:"
-        f"{version.content_hash}:"
-        f"{get_language()}:{templates_digest()}"
-    )
+    key = version_key("document", version)
     html = shared_cache.get(key)
     if html is None:
         html = render_to_string(
@@ -61,6 +65,21 @@ def document_html(version: Version, doc) -> str:
         )
         shared_cache.set(key, html, CACHE_SECONDS)
     return html
+
+
+def summary_html(version: Version, summary) -> SafeString:
+    """The summary for the reviewer (review/_version_summary.html): the stated baselines, the
+    checks that warned, the slot of the peers' fragment. `summary` reads it from the snapshot
+    (called only when it is not cached yet)."""
+    key = version_key("summary", version)
+    html = shared_cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "review/_version_summary.html",
+            {"summary": summary(), "version": version},
+        )
+        shared_cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # made by the project's autoescaping templates
 
 
 def fill_threads(html: str, *, request, context: dict) -> SafeString:
