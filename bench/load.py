@@ -407,7 +407,8 @@ def query_counts(requests):
     counts = {}
     for label, (user, method, path, data) in requests.items():
         client = Client(SERVER_NAME="127.0.0.1")  # ALLOWED_HOSTS as in production
-        client.force_login(user)
+        if user is not None:
+            client.force_login(user)
         send = client.post if method == "POST" else client.get
         response = send(path, data() if callable(data) else data)  # warm
         payload = data() if callable(data) else data  # read before counting
@@ -419,8 +420,11 @@ def query_counts(requests):
     return counts
 
 
-def request_kinds(editor_user, editor_plan, editor_key, full_editor, full, review_plan):
-    """Each kind of request as (user, method, path, data) for the in-process count."""
+def request_kinds(
+    editor_user, editor_plan, editor_key, full_editor, full, review_plan, verify_path
+):
+    """Each kind of request as (user, method, path, data) for the in-process count; no user:
+    not logged in."""
     from django.urls import reverse
 
     from parks.models import User
@@ -451,6 +455,7 @@ def request_kinds(editor_user, editor_plan, editor_key, full_editor, full, revie
         "preview": (full_editor, "GET", reverse("documents:preview", args=[full.pk]), None),
         "queue": (reviewer, "GET", reverse("review:queue"), None),
         "review page": (reviewer, "GET", reverse("review:version", args=[review_plan.pk, 1]), None),
+        "verification page": (None, "GET", verify_path, None),
         "dashboard": (
             User.objects.get(username="admin"),
             "GET",
@@ -578,7 +583,10 @@ def benchmark(args, env, parks_wanted, duration, warmup):
     review_plans = seed_review_parks(first, snapshot, manager)
     editor_user = User.objects.get(username="bench_editor_0_0")
     editor_plan = Plan.objects.get(park=parks[0], cycle=cycle_current())
-    kinds = request_kinds(editor_user, editor_plan, keys[0], full_editor, full, review_plans[0])
+    verify_path = verification_version(review_plans[1])
+    kinds = request_kinds(
+        editor_user, editor_plan, keys[0], full_editor, full, review_plans[0], verify_path
+    )
     counts_few = query_counts(kinds)
     seed_editor_parks(parks, first, parks_wanted, keys)
     seed_review_parks(parks_wanted - first, snapshot, manager)
@@ -610,6 +618,8 @@ def benchmark(args, env, parks_wanted, duration, warmup):
 
     def page(label):
         user, _method, path, _data = kinds[label]
+        if user is None:
+            return [[path, f"csrftoken={CSRF}"]]
         if user.pk not in cookie_of:
             cookie_of[user.pk] = session_cookie(user)
         return [[path, cookie_of[user.pk]]]
@@ -641,7 +651,8 @@ def benchmark(args, env, parks_wanted, duration, warmup):
         run(["autosave, saturated"], {**saturated, "editors": editors})
         for rate in AUTOSAVE_RATES:
             run([f"autosave at {rate}/s"], {"rate": rate, "editors": editors})
-        for label in ("section editor", "preview", "queue", "review page", "dashboard"):
+        pages = ("section editor", "preview", "queue", "review page", "verification page")
+        for label in (*pages, "dashboard"):
             run([f"{label}, saturated"], {**saturated, "pages": page(label)})
         run(
             ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
@@ -678,6 +689,7 @@ QUERY_KIND = {
     "preview": "preview",
     "queue": "queue",
     "review page": "review page",
+    "verification page": "verification page",
     "dashboard": "dashboard",
     "20 reviewers": "review page",
 }

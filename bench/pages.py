@@ -120,7 +120,9 @@ def main():
                     client.get(path)
                 profile.disable()
                 out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+                pstats.Stats(profile, stream=out).sort_stats(
+                    os.environ.get("SORT", "cumulative")
+                ).print_stats(60)
                 print(out.getvalue())
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -204,13 +204,18 @@ class VersionView(VersionMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
+        self.readings = selectors.readings_up_to(user=request.user, version=self.version)
         response = super().get(request, *args, **kwargs)
         # after the page is made, so "since the last version you read" still means the one before
-        services.version_read(version=self.version, user=request.user)
+        if self.version.number not in self.readings:
+            services.version_read(version=self.version, user=request.user)
         return response
 
     def get_context_data(self, **kwargs):
-        can_comment, can_answer = selectors.comment_rights(self.plan, self.request.user)
+        # the plan came through plan_get, scoped to what the user may see
+        can_comment, can_answer = selectors.comment_rights(
+            self.plan, self.request.user, visible=True
+        )
         readers = {
             "threads": version_threads(user=self.request.user, version=self.version),
             "can_comment": can_comment,
@@ -222,7 +227,9 @@ class VersionView(VersionMixin, TemplateView):
             self.version, lambda: selectors.version_document(self.version)
         )
         return super().get_context_data(
-            compare_base=selectors.comparison_base(user=self.request.user, version=self.version),
+            compare_base=selectors.comparison_base(
+                user=self.request.user, version=self.version, readings=self.readings
+            ),
             summary_html=version_page.summary_html(
                 self.version, lambda: selectors.version_summary(self.version)
             ),
