@@ -344,19 +344,15 @@ def seed_review_parks(count, snapshot, manager):
     return submitted_three_times(parks, snapshot=snapshot, manager=manager)
 
 
-def verification_version(plan) -> str:
-    """The verification page's path for the latest version of `plan` (in review), given a
-    snapshot of its own (the park's name in it), so that its content hash names one version:
-    the review parks' versions all share one snapshot."""
+def verification_version(plan, manager) -> str:
+    """The verification page's path for a version of `plan` (in review) frozen from its own
+    draft, so that its content hash names one version: the review parks' versions all share the
+    full plan's snapshot."""
     from django.urls import reverse
 
-    from documents.freeze import content_hash
-    from review.models import Version
+    from review.services import version_freeze
 
-    version = Version.objects.filter(plan=plan).order_by("-number").first()
-    snapshot = {**version.snapshot, "park": {**version.snapshot["park"], "name": plan.park.name}}
-    version.snapshot, version.content_hash = snapshot, content_hash(snapshot)
-    version.save(update_fields=["snapshot", "content_hash"])
+    version = version_freeze(plan=plan, actor=manager)
     return reverse("review:verify", args=[version.content_hash])
 
 
@@ -583,7 +579,7 @@ def benchmark(args, env, parks_wanted, duration, warmup):
     review_plans = seed_review_parks(first, snapshot, manager)
     editor_user = User.objects.get(username="bench_editor_0_0")
     editor_plan = Plan.objects.get(park=parks[0], cycle=cycle_current())
-    verify_path = verification_version(review_plans[1])
+    verify_path = verification_version(review_plans[1], manager)
     kinds = request_kinds(
         editor_user, editor_plan, keys[0], full_editor, full, review_plans[0], verify_path
     )

@@ -42,14 +42,15 @@ def pages() -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from bench.load import full_plan, seed_review_parks
+    from bench.load import full_plan, seed_review_parks, verification_version
     from parks.models import User
     from portal.demo.park import seed_demo
 
     seed_demo()
     editor, plan, snapshot = full_plan()
-    review_plans = seed_review_parks(3, snapshot, User.objects.get(username="suzhou_manager"))
-    verify_path = verification_target(review_plans[0])
+    manager = User.objects.get(username="suzhou_manager")
+    review_plans = seed_review_parks(3, snapshot, manager)
+    verify_path = verification_version(review_plans[1], manager)
     reviewer, author = Client(), Client()
     reviewer.force_login(User.objects.get(username="jiangsu"))
     author.force_login(editor)
@@ -58,12 +59,6 @@ def pages() -> dict:
         "verification page": (Client(), verify_path),
         "preview": (author, reverse("documents:preview", args=[plan.pk])),
     }
-
-
-def verification_target(plan) -> str:
-    from bench.load import verification_version
-
-    return verification_version(plan)
 
 
 def main():

@@ -7,12 +7,8 @@ change, the comment threads and who may write in them, stays out of it: the docu
 slot at every part a comment can be anchored to, and each request fills the slots with that
 reader's threads (review/_thread.html), rendering the empty thread of a part once."""
 
-import hashlib
 import re
-from functools import cache
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.middleware.csrf import get_token
 from django.template import Context
@@ -21,22 +17,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from documents.preview import templates_digest
 from review.models import Version
 
 SLOT = re.compile(r"<!--thread(?:-row:(\d+))?:([^>]*?)-->")
 # stands for a part's anchor in the empty thread rendered once and copied
 EMPTY_ANCHOR = "\x00anchor\x00"
 CACHE_SECONDS = 30 * 24 * 3600
-
-
-@cache
-def templates_digest() -> str:
-    """A digest of every project template: the cached documents follow a template change."""
-    digest = hashlib.sha256()
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).glob("**/*.html")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def version_key(part: str, version: Version) -> str:
