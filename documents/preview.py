@@ -8,6 +8,9 @@ longer asked for (it expires). What the key names:
   the same transaction (plans.services, indicators.services: sections, rows of every kind, the
   indicators and their targets, custom fuels, the data tables, the accounting's coefficient set
   and grid factors, figures, supporting files), and the plan's own fields (status, outline);
+- the sections waiting for the park's answer to a reviewer's comment (a returned plan only:
+  they count as not complete, plans.selectors.revision_counts), which change with comments,
+  not with the draft;
 - the park (`Park.updated_at`, set on every save) and its information form (`ParkProfile`: its
   id, revision and `updated_at`, which `park_profile_save` sets, seal included);
 - the national reference data the document reads (the indicator catalogue, coefficient sets,
@@ -36,6 +39,7 @@ from django.utils.translation import get_language
 from documents.build import plan_document
 from parks.selectors import park_profile_for_reading
 from plans.models import Plan
+from plans.selectors import revision_counts
 
 PREVIEW_SECONDS = 24 * 3600
 REFERENCE_KEY = "documents:reference-generation"
@@ -70,13 +74,15 @@ def preview_key(plan: Plan, profile) -> str:
     """Everything the draft's document depends on (the module's docstring)."""
     park = plan.park
     stamp = plan.updated_at.isoformat()
-    return (
-        f"documents:preview:{plan.pk}:{stamp}:{plan.status}:{plan.outline_version}:"
+    waiting = ",".join(f"{k}={n}" for k, n in sorted(revision_counts(plan).items()) if n)
+    named = (
+        f"{stamp}:{plan.status}:{plan.outline_version}:{waiting}:"
         f"{plan.cycle_id}:{park.pk}:{park.updated_at.isoformat() if park.updated_at else ''}:"
         f"{profile.pk}:{profile.revision}:"
         f"{profile.updated_at.isoformat() if profile.pk and profile.updated_at else ''}:"
         f"{reference_generation()}:{get_language()}:{templates_digest()}"
     )
+    return f"documents:preview:{plan.pk}:{hashlib.sha256(named.encode()).hexdigest()[:32]}"
 
 
 def preview_document(plan: Plan) -> tuple[SafeString, int]:
