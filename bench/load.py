@@ -10,7 +10,8 @@
    characters; a full plan in draft (sections of ~2,000 characters, 45 tasks, 30 projects, data
    tables) for the section editor and the preview; 178 more parks whose plans are in review with
    3 versions each (a frozen snapshot of the full plan), for the queue, the review page of a
-   full plan and the national dashboard.
+   full plan and the national dashboard; one of them with a fourth version frozen from its own
+   draft, so its content hash names one version, for the verification page (not logged in).
 2. The queries of one request of each kind, in this process through Django's test client, with
    10 parks seeded and again with all of them: they must be equal (constant in the parks).
 3. The editors are logged in by making their sessions directly (no password hashing); their
