@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LOAD_DB = "greenplan_load"
+LOAD_DB = os.environ.get("LOAD_DATABASE", "greenplan_load")  # another name for parallel runs
 PARKS = 178
 EDITORS_PER_PARK = 3
 REVIEWERS = 20
