@@ -1,13 +1,15 @@
-"""Three pages that must hold the peak, in-process: their SQL queries, median time and profile.
+"""The review queue and the national dashboard, in-process: queries, median time, cProfile.
 
-    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/pages.py [--profile]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --profile queue      (and cProfile's top functions)
+    .venv/bin/python bench/pages.py --keepdb             (reuse the seeded database)
 
-On a throw-away test database (test_greenplan_bench_pagecache) with the demo data, a full plan in
-draft (as bench/load.py seeds it) and parks in review with three versions of its frozen snapshot:
-the review page of a full frozen version (a provincial reviewer), the verification page of a
-version (no login) and the preview of the full draft (its editor), each through Django's test
-client (the whole middleware stack). The first request of each warms the shared cache; the
-figures are of the warm page, as under load. Numbers, not assertions.
+On a throw-away test database (test_greenplan_bench_pages) seeded as bench/load.py seeds it for
+these pages: the demo data, a full plan frozen once, and 178 parks whose plans are in review with
+3 versions each (bench/seeding.py). A national reviewer (jiangsu) reads the queue, the admin the
+national dashboard (?states=submitted), through Django's test client (the whole middleware).
+`--code DIR` runs the pages of another checkout (e.g. /work/main) on the same database, so a
+change can be measured alternately with the code before it. Numbers, not assertions.
 """
 
 import argparse
@@ -21,79 +23,59 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
-
-RUNS = 50
-TEST_DB_NAME = "test_greenplan_bench_pagecache"
-
-
-def setup():
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = TEST_DB_NAME
-
-
-def pages() -> dict:
-    """label -> (client, path)"""
-    from django.test import Client
-    from django.urls import reverse
-
-    from bench.load import full_plan, seed_review_parks, verification_version
-    from parks.models import User
-    from portal.demo.park import seed_demo
-
-    seed_demo()
-    editor, plan, snapshot = full_plan()
-    manager = User.objects.get(username="suzhou_manager")
-    review_plans = seed_review_parks(3, snapshot, manager)
-    verify_path = verification_version(review_plans[1], manager)
-    reviewer, author = Client(), Client()
-    reviewer.force_login(User.objects.get(username="jiangsu"))
-    author.force_login(editor)
-    return {
-        "review page": (reviewer, reverse("review:version", args=[review_plans[0].pk, 1])),
-        "verification page": (Client(), verify_path),
-        "preview": (author, reverse("documents:preview", args=[plan.pk])),
-    }
 
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("pages", nargs="*", default=["queue", "dashboard"])
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
-    parser.add_argument("--runs", type=int, default=RUNS)
-    parser.add_argument("--only", default="", help="comma-separated labels")
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--parks", type=int, default=178)
+    parser.add_argument("--keepdb", action="store_true", help="keep (and reuse) the database")
+    parser.add_argument("--code", help="the checkout whose code is measured (default this one)")
     args = parser.parse_args()
-    setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
+    code = Path(args.code).resolve() if args.code else ROOT
+    sys.path.insert(0, str(code))
+    sys.path.insert(1, str(ROOT))  # bench.load for the seeding, when --code is another checkout
+    os.chdir(code)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
+    import django
 
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_greenplan_bench_pages"
+    settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
     try:
-        from django.core.cache import cache
+        from parks.models import User
 
-        cache.clear()
-        for label, (client, path) in pages().items():
-            if args.only and label not in args.only.split(","):
-                continue
-            response = client.get(path)  # warm
-            assert response.status_code == 200, (label, response.status_code)
-            captured = []
-
-            def record(execute, sql, params, many, context, captured=captured):
-                start = time.perf_counter()
-                try:
-                    return execute(sql, params, many, context)
-                finally:
-                    ms = (time.perf_counter() - start) * 1000
-                    captured.append({"sql": f"{ms:6.2f} ms  {sql}"})
-
-            with connection.execute_wrapper(record):
+        if not User.objects.filter(username="jiangsu").exists():
+            seed(args.parks)
+        pages = {
+            "queue": ("jiangsu", reverse("review:queue")),
+            "dashboard": ("admin", reverse("summaries:dashboard") + "?states=submitted"),
+        }
+        print(
+            f"code: {code}; database: {connection.vendor}; cache: "
+            f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
+        for name in args.pages:
+            username, path = pages[name]
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            response = client.get(path)
+            assert response.status_code == 200, (name, response.status_code)
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
                 client.get(path)
+            queries = len(captured)  # now: the next request clears the log
             times, cpu = [], []
             for _ in range(args.runs):
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -101,26 +83,35 @@ def main():
                 times.append((time.perf_counter() - start) * 1000)
                 cpu.append((time.process_time() - start_cpu) * 1000)
             print(
-                f"{label}: {len(captured)} queries, median {statistics.median(times):.2f} ms "
-                f"(CPU {statistics.median(cpu):.2f} ms) over {args.runs}; "
-                f"{connection.vendor}; load average {os.getloadavg()[0]:.2f}",
-                flush=True,
+                f"{name}: {queries} queries, median {statistics.median(times):.1f} ms "
+                f"(CPU {statistics.median(cpu):.1f} ms), {len(response.content) // 1024} KB, "
+                f"{args.runs} requests"
             )
             if args.profile:
-                for q in captured:
-                    print("   ", q["sql"][:160])
                 profile = cProfile.Profile()
                 profile.enable()
                 for _ in range(args.runs):
                     client.get(path)
                 profile.disable()
                 out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats(
-                    os.environ.get("SORT", "cumulative")
-                ).print_stats(60)
+                pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(50)
+                print(out.getvalue())
+                out = io.StringIO()
+                pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
                 print(out.getvalue())
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.keepdb:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def seed(parks):
+    from bench.load import full_plan, seed_review_parks
+    from parks.models import User
+    from portal.demo.park import seed_demo
+
+    seed_demo()
+    _editor, _full, snapshot = full_plan()
+    seed_review_parks(parks, snapshot, User.objects.get(username="suzhou_manager"))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         # The models are loaded only now, so the hooks are imported here, not at the top.
-        from review.extends import extend_plans  # noqa: PLC0415  models are loaded only now
+        from review.extends import connect_fragments, extend_plans  # noqa: PLC0415  models are loaded only now
 
         extend_plans()
+        connect_fragments()

@@ -39,7 +39,8 @@ class Missing:
 
 def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list[Missing]:
     """Everything missing or unjustified: empty required sections, incomplete park information,
-    indicator warnings without a justification, empty required tables. Reads `doc` (the plan's
+    indicator warnings without a justification, another grid factor than the default without a
+    reason, empty required tables. Reads `doc` (the plan's
     document, documents.build) when the caller has built it already."""
     items: list[Missing] = []
     profile = doc.profile if doc else park_profile_for_reading(park=plan.park)
@@ -103,6 +104,19 @@ def submission_checklist(plan: Plan, *, doc: PlanDocument | None = None) -> list
             )
         )
     data_url = reverse("indicators:data", args=[plan.pk])
+    choice = numbers.grid
+    if choice is not None and not choice.is_default and not choice.reason.strip():
+        # a series chosen before a reason was asked for (indicators migration 0003 kept it)
+        items.append(
+            Missing(
+                _(
+                    "Grid emission factor: %(series)s is not the default for the park's "
+                    "location. Give the reason for it, or choose the default."
+                )
+                % {"series": choice.label},
+                data_url + "#grid-choice",
+            )
+        )
     for key, filled in numbers.filled_cells.items():
         if key in {"economy", "energy"} and not filled:
             items.append(

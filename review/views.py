@@ -3,13 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
+from core import fragments
 from core.files import private_file_response
 from core.forms import apply_validation_error
 from parks import selectors as park_selectors
@@ -20,6 +25,7 @@ from plans.status import State
 from plans.views import PlanAccessMixin
 from review import selectors, services, version_page
 from review.diff import version_diff
+from review.extends import QUEUE
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
 from review.pdfs import pdf_request
@@ -136,9 +142,28 @@ class QueueView(PortalAccessMixin, ListView):
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
-        if level_of(request.user) == Level.PARK:
+        """The queue's content from the shared cache, rendered anew after any write to what it
+        shows (core.fragments; the models are connected in review.extends): a reading costs
+        the session, the user and two cache reads instead of its nine queries and the rows."""
+        user = request.user
+        if level_of(user) == Level.PARK:
             raise Http404
-        return super().get(request, *args, **kwargs)
+        parts = (
+            user.pk,
+            user.role,
+            user.province_id,
+            get_language(),
+            timezone.localdate(),  # the days left
+            sorted(request.GET.lists()),
+            version_page.templates_digest(),
+        )
+        body = fragments.cached(QUEUE, parts, self.render_body)
+        return TemplateResponse(request, self.template_name, {"body": mark_safe(body)})
+
+    def render_body(self) -> str:
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        return render_to_string("review/_queue_body.html", context, request=self.request)
 
     def get_queryset(self):
         states = [(s, label) for s, label in State.choices if s != State.DRAFT]

@@ -30,7 +30,7 @@ from indicators.checks import (
     POLICY_HALF_SHARE,
     POLICY_INTENSITY_CODE,
     POLICY_ZONES_LIMIT,
-    below_half_limit,
+    within_half_limit,
     zones_goal_met,
 )
 from plans.models import Plan
@@ -249,29 +249,29 @@ class IndicatorSummary:
 @dataclass(frozen=True)
 class HalfGoal:
     """国科发火〔2021〕28号's "50%的国家高新区…低于0.3": of `parks` with a figure, how many are
-    below the limit, their share, and whether it is at least half."""
+    at or below the limit (0.3 counted), their share, and whether it is at least half."""
 
     parks: int
-    below: int
+    within: int
 
     @property
     def share(self) -> Decimal | None:
-        return Decimal(self.below) * 100 / self.parks if self.parks else None
+        return Decimal(self.within) * 100 / self.parks if self.parks else None
 
     @property
     def met(self) -> bool | None:
-        return self.below >= POLICY_HALF_SHARE * self.parks if self.parks else None
+        return self.within >= POLICY_HALF_SHARE * self.parks if self.parks else None
 
 
 def half_goal(values: Iterable[Decimal]) -> HalfGoal:
     values = list(values)
-    return HalfGoal(parks=len(values), below=sum(1 for v in values if below_half_limit(v)))
+    return HalfGoal(parks=len(values), within=sum(1 for v in values if within_half_limit(v)))
 
 
 @dataclass(frozen=True)
 class EnergyGoals:
     """The two 2025 energy intensity goals of 国科发火〔2021〕28号 for the parks in scope: the
-    zones as a whole (ratio of sums) against 0.4, and the share of parks below 0.3; for the
+    zones as a whole (ratio of sums) against 0.4, and the share of parks at or below 0.3; for the
     base year's figures (data tables) and for the 2025 targets."""
 
     limit: Decimal

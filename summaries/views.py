@@ -6,19 +6,25 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from core import fragments
 from core.files import private_file_response
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
 from plans.selectors import cycle_current, cycle_list
 from plans.status import State
+from review import version_page
 from review.views import VersionMixin
 from summaries import charts, dashboard, exports, figures, selectors, services
+from summaries.extends import DASHBOARD
 from summaries.figures import DEFAULT_STATES, Scope
 from summaries.forms import DashboardFilterForm, SnapshotForm
 
@@ -129,6 +135,10 @@ class ExportDownloadView(PortalAccessMixin, View):
         )
 
 
+AS_OF_SLOT = "<!--as-of-->"
+SNAPSHOT_FORM_SLOT = "<!--snapshot-form-->"
+
+
 class DashboardView(PortalAccessMixin, TemplateView):
     """National dashboard (admins, national reviewers) or provincial (a provincial reviewer's
     province only): the scope comes from the filter form, the numbers from figures.dashboard."""
@@ -137,6 +147,32 @@ class DashboardView(PortalAccessMixin, TemplateView):
     required_perm = Perm.EXPORT_SUMMARIES
 
     def get_context_data(self, **kwargs):
+        """The content from the shared cache, rendered anew after any write to what it shows
+        (core.fragments; the models are connected in summaries.extends); the time of a live
+        reading and the admin's snapshot form (its CSRF token) are filled in per request."""
+        user = self.request.user
+        parts = (
+            user.pk,
+            user.role,
+            user.province_id,
+            get_language(),
+            timezone.localdate(),  # overdue
+            sorted(self.request.GET.lists()),
+            version_page.templates_digest(),
+        )
+        body = fragments.cached(DASHBOARD, parts, self.render_body)
+        now = formats.date_format(timezone.localtime(), "Y-m-d H:i")
+        form = ""
+        if has_perm(user, Perm.MANAGE_PARKS):
+            form = render_to_string(
+                "summaries/_snapshot_form.html",
+                {"snapshot_form": SnapshotForm()},
+                request=self.request,
+            )
+        body = body.replace(AS_OF_SLOT, now, 1).replace(SNAPSHOT_FORM_SLOT, form, 1)
+        return super().get_context_data(body=mark_safe(body), **kwargs)
+
+    def render_body(self) -> str:
         user = self.request.user
         current = cycle_current()
         form = DashboardFilterForm(
@@ -157,17 +193,18 @@ class DashboardView(PortalAccessMixin, TemplateView):
             snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
         )
         board = dashboard.dashboard(user=user, scope=scope)
-        return super().get_context_data(
-            form=form,
-            board=board,
-            progress_svg=charts.progress_chart(board.provinces),
-            totals_svg=charts.totals_chart(board.totals, figures.HISTORY_YEARS),
-            investment_svg=charts.investment_chart(board.totals, board.provinces),
-            distributions=[(i, charts.distribution_chart(i)) for i in board.required_indicators],
-            snapshot_form=SnapshotForm() if has_perm(user, Perm.MANAGE_PARKS) else None,
-            years=figures.HISTORY_YEARS,
-            **kwargs,
-        )
+        context = {
+            "form": form,
+            "board": board,
+            "progress_svg": charts.progress_chart(board.provinces),
+            "totals_svg": charts.totals_chart(board.totals, figures.HISTORY_YEARS),
+            "investment_svg": charts.investment_chart(board.totals, board.provinces),
+            "distributions": [(i, charts.distribution_chart(i)) for i in board.required_indicators],
+            "years": figures.HISTORY_YEARS,
+            "as_of_slot": mark_safe(AS_OF_SLOT),
+            "snapshot_form_slot": mark_safe(SNAPSHOT_FORM_SLOT),
+        }
+        return render_to_string("summaries/_dashboard_body.html", context, request=self.request)
 
 
 class SnapshotCreateView(PortalAccessMixin, View):

@@ -40,6 +40,7 @@ DELIBERATE_LOCAL_IMPORTS = {
     ("plans/apps.py", "plans.history"),  # how the change history (parks) names plans' records
     ("review/apps.py", "review.extends"),
     ("documents/apps.py", "documents.extends"),
+    ("summaries/apps.py", "summaries.extends"),
     ("parks/apps.py", "parks.login_guard"),
 }
 

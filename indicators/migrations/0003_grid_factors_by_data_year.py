@@ -7,9 +7,10 @@
   removed: nobody found its source, so it is never offered; data years become numbers.
 - A plan's accounting names a series (scope and region; empty for the default of the park's
   province) instead of one factor for every year, and pins each history year's factor as the
-  rule picks it now (indicators.grid). A plan that used the unsourced factor, or the default
-  series, follows the default; another sourced series stays chosen (its reason is asked for at
-  the next save).
+  rule picks it now (indicators.grid). A plan that used the unsourced factor, or the factor the
+  portal gave it by default before (its province's, else the newest national average: every
+  park of a province without its own factor had 全国平均 without having chosen it), follows the
+  default; another sourced series stays chosen (its reason is asked for before submitting).
 
 Reversible: going back points each accounting at the newest factor of its series again; the
 factors added stay (they are sourced).
@@ -91,6 +92,16 @@ def _default(factors, province, grids):
     return None
 
 
+def _old_default(factors, province):
+    """The factor the portal gave a plan before this migration (indicators.services.
+    default_grid_factor at 0002): the province's factor, else the newest national average."""
+    own = [f for f in factors if f.scope == "provincial" and f.region == province.name]
+    if own:
+        return max(own, key=lambda f: (f.position, f.pk))
+    national = [f for f in factors if f.scope == "national average"]
+    return max(national, key=lambda f: str(f.data_year)) if national else None
+
+
 def _pins(factors, key, years):
     """The rule of indicators.grid.Series.factor_for for every year: {year: pk}."""
     series = sorted(
@@ -109,6 +120,10 @@ def forward(apps, schema_editor):
     GridFactor = apps.get_model("indicators", "GridFactor")
     CoefficientSet = apps.get_model("indicators", "CoefficientSet")
     Accounting = apps.get_model("indicators", "Accounting")
+    # the old default is the one of the factors as they were, before the new ones are added
+    before = {}
+    for factor in GridFactor.objects.all():
+        before.setdefault(factor.coefficient_set_id, []).append(factor)
     _sync_factors(GridFactor, CoefficientSet)
     grids = {row["province_code"]: row["grid"] for row in _rows("province_grids.csv")}
     sourced_by_set = {}
@@ -119,9 +134,12 @@ def forward(apps, schema_editor):
         if set_id not in sourced_by_set:
             sourced_by_set[set_id] = _sourced(GridFactor.objects.filter(coefficient_set_id=set_id))
         factors = sourced_by_set[set_id]
-        default = _default(factors, accounting.plan.park.province, grids)
+        province = accounting.plan.park.province
+        default = _default(factors, province, grids)
         chosen = accounting.grid_factor
         key = default
+        if chosen is not None and chosen == _old_default(before.get(set_id, []), province):
+            chosen = None  # given by default, not chosen: the default now
         if chosen is not None and chosen in factors:
             if (chosen.scope, chosen.region) != default:
                 key = (chosen.scope, chosen.region)

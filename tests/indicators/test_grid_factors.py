@@ -399,3 +399,21 @@ def test_the_admin_adds_a_newly_published_year_to_a_set_in_use_but_changes_no_fa
     # and a reviewer may add nothing
     request.user = world.national
     assert not factors.has_add_permission(request, in_use)
+
+
+def test_a_province_with_its_own_2022_factor_uses_it_for_2023_as_a_stand_in(catalogue, cycle_2026):
+    # given a park in 安徽省: its own factor is published for 2022; the 2023 provincial factors
+    # are not in the data (../shared/domain/README.md), the 华东 grid's 2023 one is
+    plan = PlanFactory(park=province_park("340000", "安徽省"), cycle=cycle_2026)
+
+    # when its grid factors are resolved for 2021-2025
+    years = numbers_of(plan).account.grid_years
+
+    # then 2023 uses 安徽's 2022 factor and says so, never the grid's or the nation's 2023 one
+    assert {y: (g.value, g.factor_year, g.series, g.note) for y, g in years.items()}[2023] == (
+        D("0.6782"),
+        2022,
+        "安徽省（省级）",
+        "2023年数据暂用2022年因子",
+    )
+    assert all(g.value == D("0.6782") for g in years.values())
