@@ -14,9 +14,10 @@ longer asked for (it expires). What the key names:
 - the park (`Park.updated_at`, set on every save) and its information form (`ParkProfile`: its
   id, revision and `updated_at`, which `park_profile_save` sets, seal included);
 - the national reference data the document reads (the indicator catalogue, coefficient sets,
-  fuel coefficients, grid factors, reporting cycles, provinces): a generation token in the
-  shared cache, renewed after the commit of any save or delete of those models, and after
-  migrations; a token lost from the cache is made anew, so it can never come back to an old one;
+  fuel coefficients, grid factors, reporting cycles, provinces): its generation
+  (core.fragments, connected in documents.apps), renewed on any save or delete of those
+  models, again after the commit, and after migrations; a generation lost from the cache is
+  made anew, so it can never come back to an old one;
 - the language and the templates' digest.
 
 The plan's stamp is read (with the plan) before the document is built from the database, so a
@@ -25,24 +26,23 @@ stores newer content under the older stamp, which no later request asks for.
 """
 
 import hashlib
-import secrets
 from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.fragments import generation
+from documents.apps import REFERENCE_KIND
 from documents.build import plan_document
 from parks.selectors import park_profile_for_reading
 from plans.models import Plan
 from plans.selectors import revision_counts
 
 PREVIEW_SECONDS = 24 * 3600
-REFERENCE_KEY = "documents:reference-generation"
 
 
 @once
@@ -55,21 +55,6 @@ def templates_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def reference_generation() -> str:
-    """The current generation of the national reference data (made when missing)."""
-    token = cache.get(REFERENCE_KEY)
-    if token is None:
-        cache.add(REFERENCE_KEY, secrets.token_hex(8), None)
-        token = cache.get(REFERENCE_KEY)
-    return token
-
-
-def reference_changed(**kwargs) -> None:
-    """A receiver of post_save / post_delete of the reference models (documents.extends): a new
-    generation once the change is committed, so no request builds the old data under it."""
-    transaction.on_commit(lambda: cache.set(REFERENCE_KEY, secrets.token_hex(8), None))
-
-
 def preview_key(plan: Plan, profile) -> str:
     """Everything the draft's document depends on (the module's docstring)."""
     park = plan.park
@@ -80,7 +65,7 @@ def preview_key(plan: Plan, profile) -> str:
         f"{plan.cycle_id}:{park.pk}:{park.updated_at.isoformat() if park.updated_at else ''}:"
         f"{profile.pk}:{profile.revision}:"
         f"{profile.updated_at.isoformat() if profile.pk and profile.updated_at else ''}:"
-        f"{reference_generation()}:{get_language()}:{templates_digest()}"
+        f"{generation(REFERENCE_KIND)}:{get_language()}:{templates_digest()}"
     )
     return f"documents:preview:{plan.pk}:{hashlib.sha256(named.encode()).hexdigest()[:32]}"
 

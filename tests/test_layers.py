@@ -39,7 +39,6 @@ DELIBERATE_LOCAL_IMPORTS = {
     ("indicators/apps.py", "indicators.extends"),
     ("plans/apps.py", "plans.history"),  # how the change history (parks) names plans' records
     ("review/apps.py", "review.extends"),
-    ("documents/apps.py", "documents.extends"),
     ("summaries/apps.py", "summaries.extends"),
     ("parks/apps.py", "parks.login_guard"),
 }
