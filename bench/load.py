@@ -10,7 +10,8 @@
    characters; a full plan in draft (sections of ~2,000 characters, 45 tasks, 30 projects, data
    tables) for the section editor and the preview; 178 more parks whose plans are in review with
    3 versions each (a frozen snapshot of the full plan), for the queue, the review page of a
-   full plan and the national dashboard.
+   full plan and the national dashboard; one of them with a fourth version frozen from its own
+   draft, so its content hash names one version, for the verification page (not logged in).
 2. The queries of one request of each kind, in this process through Django's test client, with
    10 parks seeded and again with all of them: they must be equal (constant in the parks).
 3. The editors are logged in by making their sessions directly (no password hashing); their
@@ -44,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LOAD_DB = "greenplan_load"
+LOAD_DB = os.environ.get("LOAD_DATABASE", "greenplan_load")  # another name for parallel runs
 PARKS = 178
 EDITORS_PER_PARK = 3
 REVIEWERS = 20
@@ -344,6 +345,18 @@ def seed_review_parks(count, snapshot, manager):
     return submitted_three_times(parks, snapshot=snapshot, manager=manager)
 
 
+def verification_version(plan, manager) -> str:
+    """The verification page's path for a version of `plan` (in review) frozen from its own
+    draft, so that its content hash names one version: the review parks' versions all share the
+    full plan's snapshot."""
+    from django.urls import reverse
+
+    from review.services import version_freeze
+
+    version = version_freeze(plan=plan, actor=manager)
+    return reverse("review:verify", args=[version.content_hash])
+
+
 def full_plan():
     """A full plan in draft on a demo park: its editor (suzhou_editor moved there) and the plan.
     Its snapshot is frozen for the parks in review, and the frozen version deleted again."""
@@ -391,7 +404,8 @@ def query_counts(requests):
     counts = {}
     for label, (user, method, path, data) in requests.items():
         client = Client(SERVER_NAME="127.0.0.1")  # ALLOWED_HOSTS as in production
-        client.force_login(user)
+        if user is not None:
+            client.force_login(user)
         send = client.post if method == "POST" else client.get
         response = send(path, data() if callable(data) else data)  # warm
         payload = data() if callable(data) else data  # read before counting
@@ -403,8 +417,11 @@ def query_counts(requests):
     return counts
 
 
-def request_kinds(editor_user, editor_plan, editor_key, full_editor, full, review_plan):
-    """Each kind of request as (user, method, path, data) for the in-process count."""
+def request_kinds(
+    editor_user, editor_plan, editor_key, full_editor, full, review_plan, verify_path
+):
+    """Each kind of request as (user, method, path, data) for the in-process count; no user:
+    not logged in."""
     from django.urls import reverse
 
     from parks.models import User
@@ -435,6 +452,7 @@ def request_kinds(editor_user, editor_plan, editor_key, full_editor, full, revie
         "preview": (full_editor, "GET", reverse("documents:preview", args=[full.pk]), None),
         "queue": (reviewer, "GET", reverse("review:queue"), None),
         "review page": (reviewer, "GET", reverse("review:version", args=[review_plan.pk, 1]), None),
+        "verification page": (None, "GET", verify_path, None),
         "dashboard": (
             User.objects.get(username="admin"),
             "GET",
@@ -562,7 +580,10 @@ def benchmark(args, env, parks_wanted, duration, warmup):
     review_plans = seed_review_parks(first, snapshot, manager)
     editor_user = User.objects.get(username="bench_editor_0_0")
     editor_plan = Plan.objects.get(park=parks[0], cycle=cycle_current())
-    kinds = request_kinds(editor_user, editor_plan, keys[0], full_editor, full, review_plans[0])
+    verify_path = verification_version(review_plans[1], manager)
+    kinds = request_kinds(
+        editor_user, editor_plan, keys[0], full_editor, full, review_plans[0], verify_path
+    )
     counts_few = query_counts(kinds)
     seed_editor_parks(parks, first, parks_wanted, keys)
     seed_review_parks(parks_wanted - first, snapshot, manager)
@@ -594,6 +615,8 @@ def benchmark(args, env, parks_wanted, duration, warmup):
 
     def page(label):
         user, _method, path, _data = kinds[label]
+        if user is None:
+            return [[path, f"csrftoken={CSRF}"]]
         if user.pk not in cookie_of:
             cookie_of[user.pk] = session_cookie(user)
         return [[path, cookie_of[user.pk]]]
@@ -625,7 +648,8 @@ def benchmark(args, env, parks_wanted, duration, warmup):
         run(["autosave, saturated"], {**saturated, "editors": editors})
         for rate in AUTOSAVE_RATES:
             run([f"autosave at {rate}/s"], {"rate": rate, "editors": editors})
-        for label in ("section editor", "preview", "queue", "review page", "dashboard"):
+        pages = ("section editor", "preview", "queue", "review page", "verification page")
+        for label in (*pages, "dashboard"):
             run([f"{label}, saturated"], {**saturated, "pages": page(label)})
         run(
             ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
@@ -662,6 +686,7 @@ QUERY_KIND = {
     "preview": "preview",
     "queue": "queue",
     "review page": "review page",
+    "verification page": "verification page",
     "dashboard": "dashboard",
     "20 reviewers": "review page",
 }

@@ -131,11 +131,12 @@ class PlanDocument:
         }
 
 
-def plan_document(plan: Plan, *, file_url: FileUrl | None = None) -> PlanDocument:
-    """The draft as it is now; files linked through `file_url` (default: the web views)."""
+def plan_document(plan: Plan, *, file_url: FileUrl | None = None, profile=None) -> PlanDocument:
+    """The draft as it is now; files linked through `file_url` (default: the web views).
+    `profile`: the park's information, when the caller has read it."""
     file_url = file_url or draft_file_url(plan)
     outline = outline_for(plan.outline_version)
-    profile = park_profile_for_reading(park=plan.park)
+    profile = profile or park_profile_for_reading(park=plan.park)
     present = kinds_in(outline)
     rows = {
         slug: list(rows_for(plan=plan, kind=kind)) if slug in present else []

@@ -39,7 +39,7 @@ from indicators.workbook import read_workbook
 from parks.audit import audit_record, audited_create, field_changes
 from parks.models import AuditEntry
 from plans.models import Plan
-from plans.services import assert_editable
+from plans.services import assert_editable, plan_touch
 
 
 def cell_name(row: str, year: int | str) -> str:
@@ -150,13 +150,15 @@ def accounting_get_or_create(*, plan: Plan) -> Accounting:
     if accounting is None:
         accounting = Accounting(plan=plan, coefficient_set=default_coefficient_set())
         accounting.grid_years = grid_pins(accounting, plan)
-        accounting, _created = Accounting.objects.get_or_create(
+        accounting, created = Accounting.objects.get_or_create(
             plan=plan,
             defaults={
                 "coefficient_set": accounting.coefficient_set,
                 "grid_years": accounting.grid_years,
             },
         )
+        if created:
+            plan_touch(plan=plan)
     return accounting
 
 
@@ -195,6 +197,7 @@ def accounting_save(
             "revision",
         ]
     )
+    plan_touch(plan=plan)
     changes = field_changes(
         {"coefficient_set": old_set},
         {"coefficient_set": coefficient_set},
@@ -228,6 +231,7 @@ def accounting_recompute(*, plan: Plan, actor, expected_revision: int) -> list[i
     current.grid_years = grid_pins(current, plan)
     current.revision += 1
     current.save(update_fields=["grid_years", "revision"])
+    plan_touch(plan=plan)
     audit_record(
         actor=actor,
         park=plan.park,
@@ -353,6 +357,7 @@ def table_save(*, plan: Plan, table_key: str, values: dict, expected_revision: i
     )
     if not updated:
         raise ConcurrentEditError(TableData.objects.get(pk=record.pk))
+    plan_touch(plan=plan)
     labels = row_labels(plan, table_key)
     changes = {
         cell_name(row, year): {
@@ -489,6 +494,7 @@ def plan_indicators_ensure(*, plan: Plan) -> None:
         if indicator.pk not in have:
             position += 1
             PlanIndicator.objects.create(plan=plan, indicator=indicator, position=position)
+            plan_touch(plan=plan)
 
 
 @transaction.atomic
@@ -503,6 +509,7 @@ def plan_indicator_add(*, plan: Plan, actor, indicator: Indicator | None = None,
     row = PlanIndicator(plan=plan, indicator=indicator, position=position, **custom)
     if indicator is None and not custom.get("custom_direction"):
         raise ValidationError({"custom_direction": _("Say whether lower or higher is better.")})
+    plan_touch(plan=plan)
     return audited_create(row, actor=actor, park=plan.park, labels={"name": _("indicator")})
 
 

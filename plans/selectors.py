@@ -104,7 +104,8 @@ def section_state(entry: Entry, section: Section | None, items: int) -> str:
     return Section.State.COMPLETE if section and section.is_done else Section.State.IN_PROGRESS
 
 
-def _revision_counts(plan: Plan) -> dict[str, int]:
+def revision_counts(plan: Plan) -> dict[str, int]:
+    """Section key -> comments on it waiting for the park (the apps above count them)."""
     counts: dict[str, int] = defaultdict(int)
     for counter in REVISION_COUNTERS:
         for key, n in counter(plan).items():
@@ -118,7 +119,7 @@ def plan_outline_status(plan: Plan) -> OutlineStatus:
     outline = outline_for(plan.outline_version)
     sections = {s.key: s for s in Section.objects.filter(plan=plan).defer("body")}
     counts = _item_counts(plan)
-    to_revise = _revision_counts(plan)
+    to_revise = revision_counts(plan)
     items = []
     for entry, depth in outline.walk():
         section = sections.get(entry.key)

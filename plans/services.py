@@ -79,8 +79,15 @@ def _next_position(rows) -> int:
     return (rows.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
-def _touch(plan: Plan) -> None:
+def plan_touch(*, plan: Plan) -> None:
+    """Mark the draft's content as changed (`Plan.updated_at`, its content stamp): every write
+    to what the plan's document shows calls it in its transaction, so the cached preview
+    (documents.preview) is made anew."""
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+
+
+def _touch(plan: Plan) -> None:
+    plan_touch(plan=plan)
 
 
 # --- sections -------------------------------------------------------------------------------
@@ -262,7 +269,8 @@ def roadmap_save(*, plan: Plan, actor, carbon_peak_year: int | None, expected_re
     current.carbon_peak_year = carbon_peak_year
     current.full_clean(exclude=["park", "cycle"])
     current.roadmap_revision += 1
-    current.save(update_fields=["carbon_peak_year", "roadmap_revision"])
+    current.updated_at = timezone.now()  # the content stamp (plan_touch)
+    current.save(update_fields=["carbon_peak_year", "roadmap_revision", "updated_at"])
     audit_record(
         actor=actor,
         park=current.park,

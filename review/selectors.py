@@ -3,7 +3,9 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import MD5, Cast
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from documents import thaw
 from documents.build import FileUrl, PlanDocument
 from documents.freeze import content_hash
-from documents.schema import FrozenIndicator
+from documents.schema import Frozen, FrozenIndicator
 from indicators.models import Indicator
 from indicators.selectors import accounting_for_reading, plan_numbers, report_actuals
 from parks.models import User
@@ -271,24 +273,35 @@ def versions(plan: Plan) -> QuerySet[Version]:
     return Version.objects.filter(plan=plan).select_related("submitted_by").defer("snapshot")
 
 
-def comparison_base(*, user, version: Version) -> int | None:
-    """The version a comparison starts from by default: the last earlier one this user read,
-    else the one just before; None for the first version."""
-    read = (
+def readings_up_to(*, user, version: Version) -> set[int]:
+    """The numbers of the plan's versions up to this one that this user has opened."""
+    return set(
         VersionReading.objects.filter(
-            user=user, version__plan_id=version.plan_id, version__number__lt=version.number
-        )
-        .order_by("-version__number")
-        .values_list("version__number", flat=True)
-        .first()
+            user=user, version__plan_id=version.plan_id, version__number__lte=version.number
+        ).values_list("version__number", flat=True)
     )
+
+
+def comparison_base(*, user, version: Version, readings: set[int] | None = None) -> int | None:
+    """The version a comparison starts from by default: the last earlier one this user read,
+    else the one just before; None for the first version. `readings`: readings_up_to's answer,
+    when the caller has it."""
+    if readings is None:
+        readings = readings_up_to(user=user, version=version)
+    read = max((n for n in readings if n < version.number), default=None)
     if read:
         return read
     return version.number - 1 if version.number > 1 else None
 
 
-def version_get(*, user, plan: Plan, number: int) -> Version:
-    return get_object_or_404(Version.objects.visible_to(user).filter(plan=plan), number=number)
+def version_get(*, user, plan: Plan, number: int, snapshot: bool = True) -> Version:
+    """The plan's version `number` the user may see, else 404. `snapshot=False` leaves the
+    snapshot (tens of KB of JSON) unread until used: the review page takes what it shows of it
+    from the shared cache (review.version_page)."""
+    versions = Version.objects.visible_to(user).filter(plan=plan)
+    if not snapshot:
+        versions = versions.defer("snapshot").select_related("submitted_by")
+    return get_object_or_404(versions, number=number)
 
 
 def assignable_reviewers(plan: Plan) -> QuerySet:
@@ -315,6 +328,17 @@ def can_comment(plan: Plan, user) -> bool:
     it again (review.services, whose docstring states every review right)."""
     reviewer = has_perm(user, Perm.REVIEW_PROVINCE) or has_perm(user, Perm.REVIEW_NATIONAL)
     return reviewer and Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+
+
+def comment_rights(plan: Plan, user, *, visible: bool = False) -> tuple[bool, bool]:
+    """(can_comment, can_answer) with one query at most; none with `visible=True`, which says
+    the caller reached `plan` through `Plan.objects.visible_to(user)` (plans.selectors.plan_get,
+    as every plan page does)."""
+    reviewer = has_perm(user, Perm.REVIEW_PROVINCE) or has_perm(user, Perm.REVIEW_NATIONAL)
+    if not reviewer and effective_role(user) not in PARK_ROLES:
+        return False, False
+    visible = visible or Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+    return reviewer and visible, visible
 
 
 def can_answer(plan: Plan, user) -> bool:
@@ -460,41 +484,67 @@ class Verification:
 HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
+VERIFIED_SECONDS = 30 * 24 * 3600
+
+
 def verification_for(content_hash_text: str) -> list[Verification]:
     """The versions whose content hash this is (normally one), checked against their snapshot.
-    Public: answers only park, version, state, dates and whether the record is intact."""
+    Public: answers only park, version, state, dates and whether the record is intact.
+
+    One query, whatever the number of versions: what can change (the plan's state, a later
+    version, the approval, the names) is read every time; what is read from the snapshot (is
+    it intact, the park's name in it) is kept in the shared cache under the version, its hash
+    and a digest of the snapshot as stored, which the database computes: a snapshot changed in
+    place gets another key, so the check runs again."""
     text = (content_hash_text or "").strip().lower()
     if not HASH_PATTERN.fullmatch(text):
         return []
+    approvals = StatusChange.objects.filter(
+        plan=OuterRef("plan"), version=OuterRef("pk"), action="approve"
+    ).order_by("-at")
     versions = (
         Version.objects.filter(content_hash=text)
+        .defer("snapshot")
         .select_related("plan__park__province")
-        .annotate(last_number=Max("plan__versions__number"))
+        .annotate(
+            last_number=Max("plan__versions__number"),
+            approved_at=Subquery(approvals.values("at")[:1]),
+            stored=MD5(Cast("snapshot", TextField())),
+        )
+        .order_by("pk")
     )
     result = []
     for version in versions:
         plan = version.plan
-        approval = (
-            StatusChange.objects.filter(plan=plan, action="approve", version=version)
-            .order_by("-at")
-            .first()
-        )
+        intact, park_name = _snapshot_facts(version)
         latest = version.number == version.last_number
-        approved = latest and plan.status == State.APPROVED and approval is not None
+        approved = latest and plan.status == State.APPROVED and version.approved_at is not None
         result.append(
             Verification(
-                park=version.frozen.park.name or plan.park.name,
+                park=park_name or plan.park.name,
                 province=plan.park.province.name,
                 number=version.number,
                 submitted_at=version.submitted_at,
                 state=str(State(plan.status).label)
                 if latest
                 else _("Superseded by a later version"),
-                approved_at=approval.at if approved else None,
-                intact=content_hash(version.snapshot) == version.content_hash,
+                approved_at=version.approved_at if approved else None,
+                intact=intact,
             )
         )
     return result
+
+
+def _snapshot_facts(version: Version) -> tuple[bool, str]:
+    """(the snapshot matches the version's hash, the park's name in it), cached as
+    verification_for says (`version` annotated with `stored`)."""
+    key = f"review:verified:{version.pk}:{version.content_hash}:{version.stored}"
+    facts = cache.get(key)
+    if facts is None:
+        snapshot = Version.objects.values_list("snapshot", flat=True).get(pk=version.pk)
+        facts = (content_hash(snapshot) == version.content_hash, Frozen(snapshot).park.name)
+        cache.set(key, facts, VERIFIED_SECONDS)
+    return facts
 
 
 def plan_pdfs(plan: Plan) -> list:

@@ -7,12 +7,8 @@ change, the comment threads and who may write in them, stays out of it: the docu
 slot at every part a comment can be anchored to, and each request fills the slots with that
 reader's threads (review/_thread.html), rendering the empty thread of a part once."""
 
-import hashlib
 import re
-from functools import cache
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.middleware.csrf import get_token
 from django.template import Context
@@ -21,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from documents.preview import templates_digest
 from review.models import Version
 
 SLOT = re.compile(r"<!--thread(?:-row:(\d+))?:([^>]*?)-->")
@@ -29,24 +26,18 @@ EMPTY_ANCHOR = "\x00anchor\x00"
 CACHE_SECONDS = 30 * 24 * 3600
 
 
-@cache
-def templates_digest() -> str:
-    """A digest of every project template: the cached documents follow a template change."""
-    digest = hashlib.sha256()
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).glob("**/*.html")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def version_key(part: str, version: Version) -> str:
+    """The shared cache's key of a part of the version's page: everything it depends on."""
+    return (
+        f"review:version-{part}:{version.plan_id}:{version.pk}:{version.number}:"
+        f"{version.content_hash}:{get_language()}:{templates_digest()}"
+    )
 
 
 def document_html(version: Version, doc) -> str:
     """The version's document with a slot at each anchor. `doc` builds the document (called
     only when it is not cached yet)."""
-    key = (
-        f"review:version-document:{version.plan_id}:{version.pk}:{version.number}:"
-        f"{version.content_hash}:"
-        f"{get_language()}:{templates_digest()}"
-    )
+    key = version_key("document", version)
     html = shared_cache.get(key)
     if html is None:
         html = render_to_string(
@@ -61,6 +52,21 @@ def document_html(version: Version, doc) -> str:
         )
         shared_cache.set(key, html, CACHE_SECONDS)
     return html
+
+
+def summary_html(version: Version, summary) -> SafeString:
+    """The summary for the reviewer (review/_version_summary.html): the stated baselines, the
+    checks that warned, the slot of the peers' fragment. `summary` reads it from the snapshot
+    (called only when it is not cached yet)."""
+    key = version_key("summary", version)
+    html = shared_cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "review/_version_summary.html",
+            {"summary": summary(), "version": version},
+        )
+        shared_cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # made by the project's autoescaping templates
 
 
 def fill_threads(html: str, *, request, context: dict) -> SafeString:

@@ -216,21 +216,35 @@ class VersionMixin(PlanAccessMixin):
 
 class VersionView(VersionMixin, TemplateView):
     """A submitted version exactly as it was frozen, in the preview's layout, with comment
-    threads on every part a comment can be anchored to."""
+    threads on every part a comment can be anchored to. What depends on the version alone (the
+    document, the summary) comes from the shared cache (review.version_page): the snapshot is
+    read only to make them."""
 
     template_name = "review/version.html"
 
+    def resolve_scope(self, plan_pk, number, **kwargs):
+        PlanAccessMixin.resolve_scope(self, plan_pk)
+        self.version = selectors.version_get(
+            user=self.request.user, plan=self.plan, number=number, snapshot=False
+        )
+
     def get(self, request, *args, **kwargs):
+        self.readings = selectors.readings_up_to(user=request.user, version=self.version)
         response = super().get(request, *args, **kwargs)
         # after the page is made, so "since the last version you read" still means the one before
-        services.version_read(version=self.version, user=request.user)
+        if self.version.number not in self.readings:
+            services.version_read(version=self.version, user=request.user)
         return response
 
     def get_context_data(self, **kwargs):
+        # the plan came through plan_get, scoped to what the user may see
+        can_comment, can_answer = selectors.comment_rights(
+            self.plan, self.request.user, visible=True
+        )
         readers = {
             "threads": version_threads(user=self.request.user, version=self.version),
-            "can_comment": selectors.can_comment(self.plan, self.request.user),
-            "can_answer": selectors.can_answer(self.plan, self.request.user),
+            "can_comment": can_comment,
+            "can_answer": can_answer,
             "plan": self.plan,
             "version": self.version,
         }
@@ -238,8 +252,12 @@ class VersionView(VersionMixin, TemplateView):
             self.version, lambda: selectors.version_document(self.version)
         )
         return super().get_context_data(
-            compare_base=selectors.comparison_base(user=self.request.user, version=self.version),
-            summary=selectors.version_summary(self.version),
+            compare_base=selectors.comparison_base(
+                user=self.request.user, version=self.version, readings=self.readings
+            ),
+            summary_html=version_page.summary_html(
+                self.version, lambda: selectors.version_summary(self.version)
+            ),
             document=version_page.fill_threads(html, request=self.request, context=readers),
             **readers,
             **kwargs,

@@ -4,6 +4,8 @@ comment written since shows at once and each reader sees the forms their rights 
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from review import selectors
@@ -81,3 +83,46 @@ def test_each_reader_gets_the_forms_of_their_rights(world, client_for, submitted
     assert 'name="anchor"' not in editor
     # and a task row without a thread is a row of its own only where a comment can be written
     assert reviewer.count('class="doc-anchor-row"') > editor.count('class="doc-anchor-row"') == 0
+
+
+@pytest.fixture
+def summaries(monkeypatch):
+    """How many times a version's summary for the reviewer was read from its snapshot."""
+    calls = []
+    read = selectors.version_summary
+
+    def counted(version):
+        calls.append(version.pk)
+        return read(version)
+
+    monkeypatch.setattr(selectors, "version_summary", counted)
+    return calls
+
+
+def test_the_summary_is_read_once_and_the_snapshot_not_again(
+    world, client_for, submitted, summaries
+):
+    client_for(world.reviewer_a).get(version_url(submitted))
+    client = client_for(world.national)
+    client.get(version_url(submitted))  # this reader's first visit writes their reading
+
+    # when the page is opened again, by another reader
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(version_url(submitted)).content.decode()
+
+    # then the summary was read from the snapshot once, and no query read the snapshot
+    assert summaries == [Version.objects.get(plan=submitted).pk]
+    assert not [q for q in captured if "snapshot" in q["sql"]]
+    assert 'id="summary-title"' in html
+    assert reverse("summaries:peers", args=[submitted.pk, 1]) in html
+
+
+def test_what_can_change_stays_out_of_the_cached_parts(world, client_for, submitted):
+    client_for(world.reviewer_a).get(version_url(submitted))
+    # when the submitter renames themselves after the page was cached
+    world.manager_a.full_name = "改名后的经理"
+    world.manager_a.save(update_fields=["full_name"])
+    html = client_for(world.reviewer_a).get(version_url(submitted)).content.decode()
+
+    # then the page names them as they are called now
+    assert "改名后的经理" in text_of(html)
