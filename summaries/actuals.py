@@ -13,8 +13,8 @@ averages of the parks' ratios; each figure says how many parks are behind it. Th
 are those of indicators.attainment: the zones' 单位工业增加值综合能耗 ≤ 0.4 (inclusive); the share
 of parks at or below 0.3 counted as the plan dashboard counts it (indicators.checks.
 within_half_limit: 0.3 itself counts); 单位工业增加值二氧化碳排放 down ≥ 4 % a year on average
-since 2020, each park against its own 2020 baseline (the report's carried baseline; where the report has none, the
-approved plan's frozen 2020 figure).
+since 2020, each park against its own 2020 baseline (the report's carried baseline; where the
+report has none, the approved plan's frozen 2020 figure).
 
 A fixed number of queries whatever the number of parks: one lists the report versions, one the
 approved plans' versions where a baseline is missing, two who has not reported.
