@@ -275,7 +275,14 @@ def actual_rows(plan: Plan, rows, numbers: PlanNumbers | None) -> list[ActualRow
     the report's last data year (the data year, or 2025 for the final evaluation); a derived
     indicator's actual from `numbers` (the report's data tables)."""
     year = plan.data_years[-1]
-    derived = numbers.derived if numbers else {}
+    years = year - plan.cycle.base_year
+    derived = dict(numbers.derived) if numbers else {}
+    if "co2_intensity_iav" in derived:
+        # the yearly cut is measured from the 2020 baseline the plan was approved with, not
+        # within the report's own years (an annual report has one)
+        base = next((r.baseline for r in rows if r.derivation == "co2_intensity_iav"), None)
+        cut = yearly_cut_since(base, derived["co2_intensity_iav"].get(year), years)
+        derived["co2_intensity_cut_rate"] = {year: cut}
     result = []
     for row in rows:
         computed = bool(row.derivation) and row.derivation in derived
@@ -286,7 +293,7 @@ def actual_rows(plan: Plan, rows, numbers: PlanNumbers | None) -> list[ActualRow
                 actual,
                 computed,
                 attainment(row.direction, row.target, actual, row.baseline),
-                yearly_cut_since(row.baseline, actual, year - plan.cycle.base_year)
+                yearly_cut_since(row.baseline, actual, years)
                 if row.direction == Direction.LOWER
                 else None,
             )

@@ -32,6 +32,17 @@ def entered(value, unit=""):
 
 
 @register.filter
+def measured(value, unit=""):
+    """A stored or computed figure (a report's baseline, target, actual) with the decimals it
+    has, at most four, grouped for reading; years (unit 年) never grouped; "" when unknown."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(str(value)).quantize(Decimal("0.0001")).normalize()
+    decimals = max(0, -number.as_tuple().exponent)
+    return entered(f"{number:.{decimals}f}", unit)
+
+
+@register.filter
 def at(mapping, key):
     if not mapping:
         return None

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,8 +74,14 @@ class SectionEditView(PlanAccessMixin, TemplateView):
                     "it will be saved when the connection is back."
                 ),
             },
+            # each table in its own partial (the generic one, or its kind's: a report's actuals
+            # against their targets), as the row views render it after an edit
             "row_tables": [
-                table_context(self.plan, kind, user=self.request.user)
+                render_to_string(
+                    kind.template,
+                    table_context(self.plan, kind, user=self.request.user),
+                    request=self.request,
+                )
                 for kind in kinds_for_section(entry.key)
             ],
         }

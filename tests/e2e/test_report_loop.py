@@ -24,6 +24,7 @@ from plans.outline import ANNUAL_OUTLINE
 from plans.rows import ROW_KINDS
 from plans.status import State
 from review.models import PdfDocument
+from review.selectors import submission_checklist
 from review.services import transition_apply
 from tests.e2e.a11y import serious_violations
 from tests.e2e.conftest import act
@@ -134,9 +135,26 @@ def test_a_park_reports_2024_the_province_returns_it_and_the_nation_approves(
     # ... fills the 2024 data tables by Excel: downloads the workbook, types the year's figures
     park.goto(url + reverse("indicators:data", args=[report.pk]))
     with park.expect_download() as download:
-        park.get_by_role("link", name="下载数据表（含当前数据）").click()
-    book = load_workbook(download.value.path())
-    for table, values in {"economy": {"iav": 1_000_000, "gdp": 2_500_000}}.items():
+        park.get_by_role("link", name="下载工作簿（含当前数据）").click()
+    downloaded = tmp_path / "downloaded.xlsx"
+    download.value.save_as(downloaded)
+    book = load_workbook(downloaded)
+    year_figures = {
+        "economy": {"iav": 1_000_000, "gdp": 2_500_000},
+        "water": {"total": 1000, "fresh": 300, "reused": 700},
+        "pollutants": {
+            "wastewater": 200,
+            "cod": 150,
+            "nh3n": 10,
+            "so2": 50,
+            "nox": 80,
+            "sw_generated": 20,
+            "sw_utilised": 18,
+            "sw_stored": 1,
+            "hazardous": 500,
+        },
+    }
+    for table, values in year_figures.items():
         sheet = book[SHEET_NAMES[table]]
         for r in range(FIRST_DATA_ROW, sheet.max_row + 1):
             key = sheet.cell(row=r, column=KEY_COLUMN).value
@@ -187,7 +205,18 @@ def test_a_park_reports_2024_the_province_returns_it_and_the_nation_approves(
         if other.slipped_years(2024):
             ProjectProgress.objects.filter(pk=other.pk).update(reason="按计划调整。")
 
-    # ... and submits it
+    for item in report_actuals(report):  # the other missed targets' reasons, as typed before
+        if item.needs_reason:
+            plan_services.row_update(
+                kind=ROW_KINDS["actuals"],
+                row=item.row,
+                actor=world.editor_a,
+                data={"reason": "产业结构调整期，能耗与排放阶段性上升。"},
+                expected_revision=item.row.revision,
+            )
+
+    # ... and submits it: nothing is missing
+    assert [m.message for m in submission_checklist(report)] == []
     park.goto(url + reverse("review:panel", args=[report.pk]))
     act(park, report, "submit", declared=True)
     expect(park.locator("[data-plan-status]")).to_have_text("已提交省级审核")

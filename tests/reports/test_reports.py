@@ -378,3 +378,47 @@ def test_the_checklist_asks_for_actuals_and_reasons_not_for_the_plans_indicators
         sum("重点项目“" in m for m in messages)
         == ProjectProgress.objects.filter(plan=report).count()
     )
+
+
+def test_the_yearly_co2_cut_of_a_report_is_measured_from_the_2020_baseline(world, approved):
+    """1.0 t/万元 in 2020 → 0.8 in 2024: 1 - 0.8^(1/4) = 5.43 % a year (by hand), although an
+    annual report's own tables hold one year only."""
+    from types import SimpleNamespace
+
+    from indicators.selectors import actual_rows
+
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    intensity = IndicatorActual(
+        plan=report,
+        name="单位工业增加值二氧化碳排放量",
+        direction="lower",
+        derivation="co2_intensity_iav",
+        baseline=Decimal("1.0"),
+        target=Decimal("0.85"),
+    )
+    cut = IndicatorActual(
+        plan=report,
+        name="单位工业增加值二氧化碳排放量年均削减率",
+        direction="higher",
+        derivation="co2_intensity_cut_rate",
+        target=Decimal("4"),
+    )
+    numbers = SimpleNamespace(
+        derived={"co2_intensity_iav": {2024: Decimal("0.8")}, "co2_intensity_cut_rate": {}}
+    )
+    rows = actual_rows(report, [intensity, cut], numbers)
+    assert rows[0].result.met is True and rows[0].yearly_cut.quantize(Decimal("0.01")) == Decimal(
+        "5.43"
+    )
+    assert rows[1].computed and rows[1].actual.quantize(Decimal("0.01")) == Decimal("5.43")
+    assert rows[1].result.met is True
+
+
+def test_figures_print_with_their_own_decimals_and_years_ungrouped():
+    from indicators.templatetags.indicators_tags import measured
+
+    assert measured(Decimal("0.170000"), "吨标准煤/万元") == "0.17"
+    assert measured(Decimal("2030.000000"), "年") == "2030"
+    assert measured(Decimal("1234567.5"), "万元") == "1,234,567.5"
+    assert measured(Decimal("0.123456"), "%") == "0.1235"
+    assert measured(None) == ""
