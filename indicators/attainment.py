@@ -70,3 +70,19 @@ def meets_co2_cut(baseline: Decimal | None, actual: Decimal | None, years: int) 
 
 def meets_energy_goal(intensity: Decimal | None) -> bool | None:
     return None if intensity is None else intensity <= ENERGY_GOAL
+
+
+CO2_INTENSITY = "co2_intensity_iav"  # indicators.accounting.DERIVED keys
+CO2_CUT = "co2_intensity_cut_rate"
+
+
+def derived_actual(derivation: str, series_of, year: int, base_year: int, co2_baseline):
+    """A derived indicator's actual for `year`, `series_of(key, year)` reading the report's
+    derived series: the series' value, except the yearly CO2 cut, which is measured from the
+    2020 baseline the plan was approved with (`co2_baseline`), not within the report's own
+    years (an annual report has one; the final evaluation's start at 2021). The document
+    (indicators.selectors.actual_rows) and the national figures (summaries.actuals) both ask
+    here."""
+    if derivation == CO2_CUT:
+        return yearly_cut_since(co2_baseline, series_of(CO2_INTENSITY, year), year - base_year)
+    return series_of(derivation, year)

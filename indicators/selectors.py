@@ -16,7 +16,14 @@ from indicators.accounting import (
     fuel_from_coefficient,
     fuel_from_custom,
 )
-from indicators.attainment import Attainment, attainment, yearly_cut_since
+from indicators.attainment import (
+    CO2_CUT,
+    CO2_INTENSITY,
+    Attainment,
+    attainment,
+    derived_actual,
+    yearly_cut_since,
+)
 from indicators.checks import Warning, indicator_warnings
 from indicators.grid import Choice
 from indicators.models import (
@@ -276,17 +283,22 @@ def actual_rows(plan: Plan, rows, numbers: PlanNumbers | None) -> list[ActualRow
     indicator's actual from `numbers` (the report's data tables)."""
     year = plan.data_years[-1]
     years = year - plan.cycle.base_year
-    derived = dict(numbers.derived) if numbers else {}
-    if "co2_intensity_iav" in derived:
-        # the yearly cut is measured from the 2020 baseline the plan was approved with, not
-        # within the report's own years (an annual report has one)
-        base = next((r.baseline for r in rows if r.derivation == "co2_intensity_iav"), None)
-        cut = yearly_cut_since(base, derived["co2_intensity_iav"].get(year), years)
-        derived["co2_intensity_cut_rate"] = {year: cut}
+    derived = numbers.derived if numbers else {}
+    co2_baseline = next((r.baseline for r in rows if r.derivation == CO2_INTENSITY), None)
+
+    def series_of(key, at):
+        return derived.get(key, {}).get(at)
+
     result = []
     for row in rows:
-        computed = bool(row.derivation) and row.derivation in derived
-        actual = derived[row.derivation].get(year) if computed else row.actual
+        computed = bool(row.derivation) and (
+            row.derivation in derived or (row.derivation == CO2_CUT and CO2_INTENSITY in derived)
+        )
+        actual = (
+            derived_actual(row.derivation, series_of, year, plan.cycle.base_year, co2_baseline)
+            if computed
+            else row.actual
+        )
         result.append(
             ActualRow(
                 row,

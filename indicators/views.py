@@ -18,6 +18,7 @@ from indicators.rows import FUELS, INDICATORS
 from indicators.tables import TABLES
 from indicators.workbook import WorkbookRefused, build_workbook
 from parks.roles import Perm, has_perm
+from plans.outline import INDICATORS_KEY
 from plans.views import PlanAccessMixin, table_context
 
 
@@ -38,6 +39,7 @@ class NumbersMixin(PlanAccessMixin):
 
 
 class IndicatorListView(NumbersMixin, TemplateView):
+    outline_key = INDICATORS_KEY
     template_name = "indicators/indicators.html"
 
     def get(self, request, *args, **kwargs):
@@ -57,6 +59,7 @@ class IndicatorListView(NumbersMixin, TemplateView):
 
 
 class IndicatorAddView(NumbersMixin, View):
+    outline_key = INDICATORS_KEY
     required_perm = Perm.EDIT_PLAN
 
     def post(self, request, plan_pk):
@@ -93,6 +96,7 @@ class IndicatorAddView(NumbersMixin, View):
 
 
 class IndicatorChartView(NumbersMixin, View):
+    outline_key = INDICATORS_KEY
     """The SVG chart of one plan indicator: history, baseline, targets, national reference."""
 
     def get(self, request, plan_pk, pk):

@@ -190,6 +190,17 @@ class Plan(models.Model):
         return self.cycle.history_years
 
     @property
+    def deadline(self):
+        """When it is due: a report's own due date, else the cycle's submission deadline."""
+        return self.due_date or self.cycle.deadline
+
+    @property
+    def data_years_label(self) -> str:
+        """2024年, 2021-2025年."""
+        years = self.data_years
+        return f"{years[0]}年" if len(years) == 1 else f"{years[0]}-{years[-1]}年"
+
+    @property
     def note_year(self) -> int:
         """The year whose results the carbon accounting note states."""
         return self.cycle.base_year if self.kind == self.Kind.PLAN else self.data_years[-1]

@@ -37,6 +37,12 @@ class ReportDeadline(models.Model):
             models.UniqueConstraint(
                 fields=["cycle", "kind", "data_year"], name="one_deadline_per_report"
             ),
+            # NULL data years are distinct to the constraint above: one final deadline a cycle
+            models.UniqueConstraint(
+                fields=["cycle", "kind"],
+                condition=Q(data_year__isnull=True),
+                name="one_final_deadline",
+            ),
             models.CheckConstraint(
                 name="deadline_year_by_kind",
                 condition=Q(kind="annual", data_year__isnull=False)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, TextField
-from django.db.models.functions import MD5, Cast
+from django.db.models.functions import MD5, Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -389,17 +389,17 @@ def review_queue(
         .annotate(
             latest_version=Max("versions__number"),
             last_submitted_at=Max("versions__submitted_at"),
+            # a report's own due date, else the cycle's deadline (plans.models.Plan.deadline)
+            due_on=Coalesce("due_date", "cycle__deadline"),
         )
-        .order_by("cycle__deadline", "park__province__code", "park__name")
+        .order_by("due_on", "park__province__code", "park__name", "data_year")
     )
     if province:
         plans = plans.filter(park__province__code=province)
     if state:
         plans = plans.filter(status=state)
     if overdue:
-        plans = plans.filter(cycle__deadline__lt=timezone.localdate()).exclude(
-            status=State.APPROVED
-        )
+        plans = plans.filter(due_on__lt=timezone.localdate()).exclude(status=State.APPROVED)
     if mine:
         plans = plans.filter(assigned_to=user)
     if reviewer == UNASSIGNED:

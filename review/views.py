@@ -56,8 +56,8 @@ class ReviewPanelView(PlanAccessMixin, TemplateView):
             timeline=selectors.timeline(self.plan),
             versions=selectors.versions(self.plan),
             **pdf_context(self.plan, self.request.user),
-            days_left=(self.plan.cycle.deadline - timezone.localdate()).days,
-            days_overdue=(timezone.localdate() - self.plan.cycle.deadline).days,
+            days_left=(self.plan.deadline - timezone.localdate()).days,
+            days_overdue=(timezone.localdate() - self.plan.deadline).days,
             **kwargs,
         )
 
@@ -181,7 +181,7 @@ class QueueView(PortalAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         context = super().get_context_data(filter_form=self.filter_form, **kwargs)
-        context["rows"] = [(p, (p.cycle.deadline - today).days) for p in context["object_list"]]
+        context["rows"] = [(p, (p.deadline - today).days) for p in context["object_list"]]
         context["counts"] = [(State(s).label, s, n) for s, n in self.counts.items()]
         return context
 
@@ -419,10 +419,11 @@ class PdfDownloadView(PlanAccessMixin, View):
     def get(self, request, plan_pk, pk):
         if self.pdf.is_pending:
             raise Http404
+        what = self.plan.title if self.plan.is_report else "绿色发展行动方案"
         if self.pdf.version_id:
-            name = f"{self.plan.park.name}-绿色发展行动方案-第{self.pdf.version.number}版.pdf"
+            name = f"{self.plan.park.name}-{what}-第{self.pdf.version.number}版.pdf"
         else:
-            name = f"{self.plan.park.name}-绿色发展行动方案-草稿.pdf"
+            name = f"{self.plan.park.name}-{what}-草稿.pdf"
         return private_file_response(
             self.pdf.file, content_type="application/pdf", as_attachment=True, filename=name
         )

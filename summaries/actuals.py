@@ -33,7 +33,13 @@ from django.utils import timezone
 
 from core.numbers import to_decimal
 from indicators.accounting import RATIOS
-from indicators.attainment import attainment, meets_co2_cut, meets_energy_goal
+from indicators.attainment import (
+    CO2_INTENSITY,
+    attainment,
+    derived_actual,
+    meets_co2_cut,
+    meets_energy_goal,
+)
 from indicators.checks import POLICY_HALF_LIMIT, POLICY_ZONES_LIMIT
 from parks.models import Province
 from plans.models import Cycle, Plan
@@ -45,7 +51,7 @@ from summaries.models import SummarySnapshot
 
 REPORT_KINDS = (Plan.Kind.ANNUAL, Plan.Kind.FINAL)
 ENERGY = "energy_intensity_iav"
-CO2 = "co2_intensity_iav"
+CO2 = CO2_INTENSITY
 NATIONAL = "*"
 # a report that has gone in: submitted, in review or approved (a draft or a returned one has not)
 NOT_IN = (State.DRAFT, State.RETURNED)
@@ -111,6 +117,10 @@ def _park_years(version: Version) -> list[tuple[int, ParkYear]]:
     )
     # the rows carry one year's target: the data year's, the final evaluation's last year's
     row_year = years[-1]
+
+    def series_of(key, at):
+        return to_decimal(frozen.derived(key).get(str(at)))
+
     result = []
     for year in years:
         tce, iav = RATIOS[ENERGY].parts(values, totals, year)
@@ -129,7 +139,7 @@ def _park_years(version: Version) -> list[tuple[int, ParkYear]]:
             for row in actuals:
                 derivation = row.get("derivation") or ""
                 if derivation:
-                    actual = to_decimal(frozen.derived(derivation).get(str(year)))
+                    actual = derived_actual(derivation, series_of, year, cycle.base_year, baseline)
                 else:
                     actual = to_decimal(row.get("actual"))
                 target, direction = to_decimal(row.get("target")), row.get("direction")

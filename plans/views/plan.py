@@ -2,7 +2,7 @@
 view to the plans the user may see."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -40,11 +40,17 @@ class PlanEntryView(PortalAccessMixin, View):
 
 
 class PlanAccessMixin(PortalAccessMixin):
-    """Resolves the plan in the URL among the plans the user may see (404 otherwise)."""
+    """Resolves the plan in the URL among the plans the user may see (404 otherwise). A view of
+    one part of the outline names it (`outline_key`): a plan whose outline lacks it (a report
+    has no indicators page of the plan's kind, a plan no actuals) answers 404."""
+
+    outline_key: str | None = None
 
     def resolve_scope(self, plan_pk, **kwargs):
         self.plan = selectors.plan_get(user=self.request.user, pk=plan_pk)
         self.park = self.plan.park
+        if self.outline_key and self.outline_key not in selectors.plan_outline(self.plan).by_key:
+            raise Http404
 
     @property
     def can_edit(self) -> bool:

@@ -211,6 +211,7 @@ class SectionPresenceView(PlanAccessMixin, View):
 
 class RoadmapSaveView(PlanAccessMixin, View):
     required_perm = Perm.EDIT_PLAN
+    outline_key = ROADMAP_KEY
 
     def post(self, request, plan_pk):
         form = RoadmapForm(request.POST)

@@ -48,3 +48,23 @@ def resubmit_changed(world, plan: Plan) -> None:
     )
     transition_apply(plan=plan, action="submit", actor=world.manager_a, declared=True)
     transition_apply(plan=plan, action="start", actor=world.reviewer_a)
+
+
+def approve(world, plan: Plan) -> None:
+    """The plan submitted, forwarded by its province and approved by the national reviewer."""
+    for action, actor in (
+        ("submit", world.manager_a),
+        ("start", world.reviewer_a),
+        ("forward", world.reviewer_a),
+        ("start", world.national),
+        ("approve", world.national),
+    ):
+        transition_apply(
+            plan=plan,
+            action=action,
+            actor=actor,
+            declared=True,
+            opinion="同意。",
+            acknowledged=True,
+        )
+    plan.refresh_from_db()

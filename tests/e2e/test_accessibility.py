@@ -3,12 +3,15 @@ returned plan is being revised and the reviewers' once it is submitted again, ea
 and on a 390 px phone, with no critical and no serious WCAG 2 A/AA violation; on the phone no
 page scrolls sideways. One logged-in browser context per person serves all of their pages."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from reports.services import report_start
 from review.models import Version
 from tests.e2e.a11y import serious_violations
-from tests.e2e.plan_states import resubmit_changed, return_with_a_comment
+from tests.e2e.plan_states import approve, resubmit_changed, return_with_a_comment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -104,4 +107,35 @@ def test_main_pages_have_no_critical_or_serious_violation(world, plan, live_serv
     # then: 22 and more distinct pages were read, each at both widths, and none has a critical
     # or serious violation
     assert len(walk.pages) >= 22, sorted(walk.pages)
+    assert walk.found == {}
+
+
+def test_the_report_pages_have_no_critical_or_serious_violation(
+    world, plan, live_server, session, monkeypatch
+):
+    """Issue 16's pages: the reports a plan owes, a report's editor pages, its data tables and
+    preview; the reports due for reviewers; the reports' actuals nationally."""
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 30)
+    )
+    approve(world, plan)
+    report = report_start(plan=plan, kind="annual", data_year=2024, actor=world.editor_a)
+    walk = Walk(live_server)
+    manager = session(world.manager_a)
+    for url, ready in [
+        (reverse("park-detail", args=[world.park_a.pk]), None),
+        (reverse("reports:list", args=[plan.pk]), None),
+        (reverse("plans:plan-detail", args=[report.pk]), None),
+        (reverse("plans:section-edit", args=[report.pk, "actuals"]), "#rows-actuals table"),
+        (reverse("plans:section-edit", args=[report.pk, "task_progress"]), None),
+        (reverse("plans:section-edit", args=[report.pk, "project_progress"]), None),
+        (reverse("indicators:data", args=[report.pk]), None),
+        (reverse("documents:preview", args=[report.pk]), None),
+    ]:
+        walk.visit(manager, url, ready=ready)
+    walk.visit(session(world.reviewer_a), reverse("reports:due"))
+    national = session(world.national)
+    walk.visit(national, reverse("reports:due"))
+    walk.visit(national, reverse("summaries:actuals"))
+    assert len(walk.pages) == 10, sorted(walk.pages)  # the due list read by two people
     assert walk.found == {}

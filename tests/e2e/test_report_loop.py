@@ -25,9 +25,9 @@ from plans.rows import ROW_KINDS
 from plans.status import State
 from review.models import PdfDocument
 from review.selectors import submission_checklist
-from review.services import transition_apply
 from tests.e2e.a11y import serious_violations
 from tests.e2e.conftest import act
+from tests.e2e.plan_states import approve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
@@ -43,26 +43,6 @@ def today(monkeypatch):
     monkeypatch.setattr(
         "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 30)
     )
-
-
-def approve_plan(plan, world):
-    for action, actor in (
-        ("submit", world.manager_a),
-        ("start", world.reviewer_a),
-        ("forward", world.reviewer_a),
-        ("start", world.national),
-        ("approve", world.national),
-    ):
-        transition_apply(
-            plan=plan,
-            action=action,
-            actor=actor,
-            declared=True,
-            opinion="同意。",
-            acknowledged=True,
-        )
-    plan.refresh_from_db()
-    assert plan.status == State.APPROVED
 
 
 def accessible(page) -> None:
@@ -106,7 +86,8 @@ def test_a_park_reports_2024_the_province_returns_it_and_the_nation_approves(
     world, plan, live_server, session, output_path, tmp_path, today
 ):
     url = live_server.url
-    approve_plan(plan, world)
+    approve(world, plan)
+    assert plan.status == State.APPROVED
     park = session(world.manager_a)
 
     # the park opens its approved plan's reports and starts the 2024 report
@@ -277,6 +258,7 @@ def test_a_park_reports_2024_the_province_returns_it_and_the_nation_approves(
     assert "表指标实际值与目标对照（2024年）" in text
     assert "2024年度绿色发展行动方案实施情况报告" in text
     assert "新投产数据中心用能集中释放。" in text
+    assert "《2024年度绿色发展行动方案实施情况报告》第2版审核通过" in text
     subprocess.run(
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "4", str(path), f"{output_path}/pdf"],
         check=True,
