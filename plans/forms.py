@@ -5,7 +5,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import ProseEditorWidget
 
 from core.forms import DecimalTextInput, LenientDecimalField
-from plans.models import KeyProject, KeyTask, Plan
+from plans.models import KeyProject, KeyTask, Plan, ProjectProgress, TaskProgress
 from plans.richtext import EDITOR_CONFIG
 from plans.rows import ROW_KINDS, RowKind
 
@@ -90,13 +90,66 @@ class KeyProjectForm(RowForm):
         )
 
 
+class ProgressForm(RowForm):
+    """A report's task or project row. What the approved plan fixed (the name, the year's
+    milestone, the planned period and investment) is not changed on a row carried from it, so
+    slippage cannot be hidden by moving the plan; a row added during implementation has every
+    field."""
+
+    carried_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.carried_from is not None:
+            for name in self.carried_fields:
+                self.fields.pop(name, None)
+
+
+class TaskProgressForm(ProgressForm):
+    carried_fields = ("name", "group", "milestone", "department")
+
+    class Meta:
+        model = TaskProgress
+        fields = list(ROW_KINDS["task_progress"].fields)
+
+
+PROJECT_AMOUNTS = ["planned_investment", "invested", "invested_government"]
+
+
+class ProjectProgressForm(ProgressForm):
+    carried_fields = ("name", "implementer", "planned_start_year", "planned_end_year")
+    carried_fields += ("planned_investment",)
+
+    class Meta:
+        model = ProjectProgress
+        # a row the park adds is added during implementation: not a box to tick
+        fields = [f for f in ROW_KINDS["project_progress"].fields if f != "is_added"]
+        field_classes = dict.fromkeys(PROJECT_AMOUNTS, LenientDecimalField)
+        widgets = {
+            **dict.fromkeys(PROJECT_AMOUNTS, DecimalTextInput()),
+            "actual_start": forms.DateInput(attrs={"type": "date"}),
+            "actual_finish": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    @property
+    def row_data(self) -> dict:
+        data = super().row_data
+        if self.instance.pk is None:
+            data["is_added"] = True
+        return data
+
+
 def row_form_class(kind: RowKind) -> type[RowForm]:
     if kind.form_class is not None:
         return kind.form_class
-    if kind.model is KeyTask:
-        return KeyTaskForm
-    if kind.model is KeyProject:
-        return KeyProjectForm
+    forms_of = {
+        KeyTask: KeyTaskForm,
+        KeyProject: KeyProjectForm,
+        TaskProgress: TaskProgressForm,
+        ProjectProgress: ProjectProgressForm,
+    }
+    if kind.model in forms_of:
+        return forms_of[kind.model]
     return modelform_factory(kind.model, form=RowForm, fields=list(kind.fields))
 
 

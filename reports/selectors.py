@@ -80,8 +80,9 @@ class ReportLine:
 
 def report_lines(*, user, plan: Plan, today: datetime.date | None = None) -> list[ReportLine]:
     """What an approved plan owes and what has been started, in the order they fall due. A plan
-    that is not approved owes nothing yet."""
-    if plan.kind != Plan.Kind.PLAN or plan.status != State.APPROVED:
+    that is not approved owes nothing yet; one reopened after approval keeps the reports it
+    has (they stay listed, and reachable, while the plan is revised)."""
+    if plan.kind != Plan.Kind.PLAN:
         return []
     today = today or timezone.localdate()
     started = {
@@ -90,6 +91,9 @@ def report_lines(*, user, plan: Plan, today: datetime.date | None = None) -> lis
         .filter(follows=plan)
         .only("pk", "kind", "data_year", "status", "due_date", "updated_at", "follows_id")
     }
+    if plan.status != State.APPROVED:
+        owed = [i for i in schedule.owed(plan.cycle, today=today) if i.key in started]
+        return [ReportLine(item, started[item.key], today) for item in owed]
     return [
         ReportLine(item, started.get(item.key), today)
         for item in schedule.owed(plan.cycle, today=today)

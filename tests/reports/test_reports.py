@@ -422,3 +422,51 @@ def test_figures_print_with_their_own_decimals_and_years_ungrouped():
     assert measured(Decimal("1234567.5"), "万元") == "1,234,567.5"
     assert measured(Decimal("0.123456"), "%") == "0.1235"
     assert measured(None) == ""
+
+
+def test_the_plans_facts_of_a_carried_row_are_not_in_its_form(world, approved, client_for):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    project = ProjectProgress.objects.filter(plan=report).first()
+    client = client_for(world.editor_a)
+    edit = reverse("plans:row-edit", args=[report.pk, "project_progress", project.pk])
+    form = client.get(edit).content.decode()
+    assert 'name="status"' in form and 'name="invested"' in form
+    assert 'name="planned_end_year"' not in form and 'name="is_added"' not in form
+    # a planned end year posted anyway changes nothing
+    client.post(
+        edit,
+        {
+            "status": "under_construction",
+            "invested": "100",
+            "invested_government": "0",
+            "planned_end_year": "2030",
+            "reason": "用地审批延后。",
+            "revision": project.revision,
+        },
+    )
+    project.refresh_from_db()
+    assert project.planned_end_year != 2030 and project.invested == Decimal(100)
+    # a project the park adds is marked as added during implementation
+    client.post(
+        reverse("plans:row-create", args=[report.pk, "project_progress"]),
+        {
+            "name": "园区储能电站",
+            "planned_start_year": "2024",
+            "planned_end_year": "2025",
+            "planned_investment": "3000",
+            "status": "under_construction",
+            "invested": "500",
+            "invested_government": "0",
+            "revision": "",
+        },
+    )
+    added = ProjectProgress.objects.get(plan=report, name="园区储能电站")
+    assert added.is_added and added.carried_from is None
+
+
+def test_a_plan_reopened_after_approval_keeps_its_reports_listed(world, approved):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    Plan.objects.filter(pk=approved.pk).update(status=State.RETURNED)
+    approved.refresh_from_db()
+    lines = report_lines(user=world.manager_a, plan=approved)
+    assert [(line.owed.key, line.report) for line in lines] == [(("annual", 2024), report)]
