@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LOAD_DB = "greenplan_load"
+PAGES = ("section editor", "preview", "queue", "review page", "dashboard")
 PARKS = 178
 EDITORS_PER_PARK = 3
 REVIEWERS = 20
@@ -275,19 +276,19 @@ def _with_db(url, name):
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
-def recreate_database(url):
+def recreate_database(url, name=LOAD_DB):
     import psycopg
 
     with psycopg.connect(_pg_dsn(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{LOAD_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def drop_database(url):
+def drop_database(url, name=LOAD_DB):
     import psycopg
 
     with psycopg.connect(_pg_dsn(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed_editor_parks(parks, start, stop, section_keys):
@@ -494,6 +495,17 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--concurrency", type=int, default=16, help="in flight when saturated")
     parser.add_argument("--keep", action="store_true", help=f"keep the {LOAD_DB} database")
+    parser.add_argument(
+        "--database",
+        default=LOAD_DB,
+        help=f"the throw-away database's name (default {LOAD_DB}; another for a second run "
+        "at the same time)",
+    )
+    parser.add_argument(
+        "--only-autosave",
+        action="store_true",
+        help="only the floor and the autosave runs (to compare autosave changes)",
+    )
     args = parser.parse_args()
     if args.drive:
         print(json.dumps(asyncio.run(drive(json.loads(sys.stdin.read())))))
@@ -502,14 +514,14 @@ def main():
     duration = args.duration or (4.0 if args.quick else 20.0)
     warmup = 1.0 if args.quick else 3.0
     base_url = check_services()
-    recreate_database(base_url)
+    recreate_database(base_url, args.database)
     media = tempfile.mkdtemp(prefix="greenplan-load-media-")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": _with_db(base_url, LOAD_DB),
+        "DATABASE_URL": _with_db(base_url, args.database),
         "BENCH": "true",
         "MEDIA_ROOT": media,
         "PDF_RENDER_ON_TRANSITION": "false",
@@ -523,7 +535,7 @@ def main():
 
         connections.close_all()
         if not args.keep:
-            drop_database(base_url)
+            drop_database(base_url, args.database)
     print_table(results)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -625,13 +637,15 @@ def benchmark(args, env, parks_wanted, duration, warmup):
         run(["autosave, saturated"], {**saturated, "editors": editors})
         for rate in AUTOSAVE_RATES:
             run([f"autosave at {rate}/s"], {"rate": rate, "editors": editors})
-        for label in ("section editor", "preview", "queue", "review page", "dashboard"):
+        pages = () if args.only_autosave else PAGES
+        for label in pages:
             run([f"{label}, saturated"], {**saturated, "pages": page(label)})
-        run(
-            ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
-            {"rate": 107, "editors": editors},
-            {"rate": REVIEWERS / REVIEWER_INTERVAL_S, "pages": reviewers},
-        )
+        if not args.only_autosave:
+            run(
+                ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
+                {"rate": 107, "editors": editors},
+                {"rate": REVIEWERS / REVIEWER_INTERVAL_S, "pages": reviewers},
+            )
     finally:
         load_after = os.getloadavg()
         os.killpg(gunicorn.pid, signal.SIGTERM)
