@@ -473,6 +473,32 @@ def start_gunicorn(env, port, args):
     refuse("gunicorn did not answer /healthz within 60 s")
 
 
+def _cpu_ms(pgid, database) -> dict:
+    """CPU ms (user + system) used so far by gunicorn's processes, by the PostgreSQL backends of
+    the load database and by this process's finished children (the load generator), read from
+    /proc: on a shared machine the CPU a request costs moves less than its req/s."""
+    import resource
+
+    tick = os.sysconf("SC_CLK_TCK")
+    web = database_ms = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) * 1000 / tick
+            if int(fields[2]) == pgid:
+                web += cpu
+            elif f" {database} " in Path(entry.path, "cmdline").read_text(errors="replace"):
+                database_ms += cpu
+        except (OSError, IndexError, ValueError):
+            continue
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    driver = (children.ru_utime + children.ru_stime) * 1000
+    return {"web": web, "database": database_ms, "generator": driver}
+
+
 def run_driver(spec):
     done = subprocess.run(
         [sys.executable, __file__, "--drive"],
@@ -625,7 +651,15 @@ def benchmark(args, env, parks_wanted, duration, warmup):
         runs = {}
 
         def run(label, *streams):
+            before = _cpu_ms(gunicorn.pid, args.database)
             result = run_driver({**base, "streams": list(streams)})
+            after = _cpu_ms(gunicorn.pid, args.database)
+            if len(streams) == 1:  # CPU per request, warm-up included (as steady as the rest)
+                sent = result[0]["rps"] * (duration + warmup)
+                result[0]["cpu_ms_per_request"] = {
+                    part: round((after[part] - before[part]) / sent, 2) if sent else None
+                    for part in after
+                }
             for name, row, stream in zip(label, result, streams, strict=True):
                 revisions = row.pop("revisions")
                 for editor, revision in zip(stream.get("editors", []), revisions, strict=True):
@@ -692,7 +726,10 @@ def print_table(results):
         f"{results['load_average_after']} after"
     )
     head = f"{'run':<30} {'req/s':>7} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-    print(f"{head} {'x floor (p50/p95/p99)':>22} {'queries':>8}  non-200")
+    print(
+        f"{head} {'x floor (p50/p95/p99)':>22} {'queries':>8} "
+        f"{'CPU ms/req web+db+gen':>22}  non-200"
+    )
     few, every = results["queries"]["few"], results["queries"]["all"]
     for label, row in results["runs"].items():
         kind = next((k for k in QUERY_KIND if k in label), None)
@@ -702,10 +739,12 @@ def print_table(results):
             queries += f" (!={few[kind]})"
         ratios = "/".join(_ratio(row[p], floor[p], 1) for p in ("p50_ms", "p95_ms", "p99_ms"))
         other = {s: n for s, n in row["statuses"].items() if s != "200"}
+        cpu = row.get("cpu_ms_per_request")
+        cpu = "" if not cpu or None in cpu.values() else "+".join(f"{v:.1f}" for v in cpu.values())
         print(
             f"{label:<30} {row['rps']:>7} {_ratio(row['rps'], floor['rps'], 3):>8} "
             f"{_num(row['p50_ms']):>8} {_num(row['p95_ms']):>8} {_num(row['p99_ms']):>8} "
-            f"{ratios:>22} {queries:>8}  {other or ''}"
+            f"{ratios:>22} {queries:>8} {cpu:>22}  {other or ''}"
         )
     same = all(few[k] == every[k] for k in every)
     print(

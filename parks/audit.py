@@ -107,8 +107,9 @@ _EXTEND_SQL = {
         "WHERE v -> 'autosave' IS DISTINCT FROM 'true'::jsonb) "
         "RETURNING id",
         # a field: its latest change, with the row's first old value (the change's own if the
-        # row has none for the field yet)
-        "%s, %s::jsonb || jsonb_build_object('old', COALESCE(changes -> %s, %s::jsonb) -> 'old')",
+        # row has none for the field yet); the change is sent without its old value, and that
+        # once apart
+        "%s, %s::jsonb || jsonb_build_object('old', COALESCE(changes -> %s -> 'old', %s::jsonb))",
     ),
     "sqlite": (
         "UPDATE {table} SET at = %s, changes = json_set(changes{comma}{fields}) "
@@ -120,7 +121,7 @@ _EXTEND_SQL = {
         "THEN changes ELSE '{{}}' END) WHERE json_type(value, '$.autosave') IS NOT 'true') "
         "RETURNING id",
         "'$.' || %s, json_set(json(%s), '$.old', "
-        "json(COALESCE(changes -> ('$.' || %s), json(%s)) -> '$.old'))",
+        "json(COALESCE(changes -> ('$.' || %s || '.old'), %s)))",
     ),
 }
 
@@ -146,9 +147,9 @@ def _extend_autosave_row(*, target_type, target_id, actor, action, changes, sinc
     fields, field_params = [], []
     for field, change in changes.items():
         assert field.isidentifier(), field  # a model field's name, never user input
-        encoded = json.dumps(change)
+        latest = json.dumps({k: v for k, v in change.items() if k != "old"})
         fields.append(field_sql)
-        field_params += [field, encoded, field, encoded]
+        field_params += [field, latest, field, json.dumps(change.get("old"))]
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
