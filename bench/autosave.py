@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
 
 RUNS = 200
-TEST_DB_NAME = "test_greenplan_bench_autosave"
+TEST_DB_NAME = os.environ.get("BENCH_AUTOSAVE_DB", "test_greenplan_bench_autosave")
 
 
 def setup():
@@ -100,11 +100,13 @@ def main():
             save()
         queries = [q["sql"] for q in captured]
         times, cpu = [], []
+        server_before = _server_cpu(connection)
         for _ in range(args.runs):
             start, start_cpu = time.perf_counter(), time.process_time()
             save()
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
+        server_after = _server_cpu(connection)
         print(f"database: {connection.vendor}, session engine: {_session_engine()}")
         print(
             f"autosave: {len(queries)} queries, median {statistics.median(times):.2f} ms "
@@ -112,6 +114,11 @@ def main():
             f"p90 {sorted(times)[int(len(times) * 0.9) - 1]:.2f} ms over {args.runs} saves; "
             f"load average {os.getloadavg()[0]:.2f}"
         )
+        if server_before is not None and server_after is not None:
+            print(
+                f"database server's CPU for this connection: "
+                f"{(server_after - server_before) / args.runs:.2f} ms per autosave (mean)"
+            )
         for sql in queries:
             print("   ", sql[:150])
         if args.profile:
@@ -126,6 +133,21 @@ def main():
             print(out.getvalue())
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _server_cpu(connection):
+    """CPU ms the PostgreSQL backend serving this connection has used (user + system), read from
+    /proc when the server runs on this machine; None otherwise."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def _session_engine():

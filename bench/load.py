@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LOAD_DB = os.environ.get("LOAD_DATABASE", "greenplan_load")  # another name for parallel runs
+PAGES = ("section editor", "preview", "queue", "review page", "verification page", "dashboard")
 PARKS = 178
 EDITORS_PER_PARK = 3
 REVIEWERS = 20
@@ -276,19 +277,19 @@ def _with_db(url, name):
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
-def recreate_database(url):
+def recreate_database(url, name=LOAD_DB):
     import psycopg
 
     with psycopg.connect(_pg_dsn(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{LOAD_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def drop_database(url):
+def drop_database(url, name=LOAD_DB):
     import psycopg
 
     with psycopg.connect(_pg_dsn(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed_editor_parks(parks, start, stop, section_keys):
@@ -490,6 +491,32 @@ def start_gunicorn(env, port, args):
     refuse("gunicorn did not answer /healthz within 60 s")
 
 
+def _cpu_ms(pgid, database) -> dict:
+    """CPU ms (user + system) used so far by gunicorn's processes, by the PostgreSQL backends of
+    the load database and by this process's finished children (the load generator), read from
+    /proc: on a shared machine the CPU a request costs moves less than its req/s."""
+    import resource
+
+    tick = os.sysconf("SC_CLK_TCK")
+    web = database_ms = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) * 1000 / tick
+            if int(fields[2]) == pgid:
+                web += cpu
+            elif f" {database} " in Path(entry.path, "cmdline").read_text(errors="replace"):
+                database_ms += cpu
+        except (OSError, IndexError, ValueError):
+            continue
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    driver = (children.ru_utime + children.ru_stime) * 1000
+    return {"web": web, "database": database_ms, "generator": driver}
+
+
 def run_driver(spec):
     done = subprocess.run(
         [sys.executable, __file__, "--drive"],
@@ -512,6 +539,17 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--concurrency", type=int, default=16, help="in flight when saturated")
     parser.add_argument("--keep", action="store_true", help=f"keep the {LOAD_DB} database")
+    parser.add_argument(
+        "--database",
+        default=LOAD_DB,
+        help=f"the throw-away database's name (default {LOAD_DB}; another for a second run "
+        "at the same time)",
+    )
+    parser.add_argument(
+        "--only-autosave",
+        action="store_true",
+        help="only the floor and the autosave runs (to compare autosave changes)",
+    )
     args = parser.parse_args()
     if args.drive:
         print(json.dumps(asyncio.run(drive(json.loads(sys.stdin.read())))))
@@ -520,14 +558,14 @@ def main():
     duration = args.duration or (4.0 if args.quick else 20.0)
     warmup = 1.0 if args.quick else 3.0
     base_url = check_services()
-    recreate_database(base_url)
+    recreate_database(base_url, args.database)
     media = tempfile.mkdtemp(prefix="greenplan-load-media-")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": _with_db(base_url, LOAD_DB),
+        "DATABASE_URL": _with_db(base_url, args.database),
         "BENCH": "true",
         "MEDIA_ROOT": media,
         "PDF_RENDER_ON_TRANSITION": "false",
@@ -541,7 +579,7 @@ def main():
 
         connections.close_all()
         if not args.keep:
-            drop_database(base_url)
+            drop_database(base_url, args.database)
     print_table(results)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -636,7 +674,15 @@ def benchmark(args, env, parks_wanted, duration, warmup):
         runs = {}
 
         def run(label, *streams):
+            before = _cpu_ms(gunicorn.pid, args.database)
             result = run_driver({**base, "streams": list(streams)})
+            after = _cpu_ms(gunicorn.pid, args.database)
+            if len(streams) == 1:  # CPU per request, warm-up included (as steady as the rest)
+                sent = result[0]["rps"] * (duration + warmup)
+                result[0]["cpu_ms_per_request"] = {
+                    part: round((after[part] - before[part]) / sent, 2) if sent else None
+                    for part in after
+                }
             for name, row, stream in zip(label, result, streams, strict=True):
                 revisions = row.pop("revisions")
                 for editor, revision in zip(stream.get("editors", []), revisions, strict=True):
@@ -648,14 +694,15 @@ def benchmark(args, env, parks_wanted, duration, warmup):
         run(["autosave, saturated"], {**saturated, "editors": editors})
         for rate in AUTOSAVE_RATES:
             run([f"autosave at {rate}/s"], {"rate": rate, "editors": editors})
-        pages = ("section editor", "preview", "queue", "review page", "verification page")
-        for label in (*pages, "dashboard"):
+        pages = () if args.only_autosave else PAGES
+        for label in pages:
             run([f"{label}, saturated"], {**saturated, "pages": page(label)})
-        run(
-            ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
-            {"rate": 107, "editors": editors},
-            {"rate": REVIEWERS / REVIEWER_INTERVAL_S, "pages": reviewers},
-        )
+        if not args.only_autosave:
+            run(
+                ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
+                {"rate": 107, "editors": editors},
+                {"rate": REVIEWERS / REVIEWER_INTERVAL_S, "pages": reviewers},
+            )
     finally:
         load_after = os.getloadavg()
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -703,7 +750,10 @@ def print_table(results):
         f"{results['load_average_after']} after"
     )
     head = f"{'run':<30} {'req/s':>7} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-    print(f"{head} {'x floor (p50/p95/p99)':>22} {'queries':>8}  non-200")
+    print(
+        f"{head} {'x floor (p50/p95/p99)':>22} {'queries':>8} "
+        f"{'CPU ms/req web+db+gen':>22}  non-200"
+    )
     few, every = results["queries"]["few"], results["queries"]["all"]
     for label, row in results["runs"].items():
         kind = next((k for k in QUERY_KIND if k in label), None)
@@ -713,10 +763,12 @@ def print_table(results):
             queries += f" (!={few[kind]})"
         ratios = "/".join(_ratio(row[p], floor[p], 1) for p in ("p50_ms", "p95_ms", "p99_ms"))
         other = {s: n for s, n in row["statuses"].items() if s != "200"}
+        cpu = row.get("cpu_ms_per_request")
+        cpu = "" if not cpu or None in cpu.values() else "+".join(f"{v:.1f}" for v in cpu.values())
         print(
             f"{label:<30} {row['rps']:>7} {_ratio(row['rps'], floor['rps'], 3):>8} "
             f"{_num(row['p50_ms']):>8} {_num(row['p95_ms']):>8} {_num(row['p99_ms']):>8} "
-            f"{ratios:>22} {queries:>8}  {other or ''}"
+            f"{ratios:>22} {queries:>8} {cpu:>22}  {other or ''}"
         )
     same = all(few[k] == every[k] for k in every)
     print(

@@ -24,10 +24,10 @@ def cycle_current() -> Cycle:
     return cycle
 
 
-def plan_get(*, user, pk: int) -> Plan:
-    return get_object_or_404(
-        Plan.objects.visible_to(user).select_related("park__province", "cycle"), pk=pk
-    )
+def plan_get(*, user, pk: int, related=("park__province", "cycle")) -> Plan:
+    """The plan `pk` among those the user may see (404 otherwise), with `related` joined in (the
+    autosave, on every editor's keystrokes, asks for the park only)."""
+    return get_object_or_404(Plan.objects.visible_to(user).select_related(*related), pk=pk)
 
 
 def plan_list_for_park(*, user, park) -> QuerySet[Plan]:

@@ -15,7 +15,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,29 +114,34 @@ def section_save(
     if entry is None or not entry.is_editable:
         raise ValidationError({"body": _("This part of the outline has no text to save.")})
     _lock_editable_and_touch(plan)
-    section, _created = Section.objects.get_or_create(plan=plan, key=key)
-    if section.revision != expected_revision:
-        raise ConcurrentEditError(Section.objects.select_related("updated_by").get(pk=section.pk))
     clean = sanitize_html(body) if Kind.RICH_TEXT in entry.kinds else ""
-    done = section.is_done if is_done is None else is_done
-    if clean == section.body and done == section.is_done:
-        transaction.set_rollback(True)  # nothing changed: the plan is not touched either
-        return section
     text = plain_text(clean)
     words = count_words(text)
     now = timezone.now()
-    updated = revision_update(
-        Section.objects,
-        pk=section.pk,
-        revision=expected_revision,
-        body=clean,
-        text_length=len(text),
-        word_count=words,
-        is_done=done,
-        updated_at=now,
-        updated_by=actor,
-    )
-    if not updated:
+    values = {
+        "body": clean,
+        "text_length": len(text),
+        "word_count": words,
+        "updated_at": now,
+        "updated_by": actor,
+    }
+    # PostgreSQL: the section written and read as it was, in one statement; None when there is
+    # no row at that revision (someone saved first, or the section is not there yet)
+    section = _section_write_returning_before(plan, key, expected_revision, is_done, values)
+    written = section is not None
+    if not written:
+        section, _created = Section.objects.get_or_create(plan=plan, key=key)
+        if section.revision != expected_revision:
+            raise ConcurrentEditError(
+                Section.objects.select_related("updated_by").get(pk=section.pk)
+            )
+    done = section.is_done if is_done is None else is_done
+    if clean == section.body and done == section.is_done:
+        transaction.set_rollback(True)  # nothing changed: the section and plan stay as they were
+        return section
+    if not written and not revision_update(
+        Section.objects, pk=section.pk, revision=expected_revision, is_done=done, **values
+    ):
         raise ConcurrentEditError(Section.objects.select_related("updated_by").get(pk=section.pk))
     audit_record(
         actor=actor,
@@ -154,6 +159,49 @@ def section_save(
     section.revision = expected_revision + 1
     section.body, section.text_length, section.word_count = clean, len(text), words
     section.is_done, section.updated_at, section.updated_by = done, now, actor
+    return section
+
+
+def _section_write_returning_before(plan, key, revision, is_done, values) -> Section | None:
+    """On PostgreSQL, write the section `key` of `plan` if it is at `revision` (bumping it; the
+    box kept when `is_done` is None) and return it as it was before the write. None when no
+    row is at that revision, or on another database: the caller reads the section and writes
+    it with revision_update.
+
+    The old row comes from the statement's snapshot (`FROM` the same table): the write happens
+    only if that old row and the row being written are both at `revision`, so a save committed
+    by someone else in between finds no row and gets the conflict, as revision_update does."""
+    connection = connections[router.db_for_write(Section)]
+    if connection.vendor != "postgresql":
+        return None
+    fields = Section._meta.concrete_fields
+    qn = connection.ops.quote_name
+    table = qn(Section._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS s SET revision = s.revision + 1, body = %s, text_length = %s, "
+            "word_count = %s, is_done = COALESCE(%s, s.is_done), updated_at = %s, "
+            f"updated_by_id = %s FROM {table} AS old "
+            "WHERE s.id = old.id AND old.plan_id = %s AND old.key = %s AND old.revision = %s "
+            "AND s.revision = %s RETURNING " + ", ".join(f"old.{qn(f.column)}" for f in fields),
+            [
+                values["body"],
+                values["text_length"],
+                values["word_count"],
+                is_done,
+                values["updated_at"],
+                values["updated_by"].pk if values["updated_by"] else None,
+                plan.pk,
+                key,
+                revision,
+                revision,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    section = Section.from_db(connection.alias, [f.attname for f in fields], row)
+    section.plan = plan
     return section
 
 

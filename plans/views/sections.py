@@ -150,8 +150,10 @@ class SectionAutosaveView(SectionEditView):
     http_method_names = ["post"]
 
     def resolve_scope(self, plan_pk, key, **kwargs):
-        # the outline entry only: section_save reads the section itself, once
-        PlanAccessMixin.resolve_scope(self, plan_pk)
+        # the plan with its park only (the same scoping; the province and the cycle are not
+        # used here), and the outline entry only: section_save reads the section itself, once
+        self.plan = selectors.plan_get(user=self.request.user, pk=plan_pk, related=("park",))
+        self.park = self.plan.park
         self.entry = selectors.section_entry(plan=self.plan, key=key)
 
     def post(self, request, *args, **kwargs):

@@ -236,6 +236,32 @@ def test_autosaves_still_make_one_row_per_session(world, plan_a):
     assert (row.changes["body"]["old"], row.changes["body"]["new"]) == ("", "<p>甲乙丙</p>")
 
 
+def test_a_field_first_changed_later_in_the_session_keeps_its_own_old_value(world, plan_a):
+    # given the editor's autosave session on 1.6: the text, then the text and the box, then the
+    # box back and more text (the row is extended in the database, nothing read back)
+    section = Section.objects.get(plan=plan_a, key="1.6")
+    for revision, (body, done) in enumerate(
+        [("<p>甲</p>", None), ("<p>甲乙</p>", True), ("<p>甲乙丙</p>", False)]
+    ):
+        plan_services.section_save(
+            plan=plan_a,
+            key="1.6",
+            body=body,
+            is_done=done,
+            expected_revision=section.revision + revision,
+            actor=world.editor_a,
+            autosave=True,
+        )
+
+    # then one row: the text from the empty section to the last, the box from its value when
+    # the session first changed it to the last, each change marked as an autosave
+    (row,) = AuditEntry.objects.filter(target_type=section_type())
+    assert row.changes["body"]["old"] == "" and row.changes["body"]["new"] == "<p>甲乙丙</p>"
+    assert (row.changes["is_done"]["old"], row.changes["is_done"]["new"]) == (False, False)
+    assert all(change["autosave"] is True for change in row.changes.values())
+    assert row.changes["is_done"]["label"] and row.changes["body"]["label"]
+
+
 # --- filters and pages ----------------------------------------------------------------------
 
 
