@@ -10,7 +10,7 @@ PORT   ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps venv messages fonts run test lint check-migrations \
-        pytest worker beat services object-store bench bench-pdf bench-exports bench-faults bench-load clean
+        pytest worker beat services object-store bench bench-pdf bench-exports bench-actuals bench-faults bench-load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ bench-pdf: venv ## PDF benchmark: full plan with WeasyPrint and Chromium, demo p
 
 bench-exports: venv ## Excel export benchmark: 174 demo parks and 3,000 synthetic parks
 	$(BIN)/python bench/exports.py
+
+bench-actuals: venv ## Actuals benchmark: the actuals page and the export for 10 and 178 parks x 5 reports, beside the plan dashboard
+	$(BIN)/python bench/actuals.py
 
 bench-faults: venv ## Fault scenarios: workers killed mid-job, Redis down at submission, a dropped DB connection (needs DATABASE_URL, REDIS_URL)
 	$(BIN)/python bench/faults.py
