@@ -300,11 +300,12 @@ def seed_editor_parks(parks, start, stop, section_keys):
     from core.text import plain_text
     from parks.models import User
     from parks.roles import Role
-    from plans.models import Section
+    from plans.models import Plan, Section
     from plans.outline import outline_for
     from plans.richtext import count_words
     from plans.selectors import cycle_current
     from plans.services import plan_get_or_create
+    from plans.status import State
     from portal.demo.plan import section_html
 
     cycle = cycle_current()
@@ -313,6 +314,9 @@ def seed_editor_parks(parks, start, stop, section_keys):
     with transaction.atomic():
         for index, park in enumerate(parks[start:stop], start=start):
             plan = plan_get_or_create(park=park, cycle=cycle)
+            # the demo approves its first park's plan (and reports on it): on deadline day
+            # every editor writes a draft
+            Plan.objects.filter(pk=plan.pk).update(status=State.DRAFT)
             for n, key in enumerate(section_keys):
                 entry = outline.by_key[key]
                 body = section_html(entry, outline.chapter_of[key].key, 2000, seed=index + n)
