@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,16 @@ from reports import selectors, services
 from reports.forms import DueFilterForm
 
 
-class PlanReportsView(PlanAccessMixin, TemplateView):
+class FollowedPlanMixin(PlanAccessMixin):
+    """The plan whose reports these are: a report has none of its own (404)."""
+
+    def resolve_scope(self, plan_pk, **kwargs):
+        super().resolve_scope(plan_pk, **kwargs)
+        if self.plan.is_report:
+            raise Http404
+
+
+class PlanReportsView(FollowedPlanMixin, TemplateView):
     template_name = "reports/plan_reports.html"
 
     def get_context_data(self, **kwargs):
@@ -29,7 +38,7 @@ class PlanReportsView(PlanAccessMixin, TemplateView):
         )
 
 
-class ReportStartView(PlanAccessMixin, View):
+class ReportStartView(FollowedPlanMixin, View):
     required_perm = Perm.EDIT_PLAN
 
     def post(self, request, plan_pk):

@@ -146,7 +146,7 @@ def _report_checks(plan: Plan, numbers) -> list[Missing]:
     items: list[Missing] = []
     actuals_url = reverse("plans:section-edit", args=[plan.pk, ACTUALS_KEY])
     for item in report_actuals(plan, numbers):
-        if item.actual is None:
+        if item.actual is None or (not item.computed and not item.row.data_source.strip()):
             message = _("Indicator %(name)s: give the actual value and its data source.")
         elif item.needs_reason:
             message = _("Indicator %(name)s missed the year's target: give the reason.")
@@ -154,7 +154,8 @@ def _report_checks(plan: Plan, numbers) -> list[Missing]:
             continue
         items.append(Missing(message % {"name": item.row.name}, actuals_url))
     tasks_url = reverse("plans:section-edit", args=[plan.pk, TASK_PROGRESS_KEY])
-    for task in TaskProgress.objects.filter(plan=plan, status__in=NEEDS_REASON, reason=""):
+    tasks = TaskProgress.objects.filter(plan=plan, status__in=NEEDS_REASON)
+    for task in (t for t in tasks if not t.reason.strip()):
         items.append(
             Missing(
                 _("Task %(name)s: give the reason for its status.") % {"name": task.name}, tasks_url
@@ -162,7 +163,9 @@ def _report_checks(plan: Plan, numbers) -> list[Missing]:
         )
     projects_url = reverse("plans:section-edit", args=[plan.pk, PROJECT_PROGRESS_KEY])
     year = plan.data_years[-1]
-    for project in ProjectProgress.objects.filter(plan=plan, reason=""):
+    for project in ProjectProgress.objects.filter(plan=plan):
+        if project.reason.strip():
+            continue
         if project.status in (
             ProjectProgress.Status.CANCELLED,
             ProjectProgress.Status.ADJUSTED,

@@ -364,7 +364,7 @@ def test_the_checklist_asks_for_actuals_and_reasons_not_for_the_plans_indicators
     typed = IndicatorActual.objects.filter(plan=report, derivation="")
     first, *others = list(typed)
     wrong = first.target + 1 if first.direction == "lower" else (first.target or 0) - 1
-    IndicatorActual.objects.filter(pk=first.pk).update(actual=wrong)
+    IndicatorActual.objects.filter(pk=first.pk).update(actual=wrong, data_source="园区统计年报")
     task = TaskProgress.objects.filter(plan=report).first()
     TaskProgress.objects.filter(pk=task.pk).update(status=ProgressStatus.BEHIND)
     ProjectProgress.objects.filter(plan=report).update(status=ProjectProgress.Status.CANCELLED)
@@ -470,3 +470,28 @@ def test_a_plan_reopened_after_approval_keeps_its_reports_listed(world, approved
     approved.refresh_from_db()
     lines = report_lines(user=world.manager_a, plan=approved)
     assert [(line.owed.key, line.report) for line in lines] == [(("annual", 2024), report)]
+
+
+def test_a_report_has_no_reports_of_its_own(world, approved, client_for):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    client = client_for(world.editor_a)
+    assert client.get(reverse("reports:list", args=[report.pk])).status_code == 404
+    started = client.post(
+        reverse("reports:start", args=[report.pk]), {"kind": "annual", "data_year": "2023"}
+    )
+    assert started.status_code == 404
+    # nor an indicators page of the plan's kind (it would write the plan's indicators into it)
+    assert client.get(reverse("indicators:indicator-list", args=[report.pk])).status_code == 404
+    assert not report.indicators.exists()
+
+
+def test_a_typed_actual_needs_its_data_source_and_a_reason_of_spaces_is_none(world, approved):
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    typed = IndicatorActual.objects.filter(plan=report, derivation="", target__isnull=False)
+    row = typed.first()
+    IndicatorActual.objects.filter(pk=row.pk).update(actual=row.target, data_source="  ")
+    task = TaskProgress.objects.filter(plan=report).first()
+    TaskProgress.objects.filter(pk=task.pk).update(status=ProgressStatus.BEHIND, reason="   ")
+    messages = [item.message for item in submission_checklist(report)]
+    assert f"指标“{row.name}”：请填写实际值及数据来源。" in messages
+    assert f"重点任务“{task.name}”：请说明滞后、取消或调整的原因。" in messages
