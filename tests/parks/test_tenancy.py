@@ -884,3 +884,82 @@ def test_the_reports_actuals_page_shows_a_province_only_its_own_parks(
 @pytest.mark.parametrize("persona", ["editor_a", "manager_a", "editor_b"])
 def test_park_staff_get_403_on_the_reports_actuals_page(world, client_for, persona):
     assert client_for(getattr(world, persona)).get(reverse("summaries:actuals")).status_code == 403
+
+
+# --- a report of park B (issue 16): its pages and its rows are park B's too -------------------
+
+
+def _give_park_b_a_report(world):
+    from decimal import Decimal
+
+    from indicators.models import IndicatorActual
+    from plans.models import ProjectProgress, TaskProgress
+    from plans.outline import ANNUAL_OUTLINE
+
+    plan = PlanFactory(park=world.park_b, status="approved")
+    report = Plan.objects.create(
+        park=world.park_b,
+        cycle=plan.cycle,
+        kind=Plan.Kind.ANNUAL,
+        follows=plan,
+        data_year=2024,
+        outline_version=ANNUAL_OUTLINE.version,
+    )
+    Section.objects.bulk_create(Section(plan=report, key=e.key) for e in ANNUAL_OUTLINE.sections)
+    rows = {
+        "actuals": IndicatorActual.objects.create(
+            plan=report, name="单位工业增加值综合能耗", direction="lower", target=Decimal("0.2")
+        ),
+        "task_progress": TaskProgress.objects.create(plan=report, name="屋顶光伏", group="other"),
+        "project_progress": ProjectProgress.objects.create(
+            plan=report, name="集中供热", planned_start_year=2021, planned_end_year=2023
+        ),
+    }
+    return plan, report, rows
+
+
+REPORT_URLS = [
+    ("reports:list", "plan", None),
+    ("reports:start", "plan", None),
+    ("plans:plan-detail", "report", None),
+    ("plans:section-edit", "report", "actuals"),
+    ("plans:section-autosave", "report", "overview"),
+    ("documents:preview", "report", None),
+    ("indicators:data", "report", None),
+    ("review:panel", "report", None),
+    ("plans:row-list", "report", "task_progress"),
+    ("plans:row-edit", "report", "actuals"),
+    ("plans:row-edit", "report", "task_progress"),
+    ("plans:row-edit", "report", "project_progress"),
+    ("plans:row-delete", "report", "project_progress"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "whose", "part"), REPORT_URLS)
+def test_park_a_staff_get_404_on_park_b_reports_and_their_rows(
+    world, client_for, url_name, whose, part
+):
+    plan, report, rows = _give_park_b_a_report(world)
+    target = plan if whose == "plan" else report
+    kwargs = {"plan_pk": target.pk}
+    if url_name in ("plans:section-edit", "plans:section-autosave"):
+        kwargs["key"] = part
+    elif url_name == "plans:row-list":
+        kwargs["slug"] = part
+    elif part:
+        kwargs.update(slug=part, pk=rows[part].pk)
+    url = reverse(url_name, kwargs=kwargs)
+    before = [
+        (type(r).__name__, list(type(r).objects.filter(pk=r.pk).values())) for r in rows.values()
+    ]
+    for persona in ("editor_a", "manager_a", "reviewer_a"):
+        client = client_for(getattr(world, persona))
+        statuses = {"GET": client.get(url).status_code}
+        if _accepts_post(url):
+            statuses["POST"] = client.post(url, HOSTILE_POST).status_code
+        assert statuses == dict.fromkeys(statuses, 404), (persona, statuses)
+    after = [
+        (type(r).__name__, list(type(r).objects.filter(pk=r.pk).values())) for r in rows.values()
+    ]
+    assert after == before
+    assert Plan.objects.filter(follows=plan).count() == 1
