@@ -106,6 +106,8 @@ def report_start(*, plan: Plan, kind: str, data_year: int | None, actor) -> Plan
     _carry_indicators(report, frozen, year)
     _carry_tasks(report, frozen, before, year)
     _carry_projects(report, frozen, before)
+    # what the progress was carried from, for the park to read (not stored)
+    report.carried_from_year = previous.data_year if previous else None
     return report
 
 

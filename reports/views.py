@@ -59,7 +59,17 @@ class ReportStartView(FollowedPlanMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(reverse("reports:list", args=[self.plan.pk]))
-        messages.success(request, _("The report is started, filled in from the approved plan."))
+        if report.carried_from_year:
+            messages.success(
+                request,
+                _(
+                    "The report is started, filled in from the approved plan and the approved "
+                    "%(year)s report."
+                )
+                % {"year": report.carried_from_year},
+            )
+        else:
+            messages.success(request, _("The report is started, filled in from the approved plan."))
         return HttpResponseRedirect(reverse("plans:plan-detail", args=[report.pk]))
 
 

@@ -162,6 +162,7 @@ def test_the_next_year_carries_the_previous_approved_report(world, approved):
     _approve(first, world)
 
     second = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    assert second.carried_from_year == 2023
     carried = ProjectProgress.objects.get(plan=second, carried_from=project.carried_from)
     assert carried.status == ProjectProgress.Status.UNDER_CONSTRUCTION
     assert carried.actual_start == datetime.date(2022, 4, 1)
