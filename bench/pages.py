@@ -17,9 +17,7 @@ import cProfile
 import io
 import os
 import pstats
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +38,8 @@ def main():
     os.chdir(code)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
     import django
+
+    from bench.timing import time_requests
 
     django.setup()
     from django.conf import settings
@@ -76,15 +76,10 @@ def main():
             with CaptureQueriesContext(connection) as captured:
                 client.get(path)
             queries = len(captured)  # now: the next request clears the log
-            times, cpu = [], []
-            for _ in range(args.runs):
-                start, start_cpu = time.perf_counter(), time.process_time()
-                client.get(path)
-                times.append((time.perf_counter() - start) * 1000)
-                cpu.append((time.process_time() - start_cpu) * 1000)
+            wall, cpu = time_requests(client, path, args.runs)
             print(
-                f"{name}: {queries} queries, median {statistics.median(times):.1f} ms "
-                f"(CPU {statistics.median(cpu):.1f} ms), {len(response.content) // 1024} KB, "
+                f"{name}: {queries} queries, median {wall:.1f} ms "
+                f"(CPU {cpu:.1f} ms), {len(response.content) // 1024} KB, "
                 f"{args.runs} requests"
             )
             if args.profile:

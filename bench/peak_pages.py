@@ -15,7 +15,6 @@ import cProfile
 import io
 import os
 import pstats
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -71,6 +70,8 @@ def main():
     from django.db import connection
     from django.test.utils import setup_test_environment
 
+    from bench.timing import time_requests
+
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -94,15 +95,10 @@ def main():
 
             with connection.execute_wrapper(record):
                 client.get(path)
-            times, cpu = [], []
-            for _ in range(args.runs):
-                start, start_cpu = time.perf_counter(), time.process_time()
-                client.get(path)
-                times.append((time.perf_counter() - start) * 1000)
-                cpu.append((time.process_time() - start_cpu) * 1000)
+            wall, cpu = time_requests(client, path, args.runs)
             print(
-                f"{label}: {len(captured)} queries, median {statistics.median(times):.2f} ms "
-                f"(CPU {statistics.median(cpu):.2f} ms) over {args.runs}; "
+                f"{label}: {len(captured)} queries, median {wall:.2f} ms "
+                f"(CPU {cpu:.2f} ms) over {args.runs}; "
                 f"{connection.vendor}; load average {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
