@@ -11,6 +11,7 @@ The comparison page shows every change; a comment thread carried to a later vers
 change of the part it is anchored to (review.revision), keyed by the same anchors as comments
 (review.anchors)."""
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
@@ -347,3 +348,31 @@ class _Reader:
                 )
             )
         return _real(changes)
+
+
+# --- a report against the previous year's (issue 16) -------------------------------------------
+
+# The report's own tables, whose rows carry the approved plan's row they follow up.
+CARRIED_KINDS = ("actuals", "task_progress", "project_progress")
+
+
+def as_previous_year(previous: Frozen, current: Frozen) -> Frozen:
+    """The previous year's approved report read so that version_diff(it, current) shows what
+    moved year on year: each carried row takes the id of this year's row that carries the same
+    row of the plan (rows added during implementation keep their own and show as added or
+    removed), and the data tables' figures of the previous data year stand in this year's
+    column (2023 → 2024 shows as each figure's change)."""
+    data = copy.deepcopy(previous.data)
+    rows = data.get("rows", {})
+    for slug in CARRIED_KINDS:
+        now = {r.get("carried_from"): r.id for r in current.rows(slug) if r.get("carried_from")}
+        for row in rows.get(slug, []):
+            origin = row.get("carried_from")
+            row["id"] = now.get(origin, f"prev-{row.get('id')}")
+    before, after = previous.plan.data_year, current.plan.data_year
+    if before and after:
+        for table in data.get("tables", {}).values():
+            for series in table.values():
+                if isinstance(series, dict) and str(before) in series:
+                    series[str(after)] = series.pop(str(before))
+    return Frozen(data)

@@ -580,3 +580,22 @@ def version_file_url(version: Version) -> FileUrl:
 def version_document(version: Version, *, file_url: FileUrl | None = None) -> PlanDocument:
     """The version laid out as it was submitted; its files through its own file view."""
     return thaw.version_document(version, file_url=file_url or version_file_url(version))
+
+
+def previous_year_version(*, user, plan: Plan) -> Version | None:
+    """The approved version of the annual report of the year before `plan`'s (an annual report
+    of the same approved plan), if the user may see it: what a report is read against year on
+    year. None for anything else."""
+    if plan.kind != Plan.Kind.ANNUAL:
+        return None
+    previous = (
+        Plan.objects.visible_to(user)
+        .filter(
+            follows_id=plan.follows_id,
+            kind=Plan.Kind.ANNUAL,
+            data_year=plan.data_year - 1,
+            status=State.APPROVED,
+        )
+        .first()
+    )
+    return previous.versions.order_by("-number").first() if previous else None

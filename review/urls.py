@@ -37,6 +37,11 @@ urlpatterns = [
         views.VersionDiffView.as_view(),
         name="version-diff",
     ),
+    path(
+        "plans/<int:plan_pk>/versions/<int:number>/year-on-year/",
+        views.YearOnYearView.as_view(),
+        name="version-year-on-year",
+    ),
     path("plans/<int:plan_pk>/pdfs/", views.PdfListView.as_view(), name="pdfs"),
     path("plans/<int:plan_pk>/pdfs/request/", views.PdfRequestView.as_view(), name="pdf-request"),
     path("plans/<int:plan_pk>/pdfs/<int:pk>/", views.PdfDownloadView.as_view(), name="pdf"),

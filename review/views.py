@@ -24,7 +24,7 @@ from plans.selectors import cycle_list
 from plans.status import State
 from plans.views import PlanAccessMixin
 from review import selectors, services, version_page
-from review.diff import version_diff
+from review.diff import as_previous_year, version_diff
 from review.extends import QUEUE
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
@@ -255,6 +255,9 @@ class VersionView(VersionMixin, TemplateView):
             compare_base=selectors.comparison_base(
                 user=self.request.user, version=self.version, readings=self.readings
             ),
+            previous_year=selectors.previous_year_version(user=self.request.user, plan=self.plan)
+            if self.plan.kind == self.plan.Kind.ANNUAL
+            else None,
             summary_html=version_page.summary_html(
                 self.version, lambda: selectors.version_summary(self.version)
             ),
@@ -372,6 +375,28 @@ class VersionDiffView(VersionMixin, TemplateView):
             diff=version_diff(base.frozen, self.version.frozen),
             threads=version_threads(user=self.request.user, version=self.version),
             versions=selectors.versions(self.plan),
+            **kwargs,
+        )
+
+
+class YearOnYearView(VersionMixin, TemplateView):
+    """An annual report's version against the previous year's approved report: what moved in
+    the actuals, the tasks and projects (matched by the plan's row each carries), the text and
+    the data tables (last year's figures against this year's)."""
+
+    template_name = "review/year_on_year.html"
+
+    def get_context_data(self, **kwargs):
+        previous = selectors.previous_year_version(user=self.request.user, plan=self.plan)
+        if previous is None:
+            raise Http404
+        return super().get_context_data(
+            version=self.version,
+            previous=previous,
+            diff=version_diff(
+                as_previous_year(previous.frozen, self.version.frozen), self.version.frozen
+            ),
+            threads={},
             **kwargs,
         )
 

@@ -55,6 +55,7 @@ SITE_PATHS = [
     "plans/<int:plan_pk>/indicators/add/",
     "plans/<int:plan_pk>/pdfs/",
     "plans/<int:plan_pk>/reports/",
+    "plans/<int:plan_pk>/versions/<int:number>/year-on-year/",
     "plans/<int:plan_pk>/reports/start/",
     "plans/<int:plan_pk>/pdfs/<int:pk>/",
     "plans/<int:plan_pk>/pdfs/request/",

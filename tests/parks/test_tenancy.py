@@ -97,6 +97,7 @@ PARK_DATA_URLS: dict[str, Callable[[SimpleNamespace], dict]] = {
         "item": w.figure_b.pk,
     },
     "review:version-diff": lambda w: {"plan_pk": w.plan_b.pk, "number": 2},
+    "review:version-year-on-year": lambda w: {"plan_pk": _park_b_reports(w).pk, "number": 1},
     "summaries:peers": lambda w: {"plan_pk": w.plan_b.pk, "number": 1},
     "review:pdfs": lambda w: {"plan_pk": w.plan_b.pk},
     "review:pdf-request": lambda w: {"plan_pk": w.plan_b.pk},
@@ -159,6 +160,27 @@ HOSTILE_POST = {
     "anchor": "section:1.1",
     "resolved": "1",
 }
+
+
+def _park_b_reports(world):
+    """Park B's approved 2023 report and its 2024 report, each with a version (made once)."""
+    if not hasattr(world, "report_b"):
+        from plans.outline import ANNUAL_OUTLINE
+
+        plan = getattr(world, "plan_b", None) or PlanFactory(park=world.park_b)
+        for year in (2023, 2024):
+            report = Plan.objects.create(
+                park=world.park_b,
+                cycle=plan.cycle,
+                kind=Plan.Kind.ANNUAL,
+                follows=plan,
+                data_year=year,
+                outline_version=ANNUAL_OUTLINE.version,
+                status="approved" if year == 2023 else "draft",
+            )
+            review_services.version_freeze(plan=report, actor=world.editor_b)
+        world.report_b = report
+    return world.report_b
 
 
 def _give_park_b_a_plan(world) -> SimpleNamespace:

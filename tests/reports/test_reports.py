@@ -496,3 +496,40 @@ def test_a_typed_actual_needs_its_data_source_and_a_reason_of_spaces_is_none(wor
     messages = [item.message for item in submission_checklist(report)]
     assert f"指标“{row.name}”：请填写实际值及数据来源。" in messages
     assert f"重点任务“{task.name}”：请说明滞后、取消或调整的原因。" in messages
+
+
+def test_a_report_reads_against_the_previous_years_approved_report(world, approved, client_for):
+    from review.diff import as_previous_year, version_diff
+
+    first = report_start(plan=approved, kind="annual", data_year=2023, actor=world.editor_a)
+    project = ProjectProgress.objects.filter(plan=first).first()
+    ProjectProgress.objects.filter(pk=project.pk).update(
+        status=ProjectProgress.Status.UNDER_CONSTRUCTION, invested=Decimal("1200")
+    )
+    _approve(first, world)
+    second = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    carried = ProjectProgress.objects.get(plan=second, carried_from=project.carried_from)
+    ProjectProgress.objects.filter(pk=carried.pk).update(invested=Decimal("2600"))
+    version = version_freeze(plan=second, actor=world.manager_a)
+
+    diff = version_diff(
+        as_previous_year(first.versions.get().frozen, version.frozen), version.frozen
+    )
+    moved = [p for p in diff.parts if p.anchor == f"row:project_progress:{carried.pk}"]
+    assert [p.status for p in moved] == ["changed"]  # the same project, not removed and added
+    assert not [p for p in diff.parts if p.status != "changed" and "progress" in p.anchor]
+
+    Plan.objects.filter(pk=second.pk).update(status=State.PROVINCE_REVIEW)
+    reviewer = client_for(world.reviewer_a)
+    page = reviewer.get(reverse("review:version", args=[second.pk, 1])).content.decode()
+    link = reverse("review:version-year-on-year", args=[second.pk, 1])
+    assert link in page and "与已批准的2023年度报告对照" in page
+    compared = reviewer.get(link).content.decode()
+    assert "2024年度报告（第1版）与已批准的2023年度报告（第1版）对照" in compared
+    assert carried.name in compared and "2,600" in compared
+    # the first year has nothing to read against; another park's staff find nothing
+    assert (
+        reviewer.get(reverse("review:version-year-on-year", args=[first.pk, 1])).status_code == 404
+    )
+    other = client_for(world.editor_b)
+    assert other.get(link).status_code == 404
