@@ -63,9 +63,11 @@ def indicator_chart_svg(
     baseline: Decimal | None,
     targets: dict[int, Decimal | None],
     reference: Decimal | None,
+    history_label: str = "",
 ) -> str:
     """The chart's SVG, from the shared cache when the same numbers were drawn before (a frozen
-    version's charts never change; a page of charts costs ~12 ms each to draw)."""
+    version's charts never change; a page of charts costs ~12 ms each to draw). `history_label`
+    names the first line (a plan's: the data tables; a report's: the actual values)."""
     inputs = {
         "title": title,
         "unit": unit,
@@ -74,8 +76,9 @@ def indicator_chart_svg(
         "baseline": baseline,
         "targets": targets,
         "reference": reference,
+        "history_label": str(history_label or _("History (data tables)")),
     }
-    return cached_svg("indicator-chart:3", inputs, lambda: _draw(**inputs))
+    return cached_svg("indicator-chart:4", inputs, lambda: _draw(**inputs))
 
 
 def cached_svg(kind: str, inputs, draw) -> str:
@@ -100,6 +103,7 @@ def _draw(
     baseline: Decimal | None,
     targets: dict[int, Decimal | None],
     reference: Decimal | None,
+    history_label: str,
 ) -> str:
     import pygal
 
@@ -118,7 +122,7 @@ def _draw(
     )
     chart.title = title
     chart.x_labels = [str(y) for y in years]
-    chart.add(_("History (data tables)"), _floats(history.get(y) for y in years))
+    chart.add(history_label, _floats(history.get(y) for y in years))
     planned = {base_year: baseline, **targets}
     chart.add(_("Baseline and targets"), _floats(planned.get(y) for y in years))
     if reference is not None:
@@ -164,4 +168,24 @@ def indicator_svg(row, numbers) -> str:
         baseline=to_decimal(pi.baseline),
         targets={y: to_decimal(pi.targets.get(str(y))) for y in numbers.plan_years},
         reference=catalogue.reference_value if catalogue else None,
+    )
+
+
+def actual_svg(item, plan) -> str:
+    """A report's indicator (indicators.selectors.ActualRow): its actual values year by year
+    (the earlier approved reports' and this one's) against the approved plan's 2020 baseline and
+    yearly targets."""
+    row = item.row
+    years = plan.cycle.plan_years
+    actuals = {y: to_decimal((row.earlier or {}).get(str(y))) for y in years}
+    actuals[plan.data_years[-1]] = item.actual
+    return indicator_chart_svg(
+        title=row.name,
+        unit=row.unit,
+        history=actuals,
+        base_year=plan.cycle.base_year,
+        baseline=row.baseline,
+        targets={y: to_decimal((row.planned or {}).get(str(y))) for y in years},
+        reference=None,
+        history_label=_("Actual values"),
     )

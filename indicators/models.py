@@ -316,6 +316,10 @@ class IndicatorActual(Row):
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     carried_from = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # carried forward for the chart of actuals against the plan: the approved plan's yearly
+    # targets and the earlier years' actuals of the approved reports, {"2021": "0.165", ...}
+    planned = models.JSONField(default=dict, blank=True, editable=False)
+    earlier = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta(Row.Meta):
         verbose_name = _("indicator actual")

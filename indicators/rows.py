@@ -119,5 +119,5 @@ ACTUALS = RowKind(
     select_related=("indicator",),
     before_delete=_refuse_carried,
     creatable=False,
-    kept_fields=("carried_from", "derivation"),
+    kept_fields=("carried_from", "derivation", "planned", "earlier"),
 )

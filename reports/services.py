@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.numbers import to_decimal
 from documents.schema import Frozen
+from indicators.attainment import CO2_INTENSITY, derived_actual
 from indicators.models import IndicatorActual
 from indicators.services import accounting_carry
 from parks.audit import audited_create
@@ -103,7 +104,7 @@ def report_start(*, plan: Plan, kind: str, data_year: int | None, actor) -> Plan
     previous_version = _approved_version(previous) if previous else None
     before = previous_version.frozen if previous_version else None
     accounting_carry(report=report, plan=plan)
-    _carry_indicators(report, frozen, year)
+    _carry_indicators(report, frozen, before, year)
     _carry_tasks(report, frozen, before, year)
     _carry_projects(report, frozen, before)
     # what the progress was carried from, for the park to read (not stored)
@@ -111,7 +112,41 @@ def report_start(*, plan: Plan, kind: str, data_year: int | None, actor) -> Plan
     return report
 
 
-def _carry_indicators(report: Plan, frozen: Frozen | None, year: int) -> None:
+def _earlier_actuals(report: Plan, before: Frozen | None) -> dict[int, dict]:
+    """The previous approved report's actuals by the plan indicator they follow up: its own
+    earlier years and its year's actual (typed, or computed from its tables as its document
+    did), as {"2022": "0.163", "2023": "0.158"}."""
+    if before is None:
+        return {}
+    year, base_year = before.plan.data_year, report.cycle.base_year
+    rows = before.rows("actuals")
+    co2_baseline = next(
+        (to_decimal(r.get("baseline")) for r in rows if r.get("derivation") == CO2_INTENSITY),
+        None,
+    )
+
+    def series_of(key, at):
+        return to_decimal(before.derived(key).get(str(at)))
+
+    result = {}
+    for row in rows:
+        derivation = row.get("derivation") or ""
+        actual = (
+            derived_actual(derivation, series_of, year, base_year, co2_baseline)
+            if derivation
+            else to_decimal(row.get("actual"))
+        )
+        history = dict(row.get("earlier") or {})
+        if actual is not None:
+            history[str(year)] = str(actual)
+        result[row.get("carried_from")] = history
+    return result
+
+
+def _carry_indicators(
+    report: Plan, frozen: Frozen | None, before: Frozen | None, year: int
+) -> None:
+    earlier = _earlier_actuals(report, before)
     rows = []
     for position, item in enumerate(frozen.indicators if frozen else [], start=1):
         baseline = to_decimal(item.baseline)
@@ -129,6 +164,8 @@ def _carry_indicators(report: Plan, frozen: Frozen | None, year: int) -> None:
                 baseline=baseline,
                 target=item.target(year),
                 carried_from=item.id,
+                planned=dict(item.targets or {}),
+                earlier=earlier.get(item.id, {}),
             )
         )
     IndicatorActual.objects.bulk_create(rows)

@@ -7,7 +7,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 
-from indicators.charts import indicator_svg
+from indicators.charts import actual_svg, indicator_svg
 
 register = template.Library()
 
@@ -64,6 +64,12 @@ def svg_image(svg: str) -> str:
     return format_html(
         '<img class="doc-chart-image" src="data:image/svg+xml;base64,{}" alt="{}">', data, alt
     )
+
+
+@register.simple_tag
+def actual_chart(item, plan):
+    """A report's indicator: actual values against the plan's targets, as an image."""
+    return svg_image(actual_svg(item, plan))
 
 
 @register.simple_tag

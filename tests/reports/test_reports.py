@@ -159,10 +159,19 @@ def test_the_next_year_carries_the_previous_approved_report(world, approved):
         planned_investment=Decimal("800"),
         is_added=True,
     )
+    typed = IndicatorActual.objects.filter(plan=first, derivation="").first()
+    IndicatorActual.objects.filter(pk=typed.pk).update(actual=Decimal("0.163"))
     _approve(first, world)
 
     second = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
     assert second.carried_from_year == 2023
+    # the chart's line of actuals: last year's, carried; the plan's yearly targets, carried
+    again = IndicatorActual.objects.get(plan=second, carried_from=typed.carried_from)
+    assert again.earlier == {"2023": "0.163000"}
+    plan_targets = next(
+        i.targets for i in approved.versions.get().frozen.indicators if i.id == typed.carried_from
+    )
+    assert again.planned == plan_targets
     carried = ProjectProgress.objects.get(plan=second, carried_from=project.carried_from)
     assert carried.status == ProjectProgress.Status.UNDER_CONSTRUCTION
     assert carried.actual_start == datetime.date(2022, 4, 1)
@@ -340,6 +349,7 @@ def test_the_report_prints_its_actuals_tasks_and_projects(world, approved, clien
     assert "表 指标实际值与目标对照（2024年）" in text
     assert "未达成（差距" in text and "原因说明：重点企业扩产。" in text
     assert "表 重点任务进展" in text and "表 重点项目进展（截至2024年底）" in text
+    assert f'aria-label="{actual.name}：实际值与目标"' in text
 
     doc = plan_document(report)
     missed = [item for item in doc.actuals if item.row.pk == actual.pk]
