@@ -8,8 +8,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from plans.models import Plan
+from plans.status import State
 from reports.services import report_start
 from review.models import Version
+from review.services import version_freeze
 from tests.e2e.a11y import serious_violations
 from tests.e2e.plan_states import approve, resubmit_changed, return_with_a_comment
 
@@ -119,6 +122,9 @@ def test_the_report_pages_have_no_critical_or_serious_violation(
         "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 30)
     )
     approve(world, plan)
+    last_year = report_start(plan=plan, kind="annual", data_year=2023, actor=world.editor_a)
+    version_freeze(plan=last_year, actor=world.manager_a)
+    Plan.objects.filter(pk=last_year.pk).update(status=State.APPROVED)
     report = report_start(plan=plan, kind="annual", data_year=2024, actor=world.editor_a)
     walk = Walk(live_server)
     manager = session(world.manager_a)
@@ -133,9 +139,15 @@ def test_the_report_pages_have_no_critical_or_serious_violation(
         (reverse("documents:preview", args=[report.pk]), None),
     ]:
         walk.visit(manager, url, ready=ready)
-    walk.visit(session(world.reviewer_a), reverse("reports:due"))
+    # the province reads the 2024 report's version against the approved 2023 report
+    version_freeze(plan=report, actor=world.manager_a)
+    Plan.objects.filter(pk=report.pk).update(status=State.PROVINCE_REVIEW)
+    province = session(world.reviewer_a)
+    walk.visit(province, reverse("reports:due"))
+    walk.visit(province, reverse("review:version", args=[report.pk, 1]))
+    walk.visit(province, reverse("review:version-year-on-year", args=[report.pk, 1]))
     national = session(world.national)
     walk.visit(national, reverse("reports:due"))
     walk.visit(national, reverse("summaries:actuals"))
-    assert len(walk.pages) == 10, sorted(walk.pages)  # the due list read by two people
+    assert len(walk.pages) == 12, sorted(walk.pages)  # the due list read by two people
     assert walk.found == {}
