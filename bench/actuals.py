@@ -160,7 +160,8 @@ def approve(parks, *, plan_version, report_versions, manager):
     from bench.exports import approve_parks
     from bench.seeding import approved_reports
 
-    approve_parks(parks, plan_version.snapshot)  # before the reports: it takes every Plan
+    plan_snapshot = plan_version.snapshot  # copied whole to every park, as bench/exports.py does
+    approve_parks(parks, plan_snapshot)  # before the reports: it takes every Plan
     for year, version in report_versions.items():
         approved_reports(parks, years=(year,), manager=manager, snapshot=version)
 

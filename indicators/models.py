@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.accounting import CALORIFIC_TOLERANCE, GJ_PER_TCE, calorific_mismatch
 from indicators.attainment import attainment
-from plans.models import Plan, PlanOwnedQuerySet, Row
+from plans.models import Attachment, Plan, PlanOwnedQuerySet, Row
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0))
 
@@ -314,6 +314,15 @@ class IndicatorActual(Row):
         _("actual value"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    # one of the report's supporting files (uploaded, checked by content, in 佐证材料)
+    evidence = models.ForeignKey(
+        Attachment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence file"),
+    )
     reason = models.TextField(_("reason"), blank=True)
     carried_from = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # carried forward for the chart of actuals against the plan: the approved plan's yearly

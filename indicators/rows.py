@@ -11,6 +11,7 @@ from indicators.models import CustomFuel, IndicatorActual, PlanIndicator, TableD
 from indicators.services import assert_removable
 from indicators.tables import ENERGY, custom_fuel_key
 from plans.forms import RowForm
+from plans.models import Attachment
 from plans.outline import ACTUALS_KEY, INDICATORS_KEY
 from plans.rows import RowKind
 
@@ -88,7 +89,7 @@ class IndicatorActualForm(RowForm):
 
     class Meta:
         model = IndicatorActual
-        fields = ["actual", "data_source", "reason"]
+        fields = ["actual", "data_source", "evidence", "reason"]
         field_classes = {"actual": LenientDecimalField}
         widgets = {"actual": DecimalTextInput()}
 
@@ -96,6 +97,12 @@ class IndicatorActualForm(RowForm):
         super().__init__(*args, **kwargs)
         if self.instance.derivation:
             del self.fields["actual"]
+        # the evidence is one of the report's own supporting files (uploaded in 佐证材料)
+        self.fields["evidence"].queryset = Attachment.objects.filter(plan=self.plan)
+        self.fields["evidence"].empty_label = "—"
+        self.fields["evidence"].help_text = _(
+            "Upload the file under 佐证材料 first, then choose it here."
+        )
 
 
 def _actuals_context(plan, rows):
@@ -111,12 +118,22 @@ ACTUALS = RowKind(
     IndicatorActual,
     ACTUALS_KEY,
     _("Actual values against targets"),
-    ("name", "unit", "direction", "baseline", "target", "actual", "data_source", "reason"),
+    (
+        "name",
+        "unit",
+        "direction",
+        "baseline",
+        "target",
+        "actual",
+        "data_source",
+        "evidence_id",
+        "reason",
+    ),
     list_fields=("name", "unit", "baseline", "target", "actual", "data_source", "reason"),
     template="indicators/_actuals_table.html",
     form_class=IndicatorActualForm,
     extra_context=_actuals_context,
-    select_related=("indicator",),
+    select_related=("indicator", "evidence"),
     before_delete=_refuse_carried,
     creatable=False,
     kept_fields=("carried_from", "derivation", "planned", "earlier"),

@@ -543,3 +543,30 @@ def test_a_report_reads_against_the_previous_years_approved_report(world, approv
     )
     other = client_for(world.editor_b)
     assert other.get(link).status_code == 404
+
+
+def test_an_actual_names_its_evidence_among_the_reports_own_files(world, approved, client_for):
+    from tests.factories import AttachmentFactory
+
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    evidence = AttachmentFactory(
+        plan=report, section_key="report_evidence", category="evidence", filename="2024统计年报.pdf"
+    )
+    elsewhere = AttachmentFactory(plan=approved, section_key="6.3", category="fourteenth_plan")
+    row = IndicatorActual.objects.filter(plan=report, derivation="").first()
+    edit = reverse("plans:row-edit", args=[report.pk, "actuals", row.pk])
+    client = client_for(world.editor_a)
+    typed = {"actual": "0.15", "data_source": "园区统计年报", "reason": "", "revision": 0}
+    # a file of another plan is not a choice: refused beside the field, nothing saved
+    refused = client.post(edit, {**typed, "evidence": elsewhere.pk}).content.decode()
+    assert "选择一个有效的选项" in refused
+    row.refresh_from_db()
+    assert row.evidence_id is None and row.actual is None
+    client.post(edit, {**typed, "evidence": evidence.pk})
+    row.refresh_from_db()
+    assert row.evidence == evidence and row.actual == Decimal("0.15")
+    preview = client.get(reverse("documents:preview", args=[report.pk])).content.decode()
+    assert "佐证：2024统计年报.pdf" in preview
+    version = version_freeze(plan=report, actor=world.manager_a)
+    frozen = next(r for r in version.frozen.rows("actuals") if r.id == row.pk)
+    assert frozen.get("evidence_id") == evidence.pk
