@@ -156,12 +156,16 @@ def snapshots(manager):
     return plan_version, report_versions
 
 
+def whole_snapshot(version) -> dict:
+    """The version's snapshot as stored, copied whole to every park (as bench/exports.py)."""
+    return version.snapshot
+
+
 def approve(parks, *, plan_version, report_versions, manager):
     from bench.exports import approve_parks
     from bench.seeding import approved_reports
 
-    plan_snapshot = plan_version.snapshot  # copied whole to every park, as bench/exports.py does
-    approve_parks(parks, plan_snapshot)  # before the reports: it takes every Plan
+    approve_parks(parks, whole_snapshot(plan_version))  # before the reports: it takes every Plan
     for year, version in report_versions.items():
         approved_reports(parks, years=(year,), manager=manager, snapshot=version)
 
