@@ -165,6 +165,12 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the data step's row changes (grid factors referenced by
+    # the plans' accountings) leave deferred constraint triggers pending, and the ALTER TABLE of
+    # grid factors after it is then refused ("pending trigger events"). Each step commits on
+    # its own; the data step is still atomic.
+    atomic = False
+
     dependencies = [("indicators", "0002_seed_catalogue_and_coefficients")]
 
     operations = [
