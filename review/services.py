@@ -261,7 +261,8 @@ def _recipients(plan: Plan, who: str):
 def _notify(plan: Plan, change: StatusChange, notice: Notice) -> None:
     kind, who = notice.kind, notice.to
     message = _("%(park)s: %(state)s (by %(name)s)") % {
-        "park": plan.park.name,
+        # a report is named with its park: the park's plan and its reports move on their own
+        "park": f"{plan.park.name}《{plan.title}》" if plan.is_report else plan.park.name,
         "state": State(change.target).label,
         "name": change.actor_name,
     }

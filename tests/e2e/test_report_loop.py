@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from indicators.models import IndicatorActual
 from indicators.selectors import report_actuals
 from indicators.workbook import FIRST_DATA_ROW, KEY_COLUMN, SHEET_NAMES, UNIT_COLUMN
+from notifications.models import Notification
 from plans import services as plan_services
 from plans.models import Plan, ProjectProgress, Section
 from plans.outline import ANNUAL_OUTLINE
@@ -201,6 +202,9 @@ def test_a_park_reports_2024_the_province_returns_it_and_the_nation_approves(
     park.goto(url + reverse("review:panel", args=[report.pk]))
     act(park, report, "submit", declared=True)
     expect(park.locator("[data-plan-status]")).to_have_text("已提交省级审核")
+    # the province hears which of the park's submissions moved
+    told = Notification.objects.filter(user=world.reviewer_a).latest("pk").message
+    assert told.startswith("苏州工业园区《2024年度绿色发展行动方案实施情况报告》"), told
 
     # the province comments on the missed target and returns the report
     province = session(world.reviewer_a)
