@@ -95,12 +95,18 @@ def park_answer_url(comment: Comment, plan: Plan) -> str:
 PARK_PART = "park"  # the park information (一、园区基本信息), which has no outline key
 
 
+def sent_only(user) -> bool:
+    """Whether `user` reads only the comments sent to the park (the park's staff), not the
+    reviewers' comments still waiting for a return."""
+    return effective_role(user) in PARK_ROLES
+
+
 def part_threads(*, user, plan: Plan, parts: set[str]) -> list[Comment]:
     """The comment threads of every version of the plan on the parts of `parts` (outline section
     keys, or "park"), newest version first, each with its replies (`.thread`) and its version's
     number (`.version_number`); the park sees those sent to it only."""
     comments = Comment.objects.visible_to(user).filter(version__plan=plan)
-    if effective_role(user) in PARK_ROLES:
+    if sent_only(user):
         comments = comments.filter(published=True)
     comments = list(comments)
     snapshots = {
@@ -143,7 +149,7 @@ def version_threads(*, user, version: Version) -> dict[str, list[Comment]]:
         .filter(version__plan_id=version.plan_id, version__number__lte=version.number)
         .annotate(version_number=F("version__number"))
     )
-    if effective_role(user) in PARK_ROLES:
+    if sent_only(user):
         comments = comments.filter(published=True)
     replies: dict[int, list] = defaultdict(list)
     threads = []

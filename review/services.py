@@ -50,6 +50,7 @@ from parks.models import NationalBody, User
 from parks.roles import PARK_ROLES, Role, effective_role, has_perm
 from plans.models import Plan
 from plans.status import State
+from review import version_page
 from review.anchors import version_anchors
 from review.models import Comment, StatusChange, Version, VersionReading
 from review.pdfs import pdf_request
@@ -206,6 +207,7 @@ def transition_apply(
     if transition.publishes_comments:
         # the version's comments, and what the reviewer wrote in threads carried from before
         Comment.objects.filter(version__plan=plan, published=False).update(published=True)
+        version_page.comments_changed(plan.pk)
     if transition.warns_open_comments and not acknowledged:
         open_count = Comment.objects.filter(
             version__plan=plan, parent__isnull=True, is_resolved=False

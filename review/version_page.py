@@ -5,7 +5,14 @@ once per version and language and kept in the shared cache, keyed by the version
 and the templates' digest (a deployment with changed templates renders it anew). What does
 change, the comment threads and who may write in them, stays out of it: the document carries a
 slot at every part a comment can be anchored to, and each request fills the slots with that
-reader's threads (review/_thread.html), rendering the empty thread of a part once."""
+reader's threads (review/_thread.html), rendering the empty thread of a part once.
+
+The filled document is kept too, since filling it costs more than the rest of the page: per
+version, language and *audience* (whether the reader is the park's, who sees only the comments
+sent to it, and whether they may comment and answer: everything the threads depend on besides
+the comments), under a generation of the plan's comments (core.fragments) that every write of a
+comment of the plan renews. What is the reader's own, the CSRF token and the page's address in
+the forms' `next`, stands as a slot in the kept HTML and is put in per request."""
 
 import re
 
@@ -17,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core import fragments
 from documents.preview import templates_digest
 from review.models import Version
 
@@ -24,6 +32,25 @@ SLOT = re.compile(r"<!--thread(?:-row:(\d+))?:([^>]*?)-->")
 # stands for a part's anchor in the empty thread rendered once and copied
 EMPTY_ANCHOR = "\x00anchor\x00"
 CACHE_SECONDS = 30 * 24 * 3600
+# the reader's own values in the kept threads, put in per request
+CSRF_SLOT = "csrf-slot-0c5d1f"
+BACK_SLOT = "/back-slot-0c5d1f/"
+# between the thread on the plan as a whole and the document in the kept HTML
+PLAN_THREAD_END = "<!--plan-thread-end-->"
+
+
+def threads_kind(plan_id: int) -> str:
+    """The generation (core.fragments) of a plan's comment threads: a comment of any of its
+    versions can stand on every later version's page."""
+    return f"review-threads:{plan_id}"
+
+
+def comments_changed(plan_id: int | None) -> None:
+    """Renew the kept comment threads of the plan's version pages: after any write of one of its
+    comments (review.extends connects the signals; a `QuerySet.update` sends none and calls
+    this itself)."""
+    if plan_id is not None:
+        fragments.bump(threads_kind(plan_id))
 
 
 def version_key(part: str, version: Version) -> str:
@@ -69,11 +96,34 @@ def summary_html(version: Version, summary) -> SafeString:
     return mark_safe(html)  # made by the project's autoescaping templates
 
 
-def fill_threads(html: str, *, request, context: dict) -> SafeString:
+def reader_parts(
+    version: Version, *, request, audience: tuple, document: str, context
+) -> tuple[SafeString, SafeString]:
+    """(the thread on the plan as a whole, the document with the reader's threads) for readers
+    of `audience` (see the module), from the shared cache; `context()` gives what
+    fill_threads needs (called only when they are not kept yet)."""
+
+    def render() -> str:
+        readers = {**context(), "csrf_token": CSRF_SLOT, "back_path": BACK_SLOT}
+        plan_thread = render_to_string("review/_thread.html", {**readers, "anchor": "plan"})
+        return plan_thread + PLAN_THREAD_END + fill_threads(document, context=readers)
+
+    kept = fragments.cached(
+        threads_kind(version.plan_id), (version_key("threads", version), *audience), render
+    )
+    kept = kept.replace(CSRF_SLOT, get_token(request)).replace(
+        BACK_SLOT, escape(request.get_full_path())
+    )
+    plan_thread, _end, filled = kept.partition(PLAN_THREAD_END)
+    # made by the project's autoescaping templates; the slots hold a token and an escaped path
+    return mark_safe(plan_thread), mark_safe(filled)
+
+
+def fill_threads(html: str, *, context: dict) -> str:
     """The document with each slot replaced by the reader's thread on that part (`context`:
-    threads, can_comment, can_answer, plan, version)."""
+    threads, can_comment, can_answer, plan, version, csrf_token, back_path)."""
     template = get_template("review/_thread.html").template
-    base = Context({**context, "request": request, "csrf_token": get_token(request)})
+    base = Context(context)
     threads = context["threads"]
     empty: dict[str, str] = {}
 
@@ -95,4 +145,4 @@ def fill_threads(html: str, *, request, context: dict) -> SafeString:
         return f'<tr class="doc-anchor-row"><td colspan="{colspan}">{thread(anchor)}</td></tr>'
 
     # both the document and the threads come out of the project's autoescaping templates
-    return mark_safe(SLOT.sub(fill, html))
+    return SLOT.sub(fill, html)

@@ -29,7 +29,7 @@ from review.extends import QUEUE
 from review.forms import AssignForm, QueueFilterForm, TransitionForm
 from review.models import PdfDocument
 from review.pdfs import pdf_request
-from review.revision import part_threads, version_threads
+from review.revision import part_threads, sent_only, version_threads
 from review.workflow import find
 
 
@@ -238,31 +238,37 @@ class VersionView(VersionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # the plan came through plan_get, scoped to what the user may see
-        can_comment, can_answer = selectors.comment_rights(
-            self.plan, self.request.user, visible=True
-        )
-        readers = {
-            "threads": version_threads(user=self.request.user, version=self.version),
-            "can_comment": can_comment,
-            "can_answer": can_answer,
-            "plan": self.plan,
-            "version": self.version,
-        }
-        html = version_page.document_html(
-            self.version, lambda: selectors.version_document(self.version)
+        user = self.request.user
+        can_comment, can_answer = selectors.comment_rights(self.plan, user, visible=True)
+        plan_thread, document = version_page.reader_parts(
+            self.version,
+            request=self.request,
+            audience=(sent_only(user), can_comment, can_answer),
+            document=version_page.document_html(
+                self.version, lambda: selectors.version_document(self.version)
+            ),
+            context=lambda: {
+                "threads": version_threads(user=user, version=self.version),
+                "can_comment": can_comment,
+                "can_answer": can_answer,
+                "plan": self.plan,
+                "version": self.version,
+            },
         )
         return super().get_context_data(
             compare_base=selectors.comparison_base(
-                user=self.request.user, version=self.version, readings=self.readings
+                user=user, version=self.version, readings=self.readings
             ),
-            previous_year=selectors.previous_year_version(user=self.request.user, plan=self.plan)
+            previous_year=selectors.previous_year_version(user=user, plan=self.plan)
             if self.plan.kind == self.plan.Kind.ANNUAL
             else None,
             summary_html=version_page.summary_html(
                 self.version, lambda: selectors.version_summary(self.version)
             ),
-            document=version_page.fill_threads(html, request=self.request, context=readers),
-            **readers,
+            plan=self.plan,
+            version=self.version,
+            plan_thread=plan_thread,
+            document=document,
             **kwargs,
         )
 

@@ -16,6 +16,7 @@ from plans.rows import ROW_KINDS
 from plans.status import State
 from review.models import Comment
 from review.services import comment_post
+from review.version_page import comments_changed
 from tests.review.helpers import (
     ADDED,
     ANSWERED,
@@ -156,6 +157,9 @@ def test_the_decision_counts_open_threads_of_every_version(world, client_for, re
 
 
 def _queries_of_v2(client, plan) -> int:
+    """The queries of the v2 page with its threads made anew (not kept from an earlier
+    reading: review.version_page)."""
+    comments_changed(plan.pk)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(version_url(plan, 2)).status_code == 200
     return len(queries)

@@ -2,13 +2,16 @@
 requests, by anyone, take it from the shared cache and fill in their own comment threads, so a
 comment written since shows at once and each reader sees the forms their rights give."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from review import selectors
+from review import selectors, version_page
 from review.models import Version
 from review.services import comment_post
 from tests.review.helpers import act, text_of
@@ -126,3 +129,58 @@ def test_what_can_change_stays_out_of_the_cached_parts(world, client_for, submit
 
     # then the page names them as they are called now
     assert "改名后的经理" in text_of(html)
+
+
+def test_the_threads_are_kept_and_a_warm_reading_does_not_read_the_comments(
+    world, client_for, submitted
+):
+    client = client_for(world.reviewer_a)
+    client.get(version_url(submitted))
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(version_url(submitted)).content.decode()
+
+    assert not [q for q in captured if "review_comment" in q["sql"]]
+    assert html.count('name="anchor" value="section:') > 20
+
+
+def test_comments_published_by_a_return_reach_the_park_on_the_kept_page(
+    world, client_for, submitted
+):
+    version = Version.objects.get(plan=submitted)
+    comment_post(version=version, actor=world.reviewer_a, body="请核对基准值。", anchor="section:1.1")
+    # the park's editor reads the page before the return: the comment is not sent yet
+    editor = client_for(world.editor_a)
+    assert "请核对基准值。" not in editor.get(version_url(submitted)).content.decode()
+
+    # when the reviewer returns the version (its comments are published by one UPDATE)
+    act(submitted, world, "return", "reviewer_a")
+
+    # then the park's next reading shows the comment
+    assert "请核对基准值。" in editor.get(version_url(submitted)).content.decode()
+
+
+def test_a_reply_posted_from_the_kept_page_carries_the_readers_token_and_comes_back(
+    world, submitted
+):
+    version = Version.objects.get(plan=submitted)
+    thread = comment_post(version=version, actor=world.reviewer_a, body="请补充。", anchor="plan")
+    path = version_url(submitted) + "?from=queue"
+    for user in (world.national, world.reviewer_a):  # a first reader keeps the threads
+        reader = Client(enforce_csrf_checks=True)
+        reader.force_login(user)
+        html = reader.get(path).content.decode()
+
+    # the reviewer's reply form holds their own CSRF token and this page's address
+    form = html.split(f'name="parent" value="{thread.pk}"', 1)[0].rsplit("<form", 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert version_page.CSRF_SLOT not in html and version_page.BACK_SLOT not in html
+    assert 'name="next" value="/' in html and "?from=queue" in html
+
+    response = reader.post(
+        reverse("review:comment-post", args=[submitted.pk, 1]),
+        {"parent": thread.pk, "body": "已补充。", "next": path, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(path + "#c-")
+    assert "已补充。" in reader.get(path).content.decode()
