@@ -148,7 +148,9 @@ def test_comments_published_by_a_return_reach_the_park_on_the_kept_page(
     world, client_for, submitted
 ):
     version = Version.objects.get(plan=submitted)
-    comment_post(version=version, actor=world.reviewer_a, body="请核对基准值。", anchor="section:1.1")
+    comment_post(
+        version=version, actor=world.reviewer_a, body="请核对基准值。", anchor="section:1.1"
+    )
     # the park's editor reads the page before the return: the comment is not sent yet
     editor = client_for(world.editor_a)
     assert "请核对基准值。" not in editor.get(version_url(submitted)).content.decode()
