@@ -1,5 +1,9 @@
 """Demo data for trying the portal and for benchmarks. Every record it writes says it is demo data.
 
+苏州工业园区 has a filled-in plan approved through the workflow and its yearly reports
+(portal.demo.reports); 杭州高新技术产业开发区 has a plan begun and still in draft, for a visitor
+to write.
+
 Safe to run twice: it adds what is missing and leaves what exists alone.
 """
 
@@ -20,9 +24,9 @@ from plans.services import plan_get_or_create
 from plans.status import State
 from portal.demo import CJK_FONT
 from portal.demo.numbers import seed_demo_numbers
-from portal.demo.plan import seed_demo_plan
+from portal.demo.plan import seed_demo_draft, seed_demo_plan
 from portal.demo.reports import seed_demo_reports
-from review.services import transition_apply
+from portal.demo.workflow import to_approval, to_province, walk
 
 DEMO_PASSWORD = "GreenPlan-2025"
 DEMO_PARK_A = "苏州工业园区"
@@ -137,6 +141,7 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
         editor=User.objects.get(username="suzhou_editor"),
         manager=User.objects.get(username="suzhou_manager"),
     )
+    _seed_draft(Park.objects.get(seed_key=DEMO_PARK_B))
     return result
 
 
@@ -150,14 +155,12 @@ def _seed_plan(park: Park) -> Plan:
     return plan
 
 
-# The demo plan's way through the workflow: (action, user, opinion).
-APPROVAL_PATH = (
-    ("submit", "suzhou_manager", ""),
-    ("start", "jiangsu", ""),
-    ("forward", "jiangsu", "（演示数据）方案目标明确、任务具体，同意报送国家审核。"),
-    ("start", "national", ""),
-    ("approve", "national", "（演示数据）同意该方案，请按年度报送实施情况报告。"),
-)
+def _seed_draft(park: Park) -> Plan:
+    """The second demo park's plan, begun and still in draft: its editor has a plan to write."""
+    plan = plan_get_or_create(park=park, cycle=cycle_current())
+    if not plan.sections.filter(revision__gt=0).exists():
+        seed_demo_draft(plan, User.objects.get(username="hangzhou_editor"))
+    return plan
 
 
 def _approve_plan(plan: Plan) -> None:
@@ -165,15 +168,16 @@ def _approve_plan(plan: Plan) -> None:
     PDFs of record exist), unless it has left the draft already."""
     if plan.status != State.DRAFT or plan.versions.exists():
         return
-    for action, username, opinion in APPROVAL_PATH:
-        transition_apply(
-            plan=plan,
-            action=action,
-            actor=User.objects.get(username=username),
-            declared=action == "submit",
-            opinion=opinion,
-        )
-    plan.refresh_from_db()
+    walk(
+        plan,
+        (
+            *to_province("suzhou_manager"),
+            *to_approval(
+                forward="（演示数据）方案目标明确、任务具体，同意报送国家审核。",
+                approve="（演示数据）同意该方案，请按年度报送实施情况报告。",
+            ),
+        ),
+    )
 
 
 def _seed_profile(park: Park) -> None:

@@ -320,3 +320,39 @@ def seed_demo_plan(plan: Plan, actor, *, section_length: int = 400, copies: int 
             upload=SimpleUploadedFile(f"{label}（演示）.pdf", demo_pdf(code), "application/pdf"),
         )
     return plan
+
+
+# The second demo park's plan, begun and left in draft for a visitor to write on: a few sections
+# of its own (section key -> (text, marked complete)).
+DRAFT_SECTIONS = {
+    "preface": (
+        "为落实国家高新区绿色发展专项行动的部署，园区管委会启动编制2021-2025年绿色发展行动方案，"
+        "本稿为初稿，相关目标和任务正在征求各部门意见。",
+        True,
+    ),
+    "1.1": (
+        "园区位于杭州市钱塘江南岸，是首批国家高新区之一，以数字经济为主导产业，集聚了一批"
+        "网络通信、集成电路和智能制造领域的龙头企业。",
+        True,
+    ),
+    "1.2": (
+        "园区常住人口与就业人口的统计口径正在与统计部门核对，待数据确认后补充。",
+        False,
+    ),
+}
+
+
+@transaction.atomic
+def seed_demo_draft(plan: Plan, actor) -> Plan:
+    """Begin `plan`: the few sections of DRAFT_SECTIONS, the rest left to write."""
+    sections = {s.key: s for s in Section.objects.filter(plan=plan)}
+    for key, (text, done) in DRAFT_SECTIONS.items():
+        services.section_save(
+            plan=plan,
+            key=key,
+            body=f"<p>{DEMO_LABEL}{text}</p>",
+            is_done=done,
+            expected_revision=sections[key].revision,
+            actor=actor,
+        )
+    return plan

@@ -1,11 +1,15 @@
 """Demo reports of the demo plan (issue 16): approved annual reports for 2021-2024 and the 2025
 report in draft, written through the same services a park uses (report_start, the section, row
-and table saves), so every figure is carried forward and computed as in real use.
+and table saves), so every figure is carried forward and computed as in real use, and reviewed
+through the workflow by the demo users (portal.demo.workflow): each approved report has its
+versions, status changes with opinions and its PDFs of record.
 
 The story the figures tell: the industrial added value grows, the energy intensity falls from the
 2020 baseline but misses its 2022 target (the reason is written), the central heating network is
 finished a year late (with its reason), the rooftop solar task falls behind in 2022, and a smart
-energy platform is added during implementation in 2022.
+energy platform is added during implementation in 2022. The 2022 report goes back once: the
+province asks, on the missed target's row, for the reason in figures; the park answers in the
+thread, writes the reason out and submits again, and the report is then approved.
 """
 
 import datetime
@@ -17,16 +21,19 @@ from django.utils import timezone
 from indicators import selectors
 from indicators import services as indicator_services
 from indicators.models import IndicatorActual
+from parks.models import User
 from plans.models import Plan, ProgressStatus, ProjectProgress, Section, TaskProgress
 from plans.outline import Kind, outline_for
 from plans.rows import ALL_KINDS
 from plans.services import row_create, row_update, section_save
-from plans.status import State
 from portal.demo.numbers import DEMO_SOURCE, MIX, _r
 from portal.demo.plan import DEMO_LABEL
+from portal.demo.workflow import PROVINCE, to_approval, to_province, walk
 from reports import schedule
 from reports.services import report_start
-from review.services import version_freeze
+from review.models import Comment
+from review.services import comment_post, comment_resolve, transition_apply
+from review.workflow import ReturnReason
 
 D = Decimal
 APPROVED_YEARS = (2021, 2022, 2023, 2024)
@@ -41,8 +48,9 @@ COAL_SHARE = {2021: D("0.09"), 2022: D("0.08"), 2023: D("0.06"), 2024: D("0.05")
 
 REASONS = {
     "energy_intensity_iav": (
-        "（演示数据）2022年受疫情影响工业增加值增速放缓至3.0%，同时新建数据中心投产使用电量增加，"
-        "单位工业增加值综合能耗下降幅度低于年度目标；2023年起通过能源管理中心和集中供热改造追回。"
+        "（演示数据）2022年受疫情影响工业增加值增速放缓至3.0%，同时新建数据中心投产，新增用电约"
+        "1.2亿千瓦时（折合约1.5万吨标准煤），单位工业增加值综合能耗下降幅度低于年度目标；"
+        "2023年起通过能源管理中心和集中供热改造追回。"
     ),
     "energy_intensity_gdp": (
         "（演示数据）与单位工业增加值综合能耗同因：2022年经济增速放缓而用能刚性增长。"
@@ -53,6 +61,24 @@ REASONS = {
     ),
 }
 GENERIC_REASON = "（演示数据）年度工作进度滞后于计划，已在下一年度工作安排中提出追赶措施。"
+
+# The report returned once (the others go straight through), and what is said on the way: the
+# reason first written for the missed energy-intensity target, the province's comment on that
+# row, the park's answer in the thread (the reason is then written out as REASONS has it).
+RETURNED_YEAR = 2022
+RETURNED_INDICATOR = "energy_intensity_iav"
+FIRST_REASON = (
+    "（演示数据）2022年受疫情影响工业增加值增速放缓，单位工业增加值综合能耗下降幅度低于年度目标。"
+)
+RETURN_COMMENT = (
+    "（演示数据）单位工业增加值综合能耗未完成2022年度目标，原因说明过于笼统：请量化新建数据中心"
+    "投产新增的用能，并说明2023年追回目标的措施。"
+)
+RETURN_OPINION = "（演示数据）未达标指标的原因说明不充分，请按意见补充后重新报送。"
+PARK_ANSWER = (
+    "（演示数据）已补充：新建数据中心2022年投产，新增用电约1.2亿千瓦时（折合约1.5万吨标准煤）；"
+    "2023年起通过能源管理中心和集中供热改造追回，详见修改后的原因说明。"
+)
 
 # the tasks' progress (by the task's position in the plan): a year's exception to 按期完成
 TASK_EXCEPTIONS = {
@@ -166,8 +192,9 @@ def report_tables(year: int) -> dict[str, dict]:
 
 @transaction.atomic
 def seed_demo_reports(plan: Plan, *, editor, manager) -> list[Plan]:
-    """The approved 2021-2024 reports of the approved `plan` and its 2025 report in draft;
-    the reports that exist are left alone. Returns the reports written now."""
+    """The approved 2021-2024 reports of the approved `plan`, each written by `editor` and
+    submitted by `manager`, and its 2025 report in draft; the reports that exist are left alone.
+    Returns the reports written now."""
     owed = {item.key for item in schedule.owed(plan.cycle, today=timezone.localdate())}
     written = []
     for year in (*APPROVED_YEARS, DRAFT_YEAR):
@@ -180,7 +207,7 @@ def seed_demo_reports(plan: Plan, *, editor, manager) -> list[Plan]:
             _write_sections(report, editor, only=("overview",))
         else:
             _write_report(report, year, editor)
-            _approve(report, manager)
+            _review(report, year, editor=editor, manager=manager)
         written.append(report)
     return written
 
@@ -202,7 +229,7 @@ def _write_actuals(report: Plan, editor) -> None:
         row = line.row
         data = {"data_source": DEMO_SOURCE}
         if line.result.met is False:
-            data["reason"] = REASONS.get(row.derivation, GENERIC_REASON)
+            data["reason"] = _first_reason(report, row.derivation)
         elif not row.derivation and row.target is not None and row.actual is None:
             data["actual"] = row.target  # a typed indicator reaching its target
         row_update(
@@ -212,6 +239,12 @@ def _write_actuals(report: Plan, editor) -> None:
             data=data,
             expected_revision=IndicatorActual.objects.get(pk=row.pk).revision,
         )
+
+
+def _first_reason(report: Plan, derivation: str) -> str:
+    if report.data_year == RETURNED_YEAR and derivation == RETURNED_INDICATOR:
+        return FIRST_REASON
+    return REASONS.get(derivation, GENERIC_REASON)
 
 
 def _write_tasks(report: Plan, year: int, editor) -> None:
@@ -292,9 +325,64 @@ def _write_sections(report: Plan, editor, *, only: tuple[str, ...] = ()) -> None
         )
 
 
-def _approve(report: Plan, manager) -> None:
-    """The report frozen as submitted and recorded as approved. Not through the workflow: the
-    submission checklist still asks a report for the plan's own indicators (issue 16, item 6)."""
-    version_freeze(plan=report, actor=manager)
-    Plan.objects.filter(pk=report.pk).update(status=State.APPROVED)
-    report.status = State.APPROVED
+def _review(report: Plan, year: int, *, editor, manager) -> None:
+    """Submitted by the park's manager, reviewed by the province, approved nationally; the
+    RETURNED_YEAR's report is returned once with a comment on its missed target's row, which the
+    park answers before submitting again."""
+    walk(report, to_province(manager.username))
+    if year == RETURNED_YEAR:
+        comment = _return(report)
+        _answer(report, comment, editor=editor)
+        walk(report, to_province(manager.username))
+        comment_resolve(comment=comment, actor=User.objects.get(username=PROVINCE))
+    walk(
+        report,
+        to_approval(
+            forward=f"（演示数据）{year}年度实施情况报告内容完整，指标数据与数据表一致，"
+            "同意报送国家审核。",
+            approve=f"（演示数据）同意该园区{year}年度绿色发展行动方案实施情况报告。",
+        ),
+    )
+
+
+def _missed_row(report: Plan) -> IndicatorActual:
+    return IndicatorActual.objects.get(plan=report, derivation=RETURNED_INDICATOR)
+
+
+def _return(report: Plan) -> Comment:
+    """The province's comment on the missed target's row, and the report returned with it."""
+    reviewer = User.objects.get(username=PROVINCE)
+    comment = comment_post(
+        version=report.versions.order_by("-number").first(),
+        actor=reviewer,
+        body=RETURN_COMMENT,
+        anchor=f"row:{ALL_KINDS['actuals'].slug}:{_missed_row(report).pk}",
+    )
+    transition_apply(
+        plan=report,
+        action="return",
+        actor=reviewer,
+        reasons=[ReturnReason.CONTENT],
+        opinion=RETURN_OPINION,
+    )
+    comment.refresh_from_db()  # returning sent it to the park
+    return comment
+
+
+def _answer(report: Plan, comment: Comment, *, editor) -> None:
+    """The park's answer in the thread, and the reason written out on the row."""
+    comment_post(
+        version=comment.version,
+        actor=editor,
+        body=PARK_ANSWER,
+        anchor=comment.anchor,
+        parent=comment,
+    )
+    row = _missed_row(report)
+    row_update(
+        kind=ALL_KINDS["actuals"],
+        row=row,
+        actor=editor,
+        data={"reason": REASONS[RETURNED_INDICATOR]},
+        expected_revision=row.revision,
+    )
