@@ -112,12 +112,15 @@ def render(folder: Path) -> None:
         from review.services import transition_apply
 
         seed_demo()
-        plan = Plan.objects.get(park__seed_key=DEMO_PARK_A)
+        # the plan, made before its reports (a tree with reports has more than one)
+        plan = Plan.objects.filter(park__seed_key=DEMO_PARK_A).order_by("pk").first()
         manager = User.objects.get(username="suzhou_manager")
         pdf_request(plan=plan, kind=PdfDocument.Kind.DRAFT, actor=manager)
         takes = inspect.signature(transition_apply).parameters
         answers = {key: value for key, value in ANSWERS.items() if key in takes}
-        for action, username in WORKFLOW:
+        # the demo approves the plan through the workflow itself since issue 16
+        walk = WORKFLOW if plan.status != "approved" else []
+        for action, username in walk:
             plan.refresh_from_db()
             actor = User.objects.get(username=username)
             transition_apply(plan=plan, action=action, actor=actor, **answers)

@@ -6,11 +6,13 @@ chart in about 4 ms and names the CJK font the PDF uses. pygal still writes an i
 """
 
 import hashlib
+import html
 import json
 import re
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -133,6 +135,14 @@ def _draw(
             stroke_style={"dasharray": "6,4", "width": 2},
         )
     return svg_of(chart)
+
+
+def chart_image(svg: str, src: str) -> str:
+    """The <img> of a chart at `src` (a data: URL, or the chart's own address), its SVG's title
+    as the text alternative."""
+    title = re.search(r"<title>(.*?)</title>", svg, re.S)
+    alt = html.unescape(title.group(1)).strip() if title else ""
+    return format_html('<img class="doc-chart-image" src="{}" alt="{}">', src, alt)
 
 
 def svg_of(chart) -> str:

@@ -7,6 +7,7 @@ app_name = "summaries"
 urlpatterns = [
     path("summaries/", views.DashboardView.as_view(), name="dashboard"),
     path("summaries/actuals/", views.ActualsView.as_view(), name="actuals"),
+    path("summaries/charts/<str:token>.svg", views.ChartView.as_view(), name="chart"),
     path("summaries/snapshots/", views.SnapshotCreateView.as_view(), name="snapshot-create"),
     path(
         "summaries/peers/plans/<int:plan_pk>/versions/<int:number>/",

@@ -5,7 +5,7 @@ the exports' work, scoping and queries in summaries.exports."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -16,6 +16,7 @@ from django.views.generic import TemplateView, View
 
 from core import fragments
 from core.files import private_file_response
+from indicators.charts import chart_image
 from parks import selectors as park_selectors
 from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
@@ -23,7 +24,16 @@ from plans.selectors import cycle_current, cycle_list
 from plans.status import State
 from review import version_page
 from review.views import VersionMixin
-from summaries import actuals, charts, dashboard, exports, figures, selectors, services
+from summaries import (
+    actuals,
+    chart_files,
+    charts,
+    dashboard,
+    exports,
+    figures,
+    selectors,
+    services,
+)
 from summaries.extends import DASHBOARD
 from summaries.figures import DEFAULT_STATES, Scope
 from summaries.forms import ActualsFilterForm, DashboardFilterForm, SnapshotForm
@@ -193,18 +203,41 @@ class DashboardView(PortalAccessMixin, TemplateView):
             snapshot=int(data["snapshot"]) if data.get("snapshot") else None,
         )
         board = dashboard.dashboard(user=user, scope=scope)
+
+        def image(svg: str) -> str:
+            return chart_image(svg, chart_files.chart_url(svg, user))
+
         context = {
             "form": form,
             "board": board,
-            "progress_svg": charts.progress_chart(board.provinces),
-            "totals_svg": charts.totals_chart(board.totals, figures.HISTORY_YEARS),
-            "investment_svg": charts.investment_chart(board.totals, board.provinces),
-            "distributions": [(i, charts.distribution_chart(i)) for i in board.required_indicators],
+            "progress_img": image(charts.progress_chart(board.provinces)),
+            "totals_img": image(charts.totals_chart(board.totals, figures.HISTORY_YEARS)),
+            "investment_img": image(charts.investment_chart(board.totals, board.provinces)),
+            "distributions": [
+                (i, image(charts.distribution_chart(i))) for i in board.required_indicators
+            ],
             "years": figures.HISTORY_YEARS,
             "as_of_slot": mark_safe(AS_OF_SLOT),
             "snapshot_form_slot": mark_safe(SNAPSHOT_FORM_SLOT),
         }
         return render_to_string("summaries/_dashboard_body.html", context, request=self.request)
+
+
+class ChartView(PortalAccessMixin, View):
+    """A dashboard's chart, by the address its page gave this reader (summaries.chart_files):
+    another reader's address, or one no longer kept, does not exist for them."""
+
+    required_perm = Perm.EXPORT_SUMMARIES
+
+    def resolve_scope(self, token, **kwargs):
+        self.svg = chart_files.chart_svg(token, self.request.user)
+        if self.svg is None:
+            raise Http404
+
+    def get(self, request, token):
+        response = HttpResponse(self.svg, content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = f"private, max-age={chart_files.CHART_SECONDS}, immutable"
+        return response
 
 
 class ActualsView(PortalAccessMixin, TemplateView):

@@ -86,6 +86,7 @@ SITE_PATHS = [
     "review/",
     "summaries/",
     "summaries/actuals/",
+    "summaries/charts/<str:token>.svg",
     "summaries/peers/plans/<int:plan_pk>/versions/<int:number>/",
     "summaries/snapshots/",
     "users/",

@@ -1,13 +1,10 @@
 import base64
-import html
-import re
 from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
 
-from indicators.charts import actual_svg, indicator_svg
+from indicators.charts import actual_svg, chart_image, indicator_svg
 
 register = template.Library()
 
@@ -58,12 +55,8 @@ def svg_image(svg: str) -> str:
     instead of also styling and laying out its ~150 elements as part of the page (a quarter of a
     second for a full plan's charts)."""
 
-    title = re.search(r"<title>(.*?)</title>", svg, re.S)
-    alt = html.unescape(title.group(1)).strip() if title else ""
     data = base64.b64encode(svg.encode()).decode()
-    return format_html(
-        '<img class="doc-chart-image" src="data:image/svg+xml;base64,{}" alt="{}">', data, alt
-    )
+    return chart_image(svg, f"data:image/svg+xml;base64,{data}")
 
 
 @register.simple_tag

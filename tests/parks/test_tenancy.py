@@ -19,6 +19,7 @@ from parks.models import AuditEntry, Park, ParkProfile, Province, User
 from plans.models import Attachment, Figure, KeyTask, Plan, Section
 from review import services as review_services
 from review.models import Comment, PdfDocument, StatusChange, Version
+from summaries import chart_files
 from summaries.models import ExportJob
 from tests.factories import (
     AttachmentFactory,
@@ -906,6 +907,18 @@ def test_the_reports_actuals_page_shows_a_province_only_its_own_parks(
 @pytest.mark.parametrize("persona", ["editor_a", "manager_a", "editor_b"])
 def test_park_staff_get_403_on_the_reports_actuals_page(world, client_for, persona):
     assert client_for(getattr(world, persona)).get(reverse("summaries:actuals")).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["reviewer_a", "national", "admin", "editor_b"])
+def test_a_dashboard_chart_of_province_b_is_not_there_for_anyone_else(world, client_for, persona):
+    # given the address of a chart on the dashboard of province B's reviewer (no id in the URL:
+    # the address is sealed for the reader it was made for, summaries.chart_files)
+    client_for(world.reviewer_b).get(reverse("summaries:dashboard"))
+    src = chart_files.chart_url("<svg><title>浙江省</title></svg>", world.reviewer_b)
+    assert client_for(world.reviewer_b).get(src).status_code == 200
+
+    # then it does not exist for any other reader
+    assert client_for(getattr(world, persona)).get(src).status_code == 404
 
 
 # --- a report of park B (issue 16): its pages and its rows are park B's too -------------------
