@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
+# the demo walks its plan and reports through the workflow: no PDFs of record for a benchmark
+os.environ.setdefault("PDF_RENDER_ON_TRANSITION", "false")
 
 import django  # noqa: E402
 
