@@ -297,7 +297,7 @@ def test_reopening_with_a_note_puts_the_plan_back_under_national_review(
     )
 
     # then it is under national review again, the note on the timeline and the park told
-    assert messages_of(response) == ["已完成：重新打开已通过的方案。"]
+    assert messages_of(response) == ["已完成：撤销通过，重新审核。"]
     assert status_of(ready_plan) == State.NATIONAL_REVIEW
     assert StatusChange.objects.get(action="reopen").note == REOPEN_NOTE
     assert Notification.objects.filter(kind=Notification.Kind.REOPENED).count() == 2
