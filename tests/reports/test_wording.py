@@ -166,7 +166,7 @@ def test_the_report_is_called_a_report_from_submission_to_approval(
     for comment in Comment.objects.filter(version__plan=report, parent__isnull=True):
         comment_resolve(comment=comment, actor=world.editor_a)
     detail = text_of(page(editor, reverse("plans:plan-detail", args=[report.pk])))
-    assert "所有意见均已答复或解决，可以重新提交。" in detail
+    assert "所有意见均已答复或解决，报告可以重新提交。" in detail
     assert "本方案" not in detail
     post(client_for(world.manager_a), report, "submit")
     assert Plan.objects.get(pk=report.pk).status == State.SUBMITTED

@@ -57,8 +57,8 @@ def test_return_without_a_reason_is_refused(world, client_for, in_review):
     )
 
     # then both are refused in Chinese, next to the field, what was typed kept; no comment kept
-    assert refused.value.messages == ["请选择退回原因。"]
-    assert field_errors(response) == {"reasons": ["请选择退回原因。"]}
+    assert refused.value.messages == ["请选择退回方案的原因。"]
+    assert field_errors(response) == {"reasons": ["请选择退回方案的原因。"]}
     assert response.context["form"]["comment"].value() == RETURN_COMMENT
     assert status_of(in_review) == State.PROVINCE_REVIEW
     assert Comment.objects.count() == 0
@@ -70,7 +70,7 @@ def test_return_with_a_reason_outside_the_list_is_refused_by_the_form(world, cli
         {"reasons": ["whim"], "comment": RETURN_COMMENT, "opinion": RETURN_OPINION},
     )
 
-    assert "请选择退回原因。" in field_errors(response)["reasons"]
+    assert "请选择退回方案的原因。" in field_errors(response)["reasons"]
     assert status_of(in_review) == State.PROVINCE_REVIEW
 
 
