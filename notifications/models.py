@@ -8,14 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("A plan was submitted")
-        FORWARDED = "forwarded", _("A plan was forwarded")
-        RETURNED = "returned", _("A plan was returned")
-        APPROVED = "approved", _("A plan was approved")
-        REOPENED = "reopened", _("An approved plan was reopened")
+        # a kind is a plan's or a report's: the e-mail preferences name both
+        SUBMITTED = "submitted", _("A plan or report was submitted")
+        FORWARDED = "forwarded", _("A plan or report was forwarded")
+        RETURNED = "returned", _("A plan or report was returned")
+        APPROVED = "approved", _("A plan or report was approved")
+        REOPENED = "reopened", _("An approved plan or report was reopened")
         COMMENT = "comment", _("New comment")
         DEADLINE = "deadline", _("Deadline reminder")
-        ASSIGNED = "assigned", _("A plan was assigned to me")
+        ASSIGNED = "assigned", _("A plan or report was assigned to me")
         REPORT_DUE = "report_due", _("Report due reminder")
 
     user = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkScopedQuerySet, private_storage
@@ -156,24 +157,39 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        if self.kind == self.Kind.ANNUAL:
-            return f"{self.park} · {self.data_year}年度实施情况报告"
-        if self.kind == self.Kind.FINAL:
-            return f"{self.park} · {self.cycle}终期评估报告"
-        return f"{self.park} · {self.cycle}"
+        return f"{self.park} · {self.title}"
 
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
 
+    # How a submission is named, the one place (issue 16): its title, the noun a sentence uses
+    # for it, and the park with a report's title for a notification. Messages shared by plans and
+    # reports take the noun or the title as a placeholder, never a word of their own.
+    NOUNS = {
+        Kind.PLAN: pgettext_lazy("the document", "plan"),
+        Kind.ANNUAL: pgettext_lazy("the document", "report"),
+        Kind.FINAL: pgettext_lazy("the document", "report"),
+    }
+
+    @property
+    def noun(self) -> str:
+        """方案 or 报告: what a sentence calls this submission ("the report cannot be changed")."""
+        return self.NOUNS[self.kind]
+
     @property
     def title(self) -> str:
-        """The document's title: 绿色发展五年行动方案, 2024年度实施情况报告, 终期评估报告."""
-        if self.kind == self.Kind.ANNUAL:
-            return f"{self.data_year}年度绿色发展行动方案实施情况报告"
-        if self.kind == self.Kind.FINAL:
-            return f"绿色发展五年行动方案（{self.cycle.name}）终期评估报告"
-        return f"绿色发展五年行动方案（{self.cycle.name}）"
+        """The document's title (plans.models.document_title): 绿色发展五年行动方案（2021-2025年）,
+        2024年度绿色发展行动方案实施情况报告, 绿色发展五年行动方案（2021-2025年）终期评估报告."""
+        return document_title(self.kind, cycle=self.cycle, data_year=self.data_year)
+
+    @property
+    def display_name(self) -> str:
+        """The park, and a report's title after it: a park's plan and its reports move on their
+        own, so what a reviewer is told names which one moved."""
+        if not self.is_report:
+            return self.park.name
+        return gettext("%(park)s, %(title)s") % {"park": self.park.name, "title": self.title}
 
     @property
     def is_report(self) -> bool:
@@ -204,6 +220,27 @@ class Plan(models.Model):
     def note_year(self) -> int:
         """The year whose results the carbon accounting note states."""
         return self.cycle.base_year if self.kind == self.Kind.PLAN else self.data_years[-1]
+
+
+def document_title(
+    kind: str, *, cycle: Cycle | None = None, data_year: int | None = None, short: bool = False
+) -> str:
+    """The title of a submission of `kind`, started or only owed (reports.selectors names an owed
+    report with it); `short` names a report among the plan's reports, where the plan is said
+    already (2024年度实施情况报告, 终期评估报告), and needs no cycle."""
+    if kind == Plan.Kind.ANNUAL:
+        if short:
+            return gettext("%(year)s annual implementation report") % {"year": data_year}
+        return gettext(
+            "%(year)s annual implementation report of the green development action plan"
+        ) % {"year": data_year}
+    if kind == Plan.Kind.FINAL:
+        if short:
+            return str(Plan.Kind.FINAL.label)
+        return gettext(
+            "Final evaluation of the green development five-year action plan (%(cycle)s)"
+        ) % {"cycle": cycle.name}
+    return gettext("Green development five-year action plan (%(cycle)s)") % {"cycle": cycle.name}
 
 
 class PlanOwnedQuerySet(ParkScopedQuerySet):

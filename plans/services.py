@@ -60,7 +60,8 @@ def assert_editable(plan: Plan) -> None:
     )
     if status not in EDITABLE_STATES:
         raise ValidationError(
-            _("The plan is %(state)s and cannot be changed now.") % {"state": State(status).label}
+            _("The %(what)s is %(state)s and cannot be changed now.")
+            % {"what": plan.noun, "state": State(status).label}
         )
 
 
@@ -408,10 +409,11 @@ def attachment_add(
         raise ValidationError(
             {
                 "file": _(
-                    "The plan's supporting files would exceed %(limit)s MB in total "
+                    "The %(what)s's supporting files would exceed %(limit)s MB in total "
                     "(%(used)s MB used). Remove a file or upload a smaller one."
                 )
                 % {
+                    "what": plan.noun,
                     "limit": settings.PLAN_ATTACHMENTS_MAX_BYTES // 1024 // 1024,
                     "used": f"{used / 1024 / 1024:.1f}",
                 }

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Plan
+from plans.models import Plan, document_title
 from plans.status import State
 from reports import schedule
 
@@ -35,9 +35,8 @@ def report_state(report: Plan | None) -> ReportState:
 
 
 def report_title(owed: schedule.Owed) -> str:
-    if owed.kind == Plan.Kind.ANNUAL:
-        return f"{owed.data_year}年度实施情况报告"
-    return str(Plan.Kind.FINAL.label)
+    """An owed report's name among its plan's reports (plans.models.document_title)."""
+    return document_title(owed.kind, data_year=owed.data_year, short=True)
 
 
 def report_code(owed: schedule.Owed) -> str:

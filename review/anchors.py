@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from documents.schema import Frozen, FrozenRow
 from indicators.tables import TABLES
+from plans.models import Plan
 from plans.outline import outline_for
 from plans.rows import ALL_KINDS, ROW_KINDS
 
@@ -60,7 +61,8 @@ def anchor_section(anchor: str, frozen: Frozen) -> str:
 
 def version_anchors(frozen: Frozen, outline_version: str) -> dict[str, str]:
     outline = outline_for(outline_version)
-    anchors = {"plan": _("The plan as a whole"), "park": "一、园区基本信息"}
+    whole = _("The %(what)s as a whole") % {"what": Plan.NOUNS[frozen.plan.kind]}
+    anchors = {"plan": whole, "park": "一、园区基本信息"}
     for entry, _depth in outline.walk():
         if entry.is_editable:
             anchors[f"section:{entry.key}"] = entry.heading

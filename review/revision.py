@@ -61,12 +61,16 @@ def returned_notice(plan: Plan) -> list[PlanNotice]:
             % {"n": waiting}
         )
     else:
-        lines.append(_("Every comment is answered or resolved: the plan can be resubmitted."))
+        lines.append(
+            _("Every comment is answered or resolved: the %(what)s can be resubmitted.")
+            % {"what": plan.noun}
+        )
     return [
         PlanNotice(
             level="warning",
-            title=_("Returned for revision by %(body)s on %(date)s")
+            title=_("This %(what)s was returned for revision by %(body)s on %(date)s")
             % {
+                "what": plan.noun,
                 "body": change.acting_body or change.actor_name,
                 "date": formats.date_format(change.at, "Y-m-d"),
             },

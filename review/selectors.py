@@ -190,10 +190,10 @@ def submission_notices(plan: Plan, *, doc: PlanDocument | None = None) -> list[M
         Missing(
             _(
                 "%(fuels)s: no CO2 emission factor with a source, so their CO2 is not counted "
-                "in the plan's emissions. Enter them as the park's own fuel with a sourced "
+                "in the %(what)s's emissions. Enter them as the park's own fuel with a sourced "
                 "factor if the park has one."
             )
-            % {"fuels": "、".join(numbers.account.missing_co2)},
+            % {"fuels": "、".join(numbers.account.missing_co2), "what": plan.noun},
             reverse("indicators:data", args=[plan.pk]) + "#table-energy",
         )
     ]
@@ -477,6 +477,7 @@ class Verification:
 
     park: str
     province: str
+    title: str  # the plan's or the report's (Plan.title)
     number: int
     submitted_at: object
     state: str
@@ -492,7 +493,7 @@ VERIFIED_SECONDS = 30 * 24 * 3600
 
 def verification_for(content_hash_text: str) -> list[Verification]:
     """The versions whose content hash this is (normally one), checked against their snapshot.
-    Public: answers only park, version, state, dates and whether the record is intact.
+    Public: answers only park, title, version, state, dates and whether the record is intact.
 
     One query, whatever the number of versions: what can change (the plan's state, a later
     version, the approval, the names) is read every time; what is read from the snapshot (is
@@ -508,7 +509,7 @@ def verification_for(content_hash_text: str) -> list[Verification]:
     versions = (
         Version.objects.filter(content_hash=text)
         .defer("snapshot")
-        .select_related("plan__park__province")
+        .select_related("plan__park__province", "plan__cycle")
         .annotate(
             last_number=Max("plan__versions__number"),
             approved_at=Subquery(approvals.values("at")[:1]),
@@ -526,6 +527,7 @@ def verification_for(content_hash_text: str) -> list[Verification]:
             Verification(
                 park=park_name or plan.park.name,
                 province=plan.park.province.name,
+                title=plan.title,
                 number=version.number,
                 submitted_at=version.submitted_at,
                 state=str(State(plan.status).label)

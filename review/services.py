@@ -78,6 +78,15 @@ class TransitionForbidden(TransitionRefused, ReviewForbidden):
     """The transition exists now, but not for the actor's role (or the plan is not theirs)."""
 
 
+def not_now_message(plan: Plan) -> str:
+    """Why no transition can be taken from the plan's state: the service's refusal, and what
+    the confirmation page says when the plan moved on meanwhile."""
+    return _("This cannot be done now: the %(what)s is %(state)s.") % {
+        "what": plan.noun,
+        "state": State(plan.status).label,
+    }
+
+
 def _acting_body(plan: Plan, role: str) -> str:
     if role == Role.PROVINCE_REVIEWER:
         return plan.park.province.reviewing_body
@@ -175,35 +184,39 @@ def transition_apply(
     transition = find(plan.status, action)
     role = effective_role(actor)
     if transition is None:
-        raise TransitionRefused(
-            _("This cannot be done now: the plan is %(state)s.")
-            % {"state": State(plan.status).label}
-        )
+        raise TransitionRefused(not_now_message(plan))
     if role not in transition.roles or not has_perm(actor, transition.by.perm):
         raise TransitionForbidden(_("Your role cannot do this at this stage."))
+    what = {"what": plan.noun}
     version = Version.objects.filter(plan=plan).order_by("-number").first()
     if transition.freezes:
         doc = plan_document(plan)  # built once: checked, then frozen
         missing = submission_checklist(plan, doc=doc)
         if missing:
             raise TransitionRefused(
-                _("The plan cannot be submitted yet: %(n)s items are missing or unjustified.")
-                % {"n": len(missing)}
+                _("The %(what)s cannot be submitted yet: %(n)s items are missing or unjustified.")
+                % {"what": plan.noun, "n": len(missing)}
             )
         version = version_freeze(plan=plan, actor=actor, doc=doc)
     reasons = list(dict.fromkeys(reasons if reasons is not None else [reason] if reason else []))
     if transition.needs_declaration and not declared:
-        raise TransitionRefused({"declared": _("Agree to the declaration to submit the plan.")})
+        raise TransitionRefused(
+            {"declared": _("Agree to the declaration to submit the %(what)s.") % what}
+        )
     if transition.needs_opinion and not opinion.strip():
         raise TransitionRefused({"opinion": _("Write your review opinion.")})
     if transition.needs_reason:
         if not reasons or any(r not in ReturnReason.values for r in reasons):
-            raise TransitionRefused({"reasons": _("Choose the reason for returning the plan.")})
+            raise TransitionRefused(
+                {"reasons": _("Choose the reason for returning the %(what)s.") % what}
+            )
         if comment.strip():
             comment_add(version=version, actor=actor, body=comment)
         # an open thread of this version, or one carried from an earlier version
         if not Comment.objects.filter(version__plan=plan, is_resolved=False).exists():
-            raise TransitionRefused({"comment": _("Returning needs at least one comment.")})
+            raise TransitionRefused(
+                {"comment": _("Returning the %(what)s needs at least one comment.") % what}
+            )
     if transition.publishes_comments:
         # the version's comments, and what the reviewer wrote in threads carried from before
         Comment.objects.filter(version__plan=plan, published=False).update(published=True)
@@ -222,7 +235,7 @@ def transition_apply(
                 }
             )
     if transition.needs_note and not note.strip():
-        raise TransitionRefused({"note": _("Say why the approved plan is reopened.")})
+        raise TransitionRefused({"note": _("Say why the approved %(what)s is reopened.") % what})
     change = StatusChange.objects.create(
         plan=plan,
         version=version,
@@ -263,8 +276,7 @@ def _recipients(plan: Plan, who: str):
 def _notify(plan: Plan, change: StatusChange, notice: Notice) -> None:
     kind, who = notice.kind, notice.to
     message = _("%(park)s: %(state)s (by %(name)s)") % {
-        # a report is named with its park: the park's plan and its reports move on their own
-        "park": f"{plan.park.name}《{plan.title}》" if plan.is_report else plan.park.name,
+        "park": plan.display_name,
         "state": State(change.target).label,
         "name": change.actor_name,
     }
@@ -284,14 +296,20 @@ def plan_assign(*, plan: Plan, actor, reviewer: User | None) -> Plan:
     that body, or a national admin, may assign; the assignee is notified."""
     plan = Plan.objects.select_for_update().select_related("park__province").get(pk=plan.pk)
     if REVIEWING_ROLE.get(plan.status) is None:
-        raise ValidationError(_("Only a plan with a reviewing body can be assigned."))
+        raise ValidationError(
+            _("Only a %(what)s with a reviewing body can be assigned.") % {"what": plan.noun}
+        )
     eligible = assignable_reviewers(plan)
     role = effective_role(actor)
     if not (role == Role.NATIONAL_ADMIN or eligible.filter(pk=actor.pk).exists()):
-        raise ReviewForbidden(_("Only a reviewer of the body that holds the plan can assign it."))
+        raise ReviewForbidden(
+            _("Only a reviewer of the body that holds the %(what)s can assign it.")
+            % {"what": plan.noun}
+        )
     if reviewer is not None and not eligible.filter(pk=reviewer.pk).exists():
         raise ValidationError(
-            _("%(name)s cannot review this plan at this stage.") % {"name": reviewer.display_name}
+            _("%(name)s cannot review this %(what)s at this stage.")
+            % {"name": reviewer.display_name, "what": plan.noun}
         )
     before = plan.assigned_to.display_name if plan.assigned_to_id else ""
     plan.assigned_to = reviewer
@@ -311,8 +329,8 @@ def plan_assign(*, plan: Plan, actor, reviewer: User | None) -> Plan:
         notify(
             [reviewer],
             kind=Notification.Kind.ASSIGNED,
-            message=_("%(park)s: assigned to you for review by %(name)s")
-            % {"park": plan.park.name, "name": actor.display_name},
+            message=_("%(park)s: %(name)s assigned the %(what)s to you for review")
+            % {"park": plan.display_name, "name": actor.display_name, "what": plan.noun},
             url=reverse("review:panel", args=[plan.pk]),
         )
     return plan
@@ -357,7 +375,7 @@ def comment_post(
     else:
         url = park_answer_url(comment, plan)
     message = _("%(park)s: new comment on %(part)s by %(name)s") % {
-        "park": plan.park.name,
+        "park": plan.display_name,
         "part": comment.anchor_label,
         "name": actor.display_name,
     }

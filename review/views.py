@@ -80,9 +80,7 @@ class TransitionView(PlanAccessMixin, TemplateView):
         if not selectors.may_ever_take(self.request.user, action):
             raise PermissionDenied
         if find(self.plan.status, action) is None:
-            message = _("This cannot be done now: the plan is %(state)s.") % {
-                "state": State(self.plan.status).label
-            }
+            message = services.not_now_message(self.plan)
         else:
             message = _("Your role cannot do this at this stage.")
         messages.error(self.request, message)
@@ -450,11 +448,14 @@ class PdfDownloadView(PlanAccessMixin, View):
     def get(self, request, plan_pk, pk):
         if self.pdf.is_pending:
             raise Http404
-        what = self.plan.title if self.plan.is_report else "绿色发展行动方案"
+        names = {"park": self.plan.park.name, "title": self.plan.title}
         if self.pdf.version_id:
-            name = f"{self.plan.park.name}-{what}-第{self.pdf.version.number}版.pdf"
+            name = _("%(park)s-%(title)s-version %(n)s.pdf") % {
+                **names,
+                "n": self.pdf.version.number,
+            }
         else:
-            name = f"{self.plan.park.name}-{what}-草稿.pdf"
+            name = _("%(park)s-%(title)s-draft.pdf") % names
         return private_file_response(
             self.pdf.file, content_type="application/pdf", as_attachment=True, filename=name
         )

@@ -201,7 +201,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "reopen",
         State.NATIONAL_REVIEW,
         NATIONAL,
-        _("Reopen the approved plan"),
+        _("Reopen after approval"),
         needs_note=True,
         style="outline-danger",
         notice=Notice(K.REOPENED, "park"),

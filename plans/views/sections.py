@@ -35,8 +35,8 @@ class SectionEditView(PlanAccessMixin, TemplateView):
         if not self.plan.is_editable:
             messages.info(
                 request,
-                _("The plan is %(state)s: it can be read but not changed.")
-                % {"state": self.plan.get_status_display()},
+                _("The %(what)s is %(state)s: it can be read but not changed.")
+                % {"what": self.plan.noun, "state": self.plan.get_status_display()},
             )
             return HttpResponseRedirect(reverse("documents:preview", args=[self.plan.pk]))
         return super().get(request, *args, **kwargs)

@@ -40,7 +40,7 @@ def test_submitting_without_the_declaration_is_refused_next_to_it(world, client_
     response = client_for(world.manager_a).post(transition_url(ready_plan, "submit"), {})
 
     # then the refusal stands next to the box, and nothing was frozen
-    assert field_errors(response) == {"declared": ["请勾选承诺声明后再提交。"]}
+    assert field_errors(response) == {"declared": ["提交方案前请勾选承诺声明。"]}
     assert status_of(ready_plan) == State.DRAFT
     assert ready_plan.versions.count() == 0
 

@@ -57,8 +57,8 @@ def test_return_without_a_reason_is_refused(world, client_for, in_review):
     )
 
     # then both are refused in Chinese, next to the field, what was typed kept; no comment kept
-    assert refused.value.messages == ["请选择退回原因。"]
-    assert field_errors(response) == {"reasons": ["请选择退回原因。"]}
+    assert refused.value.messages == ["请选择退回方案的原因。"]
+    assert field_errors(response) == {"reasons": ["请选择退回方案的原因。"]}
     assert response.context["form"]["comment"].value() == RETURN_COMMENT
     assert status_of(in_review) == State.PROVINCE_REVIEW
     assert Comment.objects.count() == 0
@@ -70,7 +70,7 @@ def test_return_with_a_reason_outside_the_list_is_refused_by_the_form(world, cli
         {"reasons": ["whim"], "comment": RETURN_COMMENT, "opinion": RETURN_OPINION},
     )
 
-    assert "请选择退回原因。" in field_errors(response)["reasons"]
+    assert "请选择退回方案的原因。" in field_errors(response)["reasons"]
     assert status_of(in_review) == State.PROVINCE_REVIEW
 
 
@@ -297,7 +297,7 @@ def test_reopening_with_a_note_puts_the_plan_back_under_national_review(
     )
 
     # then it is under national review again, the note on the timeline and the park told
-    assert messages_of(response) == ["已完成：重新打开已通过的方案。"]
+    assert messages_of(response) == ["已完成：撤销通过，重新审核。"]
     assert status_of(ready_plan) == State.NATIONAL_REVIEW
     assert StatusChange.objects.get(action="reopen").note == REOPEN_NOTE
     assert Notification.objects.filter(kind=Notification.Kind.REOPENED).count() == 2

@@ -85,7 +85,7 @@ def test_the_park_answers_beside_the_section_and_the_mark_goes(world, client_for
     assert Comment.objects.filter(parent=comment, body="已补充园区概况数据。").exists()
     assert plan_outline_status(ready_plan).by_key["1.1"].state != "to_revise"
     outline = client.get(reverse("plans:plan-detail", args=[ready_plan.pk]))
-    assert "所有意见均已答复或解决，可以重新提交。" in text_of(outline.content.decode())
+    assert "所有意见均已答复或解决，方案可以重新提交。" in text_of(outline.content.decode())
 
 
 def test_the_panel_shows_only_the_parts_asked_for(world, client_for, ready_plan):

@@ -153,7 +153,7 @@ def test_checklist_of_a_ready_plan_is_empty_and_the_panel_says_it_can_be_submitt
 
     assert submission_checklist(ready_plan) == []
     html = page.content.decode()
-    assert "必填内容均已完成，可以提交。" in text_of(html)
+    assert "必填内容均已完成，方案可以提交。" in text_of(html)
     assert "提交省级审核" in text_of(html)
     assert re.search(r'<a class="btn btn-success"\s+href="[^"]*/review/submit/"', html)
     assert not re.search(r'<button type="button" class="btn btn-success" disabled>', html)
@@ -165,7 +165,7 @@ def test_editor_is_told_the_park_manager_submits_the_ready_plan(world, client_fo
 
     # then it does not say "can be submitted" with no button, but who submits it
     assert "可以提交。" not in text
-    assert "必填内容均已完成，请园区负责人提交。" in text
+    assert "必填内容均已完成，请园区负责人提交方案。" in text
     assert "提交省级审核" not in text
 
 
