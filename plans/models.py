@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkScopedQuerySet, private_storage
@@ -212,9 +212,10 @@ class Plan(models.Model):
 
     @property
     def data_years_label(self) -> str:
-        """2024年, 2021-2025年."""
+        """2024年, 2021-2025年 (2024, 2021-2025 in English)."""
         years = self.data_years
-        return f"{years[0]}年" if len(years) == 1 else f"{years[0]}-{years[-1]}年"
+        span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        return pgettext("years of data", "%(span)s") % {"span": span}
 
     @property
     def note_year(self) -> int:

@@ -80,6 +80,10 @@ def test_a_reports_tables_are_its_data_year_on_the_web_form(world, client_for, r
     page = editor.get(reverse("indicators:data", args=[report_2024.pk])).content.decode()
     assert 'name="economy-iav__2024"' in page
     assert "iav__2020" not in page  # the plan's history years are not the report's
+    # and the page, its heading and its tables name the report's year, not the plan's history
+    assert "2024年数据表 ·" in page
+    assert "2024年园区主要经济指标" in page
+    assert "2016-2020" not in page
 
     response = save_table(editor, report_2024, "economy", {"iav__2024": "52,000"})
 
