@@ -295,17 +295,6 @@ def missing_rows(client, year):
     return [text_of(row) for row in table.split("<tr>")[2:]]
 
 
-@pytest.fixture
-def writes(django_capture_on_commit_callbacks):
-    """Run a write as a request does: its after-commit steps (the second bump) run too."""
-
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
-
-
 def test_a_warm_reading_renders_nothing_and_costs_three_queries(world, three, client_for):
     client = client_for(world.national)
     assert read(client)[1] is True
