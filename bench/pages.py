@@ -13,10 +13,7 @@ change can be measured alternately with the code before it. Numbers, not asserti
 """
 
 import argparse
-import cProfile
-import io
 import os
-import pstats
 import sys
 from pathlib import Path
 
@@ -43,20 +40,18 @@ def main():
 
     django.setup()
     from django.conf import settings
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_greenplan_bench_pages"
+    from bench.inprocess import print_profile, request_queries, seed_review, test_database
+
     settings.ALLOWED_HOSTS = ["*"]
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
-    try:
+    with test_database("test_greenplan_bench_pages", keepdb=args.keepdb):
         from parks.models import User
 
         if not User.objects.filter(username="jiangsu").exists():
-            seed(args.parks)
+            seed_review(args.parks)
         pages = {
             "queue": ("jiangsu", reverse("review:queue")),
             "dashboard": ("admin", reverse("summaries:dashboard") + "?states=submitted"),
@@ -72,10 +67,7 @@ def main():
             client.force_login(User.objects.get(username=username))
             response = client.get(path)
             assert response.status_code == 200, (name, response.status_code)
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                client.get(path)
-            queries = len(captured)  # now: the next request clears the log
+            queries = len(request_queries(client, path))
             wall, cpu = time_requests(client, path, args.runs)
             print(
                 f"{name}: {queries} queries, median {wall:.1f} ms "
@@ -83,30 +75,7 @@ def main():
                 f"{args.runs} requests"
             )
             if args.profile:
-                profile = cProfile.Profile()
-                profile.enable()
-                for _ in range(args.runs):
-                    client.get(path)
-                profile.disable()
-                out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(50)
-                print(out.getvalue())
-                out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
-                print(out.getvalue())
-    finally:
-        if not args.keepdb:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def seed(parks):
-    from bench.load import full_plan, seed_review_parks
-    from parks.models import User
-    from portal.demo.park import seed_demo
-
-    seed_demo()
-    _editor, _full, snapshot = full_plan()
-    seed_review_parks(parks, snapshot, User.objects.get(username="suzhou_manager"))
+                print_profile(client, path, args.runs, [("cumulative", 50), ("tottime", 25)])
 
 
 if __name__ == "__main__":

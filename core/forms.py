@@ -1,5 +1,5 @@
-"""Form plumbing shared by the apps' forms: input as Chinese users type it, and a service's
-ValidationError put next to the fields it names."""
+"""Form plumbing shared by the apps' forms: input as Chinese users type it, a service's
+ValidationError put next to the fields it names, and the filters of a list."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +25,21 @@ class LenientDecimalField(forms.DecimalField):
 
 class DecimalTextInput(forms.TextInput):
     input_type = "text"
+
+
+class FilterForm(forms.Form):
+    """A list's filters (GET), laid out in one row by templates/_filtered_list.html: `columns`
+    gives each column's width (of 12) and its fields, in order; a field the form has left out
+    (for this reader) leaves its column out. The Filter button takes `button_width`."""
+
+    columns: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    button_width = 2
+
+    def layout(self) -> list[tuple[int, list[forms.BoundField]]]:
+        columns = [
+            (width, [self[n] for n in names if n in self.fields]) for width, names in self.columns
+        ]
+        return [(width, fields) for width, fields in columns if fields]
 
 
 def apply_validation_error(form, error: ValidationError) -> None:

@@ -15,12 +15,25 @@ process after the commit sees the write. Nothing is kept in a process."""
 
 import hashlib
 import secrets
+from functools import cache as once
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 CACHE_SECONDS = 24 * 3600
+
+
+@once
+def templates_digest() -> str:
+    """A digest of every project template: a part kept in the cache follows a template change."""
+    digest = hashlib.sha256()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).glob("**/*.html")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _key(kind: str) -> str:

@@ -26,16 +26,13 @@ stores newer content under the older stamp, which no later request asks for.
 """
 
 import hashlib
-from functools import cache as once
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from core.fragments import generation
+from core.fragments import generation, templates_digest
 from documents.apps import REFERENCE_KIND
 from documents.build import plan_document
 from parks.selectors import park_profile_for_reading
@@ -43,16 +40,6 @@ from plans.models import Plan
 from plans.selectors import revision_counts
 
 PREVIEW_SECONDS = 24 * 3600
-
-
-@once
-def templates_digest() -> str:
-    """A digest of every project template: the cached documents follow a template change."""
-    digest = hashlib.sha256()
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).glob("**/*.html")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def preview_key(plan: Plan, profile) -> str:

@@ -5,7 +5,10 @@ is a 403."""
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
 
+from core import fragments
 from parks.models import Park
 from parks.roles import Perm, has_perm
 
@@ -19,6 +22,8 @@ class PortalAccessMixin(LoginRequiredMixin):
     - `resolve_scope(**kwargs)`: a view whose URL names another scoped object (a user account,
       later a section or a file) looks it up here, also before any right is checked.
     - `get_queryset()` for single-object views: `model.objects.visible_to(user)`.
+    - `cached_part(kind, render)`: a part of the page kept in the shared cache (core.fragments)
+      as this reader sees it.
     """
 
     required_perm: Perm | None = None
@@ -43,6 +48,23 @@ class PortalAccessMixin(LoginRequiredMixin):
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
+
+    def cached_part(self, kind: str, render) -> str:
+        """The page's part of `kind` from the shared cache, else `render()` stored there
+        (core.fragments.cached): named, besides its generation, by the reader and what scopes
+        them (role, province), the language, the day (days left, overdue, reports owed), the
+        query string and the templates' digest."""
+        user = self.request.user
+        parts = (
+            user.pk,
+            user.role,
+            user.province_id,
+            get_language(),
+            timezone.localdate(),
+            sorted(self.request.GET.lists()),
+            fragments.templates_digest(),
+        )
+        return fragments.cached(kind, parts, render)
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("park", self.park)

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.choices import flatten_choices
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterForm
 from parks.models import Park, ParkProfile, Province, User
 from parks.profile import PROFILE_FIELDS, PROFILE_GROUPS
 from parks.roles import Role
@@ -202,7 +203,9 @@ class UserForm(forms.ModelForm):
         pass
 
 
-class ParkFilterForm(forms.Form):
+class ParkFilterForm(FilterForm):
+    columns = ((4, ("q",)), (3, ("province",)), (3, ("active",)))
+
     q = forms.CharField(label=_("Search"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
     active = forms.ChoiceField(

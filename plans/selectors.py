@@ -186,7 +186,11 @@ def rows_for(*, plan: Plan, kind) -> QuerySet:
 
 
 def row_get(*, user, plan: Plan, kind, pk: int):
-    return get_object_or_404(kind.model.objects.visible_to(user).filter(plan=plan), pk=pk)
+    """The row `pk` of `plan` (404 otherwise), holding `plan` as the page read it (with its park
+    and cycle), so that its checks and the services read no plan again."""
+    row = get_object_or_404(kind.model.objects.visible_to(user).filter(plan=plan), pk=pk)
+    row.plan = plan
+    return row
 
 
 def figure_get(*, user, pk: int) -> Figure:

@@ -240,6 +240,8 @@ def row_update(*, kind: RowKind, row, actor, data: dict, expected_revision: int)
     current = kind.model.objects.select_for_update().get(pk=row.pk)
     if current.revision != expected_revision:
         raise ConcurrentEditError(current)
+    # the plan as the caller has it (a row's checks read its data years, the audit its park)
+    current.plan = row.plan
     before = _row_values(current, data)
     for field, value in data.items():
         setattr(current, field, value)

@@ -1,11 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterForm
 from reports.selectors import ReportState
 
 
-class DueFilterForm(forms.Form):
+class DueFilterForm(FilterForm):
     """The due and overdue list's filters; the province only for the national level."""
+
+    columns = ((3, ("report",)), (3, ("province",)), (2, ("state",)), (2, ("overdue",)))
 
     report = forms.ChoiceField(label=_("Report"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterForm
 from review.selectors import UNASSIGNED
 from review.workflow import DECLARATION, ReturnReason
 
@@ -51,7 +52,15 @@ class TransitionForm(forms.Form):
             self.fields["opinion"].widget.attrs["required"] = True
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(FilterForm):
+    columns = (
+        (2, ("cycle",)),
+        (2, ("province",)),
+        (2, ("state",)),
+        (2, ("reviewer",)),
+        (2, ("overdue", "mine")),
+    )
+
     cycle = forms.ChoiceField(label=_("Reporting cycle"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from core import fragments
-from documents.preview import templates_digest
+from core.fragments import templates_digest
 from review.models import Version
 
 SLOT = re.compile(r"<!--thread(?:-row:(\d+))?:([^>]*?)-->")

@@ -10,11 +10,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
-from core import fragments
 from core.files import private_file_response
 from core.forms import apply_validation_error
 from parks import selectors as park_selectors
@@ -143,19 +141,9 @@ class QueueView(PortalAccessMixin, ListView):
         """The queue's content from the shared cache, rendered anew after any write to what it
         shows (core.fragments; the models are connected in review.extends): a reading costs
         the session, the user and two cache reads instead of its nine queries and the rows."""
-        user = request.user
-        if level_of(user) == Level.PARK:
+        if level_of(request.user) == Level.PARK:
             raise Http404
-        parts = (
-            user.pk,
-            user.role,
-            user.province_id,
-            get_language(),
-            timezone.localdate(),  # the days left
-            sorted(request.GET.lists()),
-            version_page.templates_digest(),
-        )
-        body = fragments.cached(QUEUE, parts, self.render_body)
+        body = self.cached_part(QUEUE, self.render_body)
         return TemplateResponse(request, self.template_name, {"body": mark_safe(body)})
 
     def render_body(self) -> str:

@@ -10,11 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from core import fragments
 from core.files import private_file_response
 from indicators.charts import chart_image
 from parks import selectors as park_selectors
@@ -22,7 +21,6 @@ from parks.access import PortalAccessMixin
 from parks.roles import Perm, has_perm
 from plans.selectors import cycle_current, cycle_list
 from plans.status import State
-from review import version_page
 from review.views import VersionMixin
 from summaries import (
     actuals,
@@ -34,7 +32,7 @@ from summaries import (
     selectors,
     services,
 )
-from summaries.extends import DASHBOARD
+from summaries.extends import ACTUALS, DASHBOARD
 from summaries.figures import DEFAULT_STATES, Scope
 from summaries.forms import ActualsFilterForm, DashboardFilterForm, SnapshotForm
 
@@ -161,16 +159,7 @@ class DashboardView(PortalAccessMixin, TemplateView):
         (core.fragments; the models are connected in summaries.extends); the time of a live
         reading and the admin's snapshot form (its CSRF token) are filled in per request."""
         user = self.request.user
-        parts = (
-            user.pk,
-            user.role,
-            user.province_id,
-            get_language(),
-            timezone.localdate(),  # overdue
-            sorted(self.request.GET.lists()),
-            version_page.templates_digest(),
-        )
-        body = fragments.cached(DASHBOARD, parts, self.render_body)
+        body = self.cached_part(DASHBOARD, self.render_body)
         now = formats.date_format(timezone.localtime(), "Y-m-d H:i")
         form = ""
         if has_perm(user, Perm.MANAGE_PARKS):
@@ -249,14 +238,19 @@ class ActualsView(PortalAccessMixin, TemplateView):
     required_perm = Perm.EXPORT_SUMMARIES
 
     def get_context_data(self, **kwargs):
+        """The content from the shared cache, rendered anew after any write to what it shows
+        (core.fragments; the models are connected in summaries.extends)."""
+        body = self.cached_part(ACTUALS, self.render_body)
+        return super().get_context_data(body=mark_safe(body), **kwargs)
+
+    def render_body(self) -> str:
         user = self.request.user
         current = cycle_current()
-        snapshots = selectors.summary_snapshots()
         form = ActualsFilterForm(
             self.request.GET or None,
             years=current.plan_years,
             provinces=park_selectors.province_list(user=user),
-            snapshots=snapshots,
+            snapshots=selectors.summary_snapshots(),
         )
         if form.is_bound:
             form.is_valid()  # the fields that are valid count; an invalid one falls back
@@ -268,7 +262,8 @@ class ActualsView(PortalAccessMixin, TemplateView):
         )
         year = int(data["year"]) if data.get("year") else None
         board = actuals.actuals_board(user=user, scope=scope, year=year)
-        return super().get_context_data(form=form, board=board, **kwargs)
+        context = {"form": form, "board": board}
+        return render_to_string("summaries/_actuals_body.html", context, request=self.request)
 
 
 class SnapshotCreateView(PortalAccessMixin, View):

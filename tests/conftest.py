@@ -106,3 +106,15 @@ def live_worker():
     env = {"DATABASE_URL": shared_database_url(), "MEDIA_ROOT": settings.MEDIA_ROOT}
     with celery_worker(env=env) as process:
         yield process
+
+
+@pytest.fixture
+def writes(django_capture_on_commit_callbacks):
+    """Run a write as a request does: its after-commit steps (core.fragments' second bump) run
+    too."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.build import plan_document
@@ -570,3 +572,40 @@ def test_an_actual_names_its_evidence_among_the_reports_own_files(world, approve
     version = version_freeze(plan=report, actor=world.manager_a)
     frozen = next(r for r in version.frozen.rows("actuals") if r.id == row.pk)
     assert frozen.get("evidence_id") == evidence.pk
+
+
+def test_saving_a_project_progress_row_costs_a_fixed_number_of_queries(world, approved, client_for):
+    # given the 2024 report's first project, as its edit form posts it
+    report = report_start(plan=approved, kind="annual", data_year=2024, actor=world.editor_a)
+    project = ProjectProgress.objects.filter(plan=report).first()
+    client = client_for(world.editor_a)
+    edit = reverse("plans:row-edit", args=[report.pk, "project_progress", project.pk])
+
+    def save(invested):
+        return client.post(
+            edit,
+            {
+                "status": "under_construction",
+                "invested": invested,
+                "invested_government": "0",
+                "reason": "用地审批延后。",
+                "revision": project.revision,
+            },
+        )
+
+    save("110")  # what a process caches (the session, the audit's content type), read once
+    project.refresh_from_db()
+
+    # when it is saved
+    with CaptureQueriesContext(connection) as saved:
+        response = save("120")
+
+    # then it is saved, and the report (its data year, for the slip check) is read once: the
+    # plan the page looked up serves the row's check, its audit row and the plan's touch
+    project.refresh_from_db()
+    assert response.status_code == 200 and project.invested == Decimal(120)
+    plans_read = [
+        q["sql"] for q in saved.captured_queries if q["sql"].startswith('SELECT "plans_plan"."id"')
+    ]
+    assert len(plans_read) == 1, [q[-90:] for q in plans_read]
+    assert len(saved) == 20, [q["sql"][:100] for q in saved.captured_queries]

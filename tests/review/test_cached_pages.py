@@ -2,7 +2,6 @@
 with nothing changed renders nothing anew, and what a submission, an assignment, a return or an
 approval changes shows in the very next reading, for every reader."""
 
-import pytest
 from django.urls import reverse
 
 from plans.status import State
@@ -32,17 +31,6 @@ def answer_the_return(plan, world):
             anchor="",
             parent=comment,
         )
-
-
-@pytest.fixture
-def writes(django_capture_on_commit_callbacks):
-    """Run a write as a request does: its after-commit steps (the second bump) run too."""
-
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 def test_the_queue_follows_submission_assignment_return_and_approval(

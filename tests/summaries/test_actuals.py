@@ -2,7 +2,8 @@
 hand for three parks in two provinces and two data years: the zones' energy intensity as a ratio
 of sums against 0.4, the share of parks below 0.3, the 4 % a year CO2 cut, the attainment rate,
 investment executed against planned, who has not reported; the page, its scoping and its
-queries, which do not grow with the number of parks."""
+queries, which do not grow with the number of parks; the page kept in the shared cache and
+what each kind of write changes on it showing in the very next reading."""
 
 import datetime
 import io
@@ -16,8 +17,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.models import IndicatorActual, TableData
+from parks.services import park_update
 from plans.models import Plan, ProjectProgress
 from plans.status import State
+from reports.models import ReportDeadline
 from reports.services import report_start
 from review.services import version_freeze
 from summaries import actuals
@@ -26,6 +29,7 @@ from summaries.figures import Scope
 from summaries.models import ExportJob
 from summaries.services import summary_snapshot_create
 from tests.factories import ParkFactory, UserFactory
+from tests.review.helpers import act, text_of
 from tests.summaries.test_dashboard import plan_with_numbers
 
 TODAY = datetime.date(2026, 11, 30)
@@ -271,3 +275,129 @@ def test_a_snapshot_keeps_the_reports_figures(world, three):
     assert kept == before and kept.parks == 3
     assert live.parks == 2
     assert snapshot.versions.filter(plan__kind="plan").count() == 3
+
+
+# --- the page kept in the shared cache (core.fragments, summaries.extends.ACTUALS) ------------
+
+
+def read(client, params=None):
+    """(the page's text, whether its content was rendered anew) for one reading."""
+    response = client.get(ACTUALS, params or {})
+    assert response.status_code == 200
+    fresh = "summaries/_actuals_body.html" in {t.name for t in response.templates}
+    return text_of(response.content.decode()), fresh
+
+
+def missing_rows(client, year):
+    """The parks of the selected year's "not reported" table, with whether each started."""
+    html = client.get(ACTUALS, {"year": str(year)}).content.decode()
+    table = html.split("data-missing>", 1)[1].split("</table>", 1)[0]
+    return [text_of(row) for row in table.split("<tr>")[2:]]
+
+
+def test_a_warm_reading_renders_nothing_and_costs_three_queries(world, three, client_for):
+    client = client_for(world.national)
+    assert read(client)[1] is True
+    with CaptureQueriesContext(connection) as warm:
+        text, fresh = read(client)
+    # the session, the user and the menu's unread notifications: the cycle, the versions, who
+    # owes what are not read
+    assert fresh is False and "2025年计分板" in text
+    assert len(warm) == 3, [q["sql"] for q in warm.captured_queries]
+    # another year is another part; a provincial reviewer has their own
+    assert read(client, {"year": "2024"})[1] is True
+    assert read(client_for(world.reviewer_a))[1] is True
+
+
+def test_a_report_started_submitted_and_approved_shows_in_the_next_reading(
+    world, three, client_for, writes
+):
+    client, name = client_for(world.national), world.park_a.name
+    assert f"江苏省 {name} 2023年度实施情况报告 否" in missing_rows(client, 2023)
+    report_2023 = writes(
+        lambda: report_start(plan=three["a"], kind="annual", data_year=2023, actor=world.editor_a)
+    )
+    assert f"江苏省 {name} 2023年度实施情况报告 是" in missing_rows(client, 2023)
+
+    # submitted and in national review (what a submission checks is the workflow's tests'):
+    # frozen, and its state saved as the workflow's service saves it
+    def submit():
+        version_freeze(plan=report_2023, actor=world.manager_a)
+        report_2023.status = State.NATIONAL_REVIEW
+        report_2023.save(update_fields=["status"])
+
+    writes(submit)
+    assert not any(name in row for row in missing_rows(client, 2023))
+    assert "来自 5 份已通过的报告" in read(client)[0]
+
+    writes(lambda: act(report_2023, world, "approve", "national"))
+    text, fresh = read(client)
+    assert fresh and "来自 6 份已通过的报告" in text
+
+
+def test_a_plan_approved_owes_its_reports_in_the_next_reading(world, three, client_for, writes):
+    client = client_for(world.national)
+    park = ParkFactory(name="宁波国家高新区", province=world.province_b)
+    plan = plan_with_numbers(
+        park, UserFactory(park_editor=True, park=park), status=State.NATIONAL_REVIEW
+    )
+    assert not any("宁波国家高新区" in row for row in missing_rows(client, 2025))
+
+    writes(lambda: act(plan, world, "approve", "national"))
+    assert "浙江省 宁波国家高新区 2025年度实施情况报告 否" in missing_rows(client, 2025)
+
+
+def test_a_park_renamed_or_moved_shows_in_the_next_reading(world, three, client_for, writes):
+    client, park_c = client_for(world.national), three["park_c"]
+    assert "江苏省 南京高新技术产业开发区 2024年度实施情况报告 是" in missing_rows(client, 2024)
+
+    writes(lambda: park_update(actor=world.admin, park=park_c, name="南京江北新区高新园"))
+    assert "江苏省 南京江北新区高新园 2024年度实施情况报告 是" in missing_rows(client, 2024)
+
+    park_c.refresh_from_db()
+    writes(lambda: park_update(actor=world.admin, park=park_c, province=world.province_b))
+    assert "浙江省 南京江北新区高新园 2024年度实施情况报告 是" in missing_rows(client, 2024)
+
+
+def test_a_province_renamed_shows_in_the_next_reading(world, three, client_for, writes):
+    client = client_for(world.national)
+    assert "江苏省 南京高新技术产业开发区" in " ".join(missing_rows(client, 2024))
+
+    def rename():
+        world.province_a.name = "江苏"
+        world.province_a.save(update_fields=["name"])
+
+    writes(rename)
+    assert "江苏 南京高新技术产业开发区" in " ".join(missing_rows(client, 2024))
+
+
+def test_a_due_date_set_or_a_cycle_renamed_shows_in_the_next_reading(
+    world, three, client_for, writes
+):
+    client = client_for(world.national)
+    assert "2024年度实施情况报告 2025-03-31" in read(client)[0]
+
+    writes(
+        lambda: ReportDeadline.objects.create(
+            cycle=world.cycle,
+            kind=Plan.Kind.ANNUAL,
+            data_year=2024,
+            due_date=datetime.date(2025, 5, 15),
+        )
+    )
+    assert "2024年度实施情况报告 2025-05-15" in read(client)[0]
+
+    def rename():
+        world.cycle.name = "“十四五”绿色发展行动"
+        world.cycle.save(update_fields=["name"])
+
+    writes(rename)
+    assert "“十四五”绿色发展行动" in read(client)[0]
+
+
+def test_a_snapshot_frozen_is_offered_in_the_next_reading(world, three, client_for, writes):
+    client = client_for(world.national)
+    assert "2026年报告" not in read(client)[0]
+
+    writes(lambda: summary_snapshot_create(actor=world.admin, name="2026年报告", cycle=world.cycle))
+    assert "2026年报告" in read(client)[0]
