@@ -34,6 +34,8 @@ def main():
     sys.path.insert(1, str(ROOT))  # bench.load for the seeding, when --code is another checkout
     os.chdir(code)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
+    # the demo walks its plan and reports through the workflow: no PDFs of record here
+    os.environ.setdefault("PDF_RENDER_ON_TRANSITION", "false")
     import django
 
     from bench.timing import time_requests

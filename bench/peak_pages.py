@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
+# the demo walks its plan and reports through the workflow: no PDFs of record here
+os.environ.setdefault("PDF_RENDER_ON_TRANSITION", "false")
 
 RUNS = 50
 TEST_DB_NAME = "test_greenplan_bench_pagecache"
