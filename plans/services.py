@@ -108,13 +108,13 @@ def section_save(
     """Save a section's text. `autosave`: saved by the editor as the user types; a person's
     autosaves of the section within AUTOSAVE_AUDIT_WINDOW make one audit row.
 
-    An autosave runs every few seconds for every editor on deadline day (bench/load.py), so it
-    reads the section once, locks and touches the plan in one statement, and returns the saved
-    section without reading it again."""
+    An autosave runs every few seconds for every editor on deadline day (bench/load.py), so on
+    PostgreSQL it locks and touches the plan (if editable) and writes the section (if at the
+    editor's revision) in one statement, and returns the saved section without reading it
+    again; else the plan is locked and touched, the section read and written, as before."""
     entry = outline_for(plan.outline_version).by_key.get(key)
     if entry is None or not entry.is_editable:
         raise ValidationError({"body": _("This part of the outline has no text to save.")})
-    _lock_editable_and_touch(plan)
     clean = sanitize_html(body) if Kind.RICH_TEXT in entry.kinds else ""
     text = plain_text(clean)
     words = count_words(text)
@@ -126,11 +126,13 @@ def section_save(
         "updated_at": now,
         "updated_by": actor,
     }
-    # PostgreSQL: the section written and read as it was, in one statement; None when there is
-    # no row at that revision (someone saved first, or the section is not there yet)
+    # PostgreSQL: the plan locked and touched, the section written and read as it was, in one
+    # statement; None when the plan is not editable or there is no row at that revision (someone
+    # saved first, or the section is not there yet)
     section = _section_write_returning_before(plan, key, expected_revision, is_done, values)
     written = section is not None
     if not written:
+        _lock_editable_and_touch(plan)  # raises with the plan's state
         section, _created = Section.objects.get_or_create(plan=plan, key=key)
         if section.revision != expected_revision:
             raise ConcurrentEditError(
@@ -164,10 +166,13 @@ def section_save(
 
 
 def _section_write_returning_before(plan, key, revision, is_done, values) -> Section | None:
-    """On PostgreSQL, write the section `key` of `plan` if it is at `revision` (bumping it; the
-    box kept when `is_done` is None) and return it as it was before the write. None when no
-    row is at that revision, or on another database: the caller reads the section and writes
-    it with revision_update.
+    """On PostgreSQL, if `plan` is in an editable state, lock and touch it (as
+    _lock_editable_and_touch does) and write its section `key` if it is at `revision` (bumping
+    it; the box kept when `is_done` is None); return the section as it was before the write.
+    None when the plan is not editable, no row is at that revision, or on another database: the
+    caller locks the plan (refused with its state), reads the section and writes it with
+    revision_update. (When the plan is editable but the section not at `revision`, the plan is
+    touched here and the conflict rolls the transaction back.)
 
     The old row comes from the statement's snapshot (`FROM` the same table): the write happens
     only if that old row and the row being written are both at `revision`, so a save committed
@@ -178,21 +183,27 @@ def _section_write_returning_before(plan, key, revision, is_done, values) -> Sec
     fields = Section._meta.concrete_fields
     qn = connection.ops.quote_name
     table = qn(Section._meta.db_table)
+    states = ", ".join(["%s"] * len(EDITABLE_STATES))
     with connection.cursor() as cursor:
         cursor.execute(
+            f"WITH plan AS (UPDATE {qn(Plan._meta.db_table)} SET updated_at = %s "
+            f"WHERE id = %s AND status IN ({states}) RETURNING id) "
             f"UPDATE {table} AS s SET revision = s.revision + 1, body = %s, text_length = %s, "
             "word_count = %s, is_done = COALESCE(%s, s.is_done), updated_at = %s, "
-            f"updated_by_id = %s FROM {table} AS old "
-            "WHERE s.id = old.id AND old.plan_id = %s AND old.key = %s AND old.revision = %s "
-            "AND s.revision = %s RETURNING " + ", ".join(f"old.{qn(f.column)}" for f in fields),
+            f"updated_by_id = %s FROM {table} AS old, plan "
+            "WHERE s.id = old.id AND old.plan_id = plan.id AND old.key = %s "
+            "AND old.revision = %s AND s.revision = %s RETURNING "
+            + ", ".join(f"old.{qn(f.column)}" for f in fields),
             [
+                values["updated_at"],
+                plan.pk,
+                *EDITABLE_STATES,
                 values["body"],
                 values["text_length"],
                 values["word_count"],
                 is_done,
                 values["updated_at"],
                 values["updated_by"].pk if values["updated_by"] else None,
-                plan.pk,
                 key,
                 revision,
                 revision,
