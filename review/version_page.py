@@ -97,16 +97,17 @@ def summary_html(version: Version, summary) -> SafeString:
 
 
 def reader_parts(
-    version: Version, *, request, audience: tuple, document: str, context
+    version: Version, *, request, audience: tuple, document, context
 ) -> tuple[SafeString, SafeString]:
     """(the thread on the plan as a whole, the document with the reader's threads) for readers
-    of `audience` (see the module), from the shared cache; `context()` gives what
-    fill_threads needs (called only when they are not kept yet)."""
+    of `audience` (see the module), from the shared cache; `document()` gives the document
+    with its slots and `context()` what fill_threads needs (both called only when the filled
+    document is not kept yet)."""
 
     def render() -> str:
         readers = {**context(), "csrf_token": CSRF_SLOT, "back_path": BACK_SLOT}
         plan_thread = render_to_string("review/_thread.html", {**readers, "anchor": "plan"})
-        return plan_thread + PLAN_THREAD_END + fill_threads(document, context=readers)
+        return plan_thread + PLAN_THREAD_END + fill_threads(document(), context=readers)
 
     kept = fragments.cached(
         threads_kind(version.plan_id), (version_key("threads", version), *audience), render

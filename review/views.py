@@ -230,7 +230,7 @@ class VersionView(VersionMixin, TemplateView):
             self.version,
             request=self.request,
             audience=(sent_only(user), can_comment, can_answer),
-            document=version_page.document_html(
+            document=lambda: version_page.document_html(
                 self.version, lambda: selectors.version_document(self.version)
             ),
             context=lambda: {
