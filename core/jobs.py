@@ -81,7 +81,7 @@ def reason_of(error: BaseException) -> str:
 
 
 def record_failure(
-    model, pk: int | list[int], error: BaseException, *, final: bool, swept=False, **also
+    model, pk: int | list[int], error: BaseException, *, final: bool, swept: bool = False, **also
 ) -> None:
     """Failed with the reason, or, before the last try, queued again saying it will retry: by
     the task's own retry, or (`swept`) by the sweeper's next round."""

@@ -118,6 +118,7 @@ def emails_deliver(notification_ids: list[int]) -> int:
             note = email.notification
             subject, body = _content(note.message, note.url)
             try:
+                connection.open()  # one connection for the batch; again after a failure
                 connection.send_messages(
                     [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [note.user.email])]
                 )

@@ -4,10 +4,12 @@ a few sweeps (notifications.services.emails_sweep, every minute from beat) after
 
 import datetime
 import smtplib
+import threading
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -357,3 +359,41 @@ def test_a_message_of_the_old_task_is_still_sent(world):
     assert [m.to for m in mail.outbox] == [[world.editor_a.email]]
     assert mail.outbox[0].subject == "高新区绿色发展行动方案平台：方案已退回"
     assert mail.outbox[0].body.startswith("方案已退回\n\n")
+
+
+# --- two runs at once (PostgreSQL: SQLite has no row locks) ------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_skips_the_emails_another_run_holds(world, broker):
+    # given an e-mail pending, and another run holding its row (in its claim, on its own
+    # connection)
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    with transaction.atomic():
+        notify([world.editor_a], kind=Notification.Kind.RETURNED, message="退回", url="/")
+    email = emails_of([world.editor_a])[0]
+    held, release = threading.Event(), threading.Event()
+
+    def other_run():
+        with transaction.atomic():
+            list(NotificationEmail.objects.select_for_update().filter(pk=email.pk))
+            held.set()
+            release.wait(10)
+        connections.close_all()
+
+    other = threading.Thread(target=other_run)
+    other.start()
+    assert held.wait(10)
+
+    # when this run takes the same ids
+    try:
+        sent = emails_deliver([email.pk])
+    finally:
+        release.set()
+        other.join()
+
+    # then it neither waits nor sends; once the row is free, a run sends it
+    assert sent == 0 and mail.outbox == []
+    assert emails_deliver([email.pk]) == 1
+    assert [m.to for m in mail.outbox] == [[world.editor_a.email]]
