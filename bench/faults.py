@@ -284,11 +284,11 @@ WEB_SUBMIT = """
 import json, time
 import django
 django.setup()
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from parks.models import User
 client = Client()
-client.force_login(User.objects.get(username="manager"))
+client.cookies[settings.SESSION_COOKIE_NAME] = "{session}"  # logged in before Redis went down
 start = time.perf_counter()
 response = client.post(reverse("review:transition", args=[{plan}, "submit"]), {{"declared": "on"}})
 took = time.perf_counter() - start
@@ -299,16 +299,27 @@ print(json.dumps({{"submit": response.status_code, "page": page.status_code, "to
 
 def redis_down(work: Path, data: dict) -> dict:
     """Redis is down when the park manager submits: the web process can reach neither the broker
-    nor the cache. Then Redis is back, a worker runs, the sweeper runs."""
+    nor the cache. Then Redis is back, a worker runs, the sweepers run (the PDF's and the
+    notification e-mails'). The worker's console mail backend writes each e-mail to its log,
+    where they are counted per recipient."""
     from django.conf import settings
+    from django.test import Client
     from django.utils import timezone
 
+    from notifications.models import NotificationEmail
+    from notifications.services import emails_sweep
     from review.models import PdfDocument, Version
     from review.pdfs import pdfs_sweep
 
     plan = data["ready_plan"]()
+    # The manager logged in while Redis was up: with it down, a new login fails (the cached_db
+    # session store asks the cache whether a new session key is taken, and does not catch the
+    # error); a session already made is read from the database.
+    browser = Client()
+    browser.force_login(data["manager"])
+    session = browser.cookies[settings.SESSION_COOKIE_NAME].value
     web = subprocess.run(
-        [sys.executable, "-c", WEB_SUBMIT.format(plan=plan.pk)],
+        [sys.executable, "-c", WEB_SUBMIT.format(plan=plan.pk, session=session)],
         cwd=ROOT,
         env={
             **os.environ,
@@ -324,29 +335,59 @@ def redis_down(work: Path, data: dict) -> dict:
         text=True,
         timeout=300,
     )
+    if web.returncode:  # the web process itself failed: the fault reached the user
+        return {
+            "fault": "Redis down when a park submits",
+            "expected": "302, version frozen, PDF queued, notification e-mails pending",
+            "observed": "the web process failed: " + web.stderr.strip().splitlines()[-1][:160],
+            "lost": "unknown",
+        }
     answer = json.loads(web.stdout.strip().splitlines()[-1])
     version = Version.objects.filter(plan=plan).first()
     pdf = PdfDocument.objects.filter(plan=plan).first()
     queued = pdf.state if pdf else "no PDF record"
-    # Redis is back: a worker, and the sweeper's next round (beat: every minute, after the
+    emails = NotificationEmail.objects.filter(
+        notification__url__contains=f"/{plan.pk}/", notification__kind="submitted"
+    )
+    waiting = sorted(emails.values_list("state", flat=True))
+    addresses = list(emails.values_list("notification__user__email", flat=True))
+    # Redis is back: a worker, and the sweepers' next round (beat: every minute, after the
     # one-minute grace; moved on here)
     (work / "stall").touch()  # this worker renders at once
     worker = Worker(work, name="w3")
     try:
-        swept = pdfs_sweep(now=timezone.now() + datetime.timedelta(minutes=2))
+        since = timezone.now()
+        back = since + datetime.timedelta(minutes=2)
+        swept, mailed = pdfs_sweep(now=back), emails_sweep(now=back)
         took = wait_for(lambda: not pending(pdf), BOUND) if pdf else None
+        unsent = emails.filter(state__in=["pending", "sending"])
+        wait_for(lambda: not unsent.exists(), BOUND)
+        times = [t for t in emails.values_list("finished_at", flat=True) if t]
+        mail_took = round((max(times) - since).total_seconds(), 1) if times else None
+        # a second sweep once they are sent: nothing more goes out
+        mailed_again = emails_sweep(now=back + datetime.timedelta(minutes=1))["dispatched"]
+        time.sleep(2)  # what a wrongly sent message would need to reach the log
     finally:
         worker.stop()
+    log = (work / "worker-w3.log").read_text()
+    sent = {address: log.count(f"To: {address}") for address in addresses}
+    states = sorted(emails.values_list("state", flat=True))
+    mail_ok = bool(states) and set(states) == {"sent"} and set(sent.values()) == {1}
     ok = version is not None and answer["submit"] == 302 and pdf and pdf.state == "done"
     return {
         "fault": "Redis down when a park submits",
-        "expected": "302, version frozen, PDF queued; sweeper dispatches it when Redis is back",
+        "expected": "302, version frozen, PDF queued, notification e-mails pending; the "
+        "sweepers dispatch them when Redis is back; one e-mail per recipient",
         "observed": (
             f"submit {answer['submit']} in {answer['took']:.1f} s, status page {answer['page']}, "
             f"version {'frozen' if version else 'MISSING'}, PDF {queued} while down; "
-            f"sweeper dispatched {swept['dispatched']}, {ended(pdf)} {took} s later"
+            f"sweeper dispatched {swept['dispatched']}, {ended(pdf)} {took} s later; "
+            f"e-mails {', '.join(waiting) or 'NONE'} while down, sweeper dispatched "
+            f"{mailed['dispatched']}, {', '.join(states)} {mail_took} s later, e-mails in the "
+            f"worker's log per recipient {sorted(sent.values())}, dispatched by a second sweep "
+            f"{mailed_again}"
         ),
-        "lost": "no" if ok else "yes",
+        "lost": "no" if ok and mail_ok and not mailed_again else "yes",
     }
 
 

@@ -1,6 +1,8 @@
-"""What the background jobs (PDFs, Excel exports: core.models.BackgroundJob) share: handing the
-work to the worker once the transaction has committed, recording a failure with a readable
-reason, the task's retry policy, and the sweeper that brings back jobs a crash left behind.
+"""What the background jobs (PDFs, Excel exports, notification e-mails: core.models.BackgroundJob)
+share: handing the work to the worker once the transaction has committed, recording a failure
+with a readable reason, the task's retry policy, and the sweeper that brings back jobs a crash
+left behind. A job is one row; a task may take one row's id or, dispatched as a batch, a list
+of them (the e-mails of one notification), each row keeping its own state.
 
 Invariants:
 - nothing here raises at the user whose request asked for the job;
@@ -38,12 +40,15 @@ TRANSIENT = (OSError, OperationalError, InterfaceError)
 MAX_ATTEMPTS = 4
 
 
-def dispatch(task, model, pk: int, *, not_queued: str, **also) -> bool:
-    """Queue `task(pk)`. Called after the commit. A broker that refuses the message leaves the
-    job queued for the sweeper; an eager run that fails is recorded on the job. `not_queued`
-    names the failure ("…: %(error)s"). True when the broker took it (or it ran eagerly)."""
+def dispatch(task, model, pk: int | list[int], *, not_queued: str, **also) -> bool:
+    """Queue `task(pk)`: one job, or, for a task that takes a batch of rows (the notification
+    e-mails), `pk` is the list of their ids and the task gets the list. Called after the commit.
+    A broker that refuses the message leaves the jobs queued for the sweeper; an eager run that
+    fails is recorded on them. `not_queued` names the failure ("…: %(error)s"). True when the
+    broker took it (or it ran eagerly)."""
     task_id = str(uuid.uuid4())
-    model.objects.filter(pk=pk).update(task_id=task_id, dispatched_at=timezone.now())
+    rows = model.objects.filter(pk__in=pk if isinstance(pk, list) else [pk])
+    rows.update(task_id=task_id, dispatched_at=timezone.now())
     eager = task.app.conf.task_always_eager
     try:
         task.apply_async((pk,), task_id=task_id)
@@ -53,13 +58,13 @@ def dispatch(task, model, pk: int, *, not_queued: str, **also) -> bool:
         if not eager:
             # The broker is away: keep the job queued, say so, and let the sweeper retry.
             logger.warning("%s %s could not be queued: %s", model.__name__, pk, error)
-            model.objects.filter(pk=pk, task_id=task_id, state=model.State.QUEUED).update(
+            rows.filter(task_id=task_id, state=model.State.QUEUED).update(
                 dispatched_at=None,
                 error=_("Waiting for the job queue; it will start when the queue is back."),
             )
             return False
         logger.exception("%s %s could not be queued", model.__name__, pk)
-        model.objects.filter(pk=pk, state=model.State.QUEUED).update(
+        rows.filter(state=model.State.QUEUED).update(
             state=model.State.FAILED,
             error=not_queued % {"error": error},
             finished_at=timezone.now(),
@@ -68,21 +73,31 @@ def dispatch(task, model, pk: int, *, not_queued: str, **also) -> bool:
     return True
 
 
-def record_failure(model, pk: int, error: BaseException, *, final: bool, **also) -> None:
-    """Failed with the reason, or, before the last try, queued again saying it will retry."""
-    reason = str(error) or error.__class__.__name__
+def reason_of(error: BaseException) -> str:
+    """What went wrong, for the user: the error's own words, or its kind."""
     if isinstance(error, PermissionDenied) and not str(error):
-        reason = _("Permission denied.")
+        return _("Permission denied.")
+    return str(error) or error.__class__.__name__
+
+
+def record_failure(
+    model, pk: int | list[int], error: BaseException, *, final: bool, swept: bool = False, **also
+) -> None:
+    """Failed with the reason, or, before the last try, queued again saying it will retry: by
+    the task's own retry, or (`swept`) by the sweeper's next round."""
+    reason = reason_of(error)
     if final:
         state, message = model.State.FAILED, reason
     else:
         state, message = model.State.QUEUED, _("Will try again: %(reason)s") % {"reason": reason}
-    model.objects.filter(pk=pk).update(
+    if not final:
+        # the task's retry is a dispatch of its own, with the same task id; a row left for the
+        # sweeper is one the broker has not got
+        also = {"dispatched_at": None if swept else timezone.now(), **also}
+    model.objects.filter(pk__in=pk if isinstance(pk, list) else [pk]).update(
         state=state,
         error=message[:2000],
         finished_at=timezone.now() if final else None,
-        # the retry is a dispatch of its own, with the same task id
-        **({} if final else {"dispatched_at": timezone.now()}),
         **also,
     )
 
@@ -142,15 +157,20 @@ def running_deadline(task) -> datetime.timedelta:
     return datetime.timedelta(seconds=limit + settings.JOB_SWEEP_MARGIN)
 
 
-def sweep(model, task, *, not_queued: str, now=None, **also) -> dict:
+def sweep(model, task, *, not_queued: str, now=None, batch: int | None = None, **also) -> dict:
     """Bring back the jobs of `model` a crash or an outage left behind; what it did, counted.
     - running past the task's deadline: queued again and dispatched, or failed with the reason
       once started MAX_ATTEMPTS times;
     - queued but never taken by the broker (it was down), for longer than the grace the
       after-commit dispatch needs: dispatched;
     - queued and handed over so long ago that the message must have been lost (the broker
-      restarted without its data): dispatched again."""
+      restarted without its data): dispatched again.
+    A task that takes a batch of rows (`batch`: at most that many ids a message) gets lists."""
     now = now or timezone.now()
+
+    def ids(pks: list[int]) -> int | list[int]:
+        return pks if batch else pks[0]
+
     done = {"requeued": 0, "failed": 0, "dispatched": 0}
     stale = model.objects.filter(
         state=model.State.RUNNING, started_at__lt=now - running_deadline(task)
@@ -170,15 +190,18 @@ def sweep(model, task, *, not_queued: str, now=None, **also) -> dict:
             dispatched_at=None,
         ):
             done["requeued"] += 1
-            dispatch(task, model, pk, not_queued=not_queued, **also)
+            dispatch(task, model, ids([pk]), not_queued=not_queued, **also)
     grace = datetime.timedelta(seconds=settings.JOB_DISPATCH_GRACE)
     lost = datetime.timedelta(seconds=settings.JOB_QUEUED_DEADLINE)
     waiting = model.objects.filter(state=model.State.QUEUED).filter(
         Q(dispatched_at__isnull=True, created_at__lt=now - grace) | Q(dispatched_at__lt=now - lost)
     )
-    for pk in waiting.values_list("pk", flat=True):
-        if dispatch(task, model, pk, not_queued=not_queued, **also):
-            done["dispatched"] += 1
+    pks = list(waiting.values_list("pk", flat=True))
+    size = batch or 1
+    for start in range(0, len(pks), size):
+        group = pks[start : start + size]
+        if dispatch(task, model, ids(group), not_queued=not_queued, **also):
+            done["dispatched"] += len(group)
         else:
             break  # the broker is still away: the next sweep tries again
     if any(done.values()):

@@ -295,6 +295,8 @@ CELERY_BEAT_SCHEDULE = {
     # Jobs a killed worker or an absent broker left queued or running (core.jobs.sweep).
     "sweep-pdfs": {"task": "review.sweep_pdfs", "schedule": 60},
     "sweep-exports": {"task": "summaries.sweep_exports", "schedule": 60},
+    # Notification e-mails a refused dispatch, a killed worker or a failed send left pending.
+    "sweep-notification-emails": {"task": "notifications.sweep_emails", "schedule": 60},
 }
 # The sweeper's clock (seconds): a job is taken for abandoned once it has run longer than its
 # task's hard time limit plus JOB_SWEEP_MARGIN; a job the broker never took (it was down) is

@@ -383,7 +383,9 @@ def test_the_moved_models_keep_their_tables(dbs):
         "review_summarysnapshot_versions",
         "review_exportjob",
     } <= tables
-    assert not any(table.startswith(("notifications_", "summaries_")) for table in tables)
+    # models made after the moves (issue 17: the e-mail outbox) have tables of their own app
+    added = {"notifications_notificationemail"}
+    assert not any(t.startswith(("notifications_", "summaries_")) for t in tables - added)
 
 
 def test_rows_written_before_the_moves_read_through_the_new_models(dbs):

@@ -22,6 +22,10 @@ TASKS = {
     # issue 17: the sweepers of jobs a crash or an outage left behind
     "review.sweep_pdfs": ([], 120, 100, 3),
     "summaries.sweep_exports": ([], 120, 100, 3),
+    # issue 17: the notification e-mail outbox (the old task above still sends what was queued
+    # with user ids) and its sweeper
+    "notifications.send_emails": (["notification_ids"], 120, 100, 3),
+    "notifications.sweep_emails": ([], 120, 100, 3),
     # issue 16: the reports' reminders before and after their due dates
     "reports.report_reminders": ([], 300, 240, 3),
 }
@@ -30,6 +34,7 @@ BEAT = {
     "expire-exports": "review.expire_exports",
     "sweep-pdfs": "review.sweep_pdfs",
     "sweep-exports": "summaries.sweep_exports",
+    "sweep-notification-emails": "notifications.sweep_emails",
     "report-reminders": "reports.report_reminders",
 }
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from core import jobs
-from notifications.models import Notification
-from notifications.tasks import send_notification_emails
+from notifications import services as notification_services
+from notifications.models import Notification, NotificationEmail
+from notifications.tasks import send_emails
 from plans.status import State
 from portal.celery import app as celery_app
 from review.models import PdfDocument, StatusChange, Version
@@ -45,15 +46,11 @@ def broker(monkeypatch, settings):
 
         def down(self):
             monkeypatch.setattr(render_pdf, "apply_async", _broker_down)
-            monkeypatch.setattr(send_notification_emails, "delay", _broker_down)
+            monkeypatch.setattr(send_emails, "apply_async", _broker_down)
 
         def up(self):
             monkeypatch.setattr(render_pdf, "apply_async", accept(render_pdf))
-            monkeypatch.setattr(
-                send_notification_emails,
-                "delay",
-                lambda *args: sent.append((send_notification_emails.name, args, None)),
-            )
+            monkeypatch.setattr(send_emails, "apply_async", accept(send_emails))
 
     broker = Broker()
     broker.up()
@@ -88,6 +85,8 @@ def test_with_the_broker_down_the_submission_stands_and_the_pdf_waits_for_the_sw
     version = Version.objects.get(plan=ready_plan)
     assert StatusChange.objects.filter(plan=ready_plan, action="submit").count() == 1
     assert Notification.objects.filter(user=world.reviewer_a).exists()
+    # and its e-mail waits in the outbox (tests/notifications/test_email_outbox.py)
+    assert NotificationEmail.objects.get(notification__user=world.reviewer_a).state == "pending"
     # and its PDF is queued (not failed), saying it waits for the queue
     pdf = PdfDocument.objects.get(version=version)
     assert (pdf.state, pdf.dispatched_at) == ("queued", None)
@@ -134,8 +133,9 @@ def test_the_sweeper_leaves_a_pdf_queued_while_the_broker_is_still_down(
 def test_a_failing_notification_hook_does_not_stop_the_pdf_dispatch(
     world, ready_plan, broker, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
-    # given the notification e-mails cannot be queued, but the PDF can
-    monkeypatch.setattr(send_notification_emails, "delay", _broker_down)
+    # given the notification e-mails' dispatch fails in a way it does not catch itself (a
+    # refused broker it does: the e-mails stay pending), but the PDF can be queued
+    monkeypatch.setattr(notification_services, "emails_dispatch", _broker_down)
 
     # when the park manager submits
     with django_capture_on_commit_callbacks(execute=True):
