@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_report_due_kind'),
+        ('notifications', '0003_kinds_name_plans_and_reports'),
     ]
 
     operations = [
