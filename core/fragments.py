@@ -24,6 +24,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 CACHE_SECONDS = 24 * 3600
+# A generation lives an hour: a write whose bump was dropped while Redis could not be reached
+# (core.cache) leaves its parts stale for an hour at most; every part is rendered anew hourly.
+GENERATION_SECONDS = 3600
 
 
 @once
@@ -40,11 +43,12 @@ def _key(kind: str) -> str:
     return f"fragments:generation:{kind}"
 
 
-def generation(kind: str) -> str:
-    """The current generation of a kind of part (made when there is none)."""
+def generation(kind: str) -> str | None:
+    """The current generation of a kind of part (made when there is none); None while the
+    shared cache cannot be reached (core.cache)."""
     token = cache.get(_key(kind))
     if token is None:
-        cache.add(_key(kind), secrets.token_hex(8), None)
+        cache.add(_key(kind), secrets.token_hex(8), GENERATION_SECONDS)
         token = cache.get(_key(kind))
     return token
 
@@ -56,7 +60,7 @@ def bump(*kinds: str) -> None:
     transaction that never commits sees.)"""
 
     def renew():
-        cache.set_many({_key(kind): secrets.token_hex(8) for kind in kinds}, None)
+        cache.set_many({_key(kind): secrets.token_hex(8) for kind in kinds}, GENERATION_SECONDS)
 
     renew()
     if transaction.get_connection().in_atomic_block:
@@ -96,8 +100,11 @@ def cached(kind: str, parts: tuple, render) -> str:
     """The part of `kind` named by `parts` (everything it depends on besides the rows its
     generation follows: the reader's scope, the language, the query string, the day, the
     templates' digest), from the shared cache, else `render()` stored there."""
+    token = generation(kind)
+    if token is None:  # the shared cache is away: nothing may be kept under an unknown generation
+        return str(render())
     name = "|".join(str(p) for p in parts)
-    key = f"fragments:{kind}:{generation(kind)}:{hashlib.sha256(name.encode()).hexdigest()}"
+    key = f"fragments:{kind}:{token}:{hashlib.sha256(name.encode()).hexdigest()}"
     html = cache.get(key)
     if html is None:
         html = str(render())

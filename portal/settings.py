@@ -219,8 +219,13 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # misses and drops writes while Redis is away, instead of failing the request (core.cache)
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

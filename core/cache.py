@@ -1,0 +1,85 @@
+"""The shared cache (Redis) as something the portal can do without for a while.
+
+Everything kept there can be made again: sessions are also in the database (`cached_db`), pages
+and their parts are rendered anew, charts redrawn. So while Redis cannot be reached, a reading
+misses and a write is dropped (logged), and the request goes on the slower way instead of
+answering 500: a park that submits while Redis is away gets its submission, its session still
+works, the PDF and the e-mails wait in the database for the sweepers (core.jobs). Connecting and
+each command give up after a short timeout (the settings' OPTIONS), so a Redis that does not
+answer costs a request little more than one that refuses.
+
+What a dropped write can leave behind is bounded: a page kept under a generation token that a
+write could not renew (core.fragments) lives at most until the token expires."""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+WARN_EVERY_SECONDS = 10
+_last_warning = [0.0]  # logging only: how often this process says Redis is away
+
+
+def _unreachable(operation: str, error: Exception) -> None:
+    now = time.monotonic()
+    if now - _last_warning[0] >= WARN_EVERY_SECONDS:
+        _last_warning[0] = now
+        logger.warning("shared cache unreachable (%s): %s; going on without it", operation, error)
+
+
+def _forgiving(name: str, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(RedisCache, name)(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            _unreachable(name, error)
+            return fallback(*args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"RedisCache.{name}, or {fallback.__doc__} while Redis cannot be reached."
+    return method
+
+
+def _default(key, default=None, *args, **kwargs):
+    """the default"""
+    return default
+
+
+def _nothing(*args, **kwargs):
+    """nothing"""
+
+
+def _false(*args, **kwargs):
+    """False"""
+    return False
+
+
+def _empty(*args, **kwargs):
+    """an empty dict"""
+    return {}
+
+
+def _all_keys(data, *args, **kwargs):
+    """every key, as not set"""
+    return list(data)
+
+
+class ForgivingRedisCache(RedisCache):
+    """Django's RedisCache whose reads miss and whose writes are dropped while Redis cannot be
+    reached (the module says why that is safe here). `incr`, `decr` and `clear` still raise:
+    nothing in the portal relies on them."""
+
+    get = _forgiving("get", _default)
+    get_many = _forgiving("get_many", _empty)
+    has_key = _forgiving("has_key", _false)
+    set = _forgiving("set", _nothing)
+    add = _forgiving("add", _false)
+    touch = _forgiving("touch", _false)
+    delete = _forgiving("delete", _false)
+    set_many = _forgiving("set_many", _all_keys)
+    delete_many = _forgiving("delete_many", _nothing)

@@ -1,0 +1,71 @@
+"""While the shared cache (Redis) cannot be reached the portal goes on without it (core.cache):
+readings miss, writes are dropped, and a park that submits gets its submission, not an error.
+These run anywhere: the cache points at a port where nothing listens."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from core import fragments
+from core.cache import ForgivingRedisCache
+from review.models import Version
+from tests.review.helpers import panel_url, status_of, transition_url
+
+AWAY = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+REDIS_AWAY = {
+    "default": {
+        "BACKEND": "core.cache.ForgivingRedisCache",
+        "LOCATION": AWAY,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }
+}
+
+
+def test_a_cache_that_cannot_be_reached_misses_and_drops_writes():
+    away = ForgivingRedisCache(AWAY, {"OPTIONS": {"socket_connect_timeout": 0.5}})
+
+    assert away.get("k") is None
+    assert away.get("k", "default") == "default"
+    assert away.get_many(["a", "b"]) == {}
+    assert away.has_key("k") is False
+    assert away.set("k", "v") is None
+    assert away.add("k", "v") is False
+    assert away.delete("k") is False
+    assert sorted(away.set_many({"a": 1, "b": 2})) == ["a", "b"]  # the keys not set
+    assert away.get_or_set("k", "made") == "made"
+
+
+@override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_kept_parts_are_rendered_anew_while_the_cache_is_away():
+    renders = []
+
+    def render():
+        renders.append(1)
+        return "<p>part</p>"
+
+    assert fragments.generation("review-queue") is None
+    assert fragments.cached("review-queue", ("a",), render) == "<p>part</p>"
+    assert fragments.cached("review-queue", ("a",), render) == "<p>part</p>"
+    fragments.bump("review-queue")  # a write's bump is dropped, not raised
+    assert len(renders) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_a_park_submits_while_the_cache_is_away(world, client_for, ready_plan):
+    # given the park's manager, logged in (the session in the database only)
+    client = client_for(world.manager_a)
+    assert client.get(panel_url(ready_plan)).status_code == 200
+
+    # when they submit the plan
+    response = client.post(transition_url(ready_plan, "submit"), {"declared": "on"})
+
+    # then the submission is made and they are told so, not shown an error
+    assert response.status_code == 302
+    assert status_of(ready_plan) == "submitted"
+    assert Version.objects.filter(plan=ready_plan).count() == 1
+    # and the reviewer's queue and the review page open
+    reviewer = client_for(world.reviewer_a)
+    assert reviewer.get("/review/").status_code == 200
+    assert reviewer.get(f"/plans/{ready_plan.pk}/versions/1/").status_code == 200
+    assert cache.get("anything") is None
