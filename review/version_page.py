@@ -15,6 +15,7 @@ comment of the plan renews. What is the reader's own, the CSRF token and the pag
 the forms' `next`, stands as a slot in the kept HTML and is put in per request."""
 
 import re
+import secrets
 
 from django.core.cache import cache as shared_cache
 from django.middleware.csrf import get_token
@@ -32,11 +33,14 @@ SLOT = re.compile(r"<!--thread(?:-row:(\d+))?:([^>]*?)-->")
 # stands for a part's anchor in the empty thread rendered once and copied
 EMPTY_ANCHOR = "\x00anchor\x00"
 CACHE_SECONDS = 30 * 24 * 3600
-# the reader's own values in the kept threads, put in per request
-CSRF_SLOT = "csrf-slot-0c5d1f"
-BACK_SLOT = "/back-slot-0c5d1f/"
-# between the thread on the plan as a whole and the document in the kept HTML
-PLAN_THREAD_END = "<!--plan-thread-end-->"
+
+
+def _slots(nonce: str) -> tuple[str, str, str]:
+    """(the CSRF token's slot, the page address's slot, the end of the thread on the plan as a
+    whole) in kept threads made with `nonce`: a random value made for each rendering and kept
+    with it, never shown, so no text of a park or a reviewer can hold a slot (a link in a
+    section to "...?<slot>" would otherwise carry each reader's CSRF token away)."""
+    return f"csrf-{nonce}", f"/back-{nonce}/", f"<!--plan-thread-end-{nonce}-->"
 
 
 def threads_kind(plan_id: int) -> str:
@@ -105,17 +109,19 @@ def reader_parts(
     document is not kept yet)."""
 
     def render() -> str:
-        readers = {**context(), "csrf_token": CSRF_SLOT, "back_path": BACK_SLOT}
+        nonce = secrets.token_hex(16)
+        csrf, back, end = _slots(nonce)
+        readers = {**context(), "csrf_token": csrf, "back_path": back}
         plan_thread = render_to_string("review/_thread.html", {**readers, "anchor": "plan"})
-        return plan_thread + PLAN_THREAD_END + fill_threads(document(), context=readers)
+        return f"{nonce}\n{plan_thread}{end}{fill_threads(document(), context=readers)}"
 
     kept = fragments.cached(
         threads_kind(version.plan_id), (version_key("threads", version), *audience), render
     )
-    kept = kept.replace(CSRF_SLOT, get_token(request)).replace(
-        BACK_SLOT, escape(request.get_full_path())
-    )
-    plan_thread, _end, filled = kept.partition(PLAN_THREAD_END)
+    nonce, _line, kept = kept.partition("\n")
+    csrf, back, end = _slots(nonce)
+    kept = kept.replace(csrf, get_token(request)).replace(back, escape(request.get_full_path()))
+    plan_thread, _end, filled = kept.partition(end)
     # made by the project's autoescaping templates; the slots hold a token and an escaped path
     return mark_safe(plan_thread), mark_safe(filled)
 
