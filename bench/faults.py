@@ -312,9 +312,8 @@ def redis_down(work: Path, data: dict) -> dict:
     from review.pdfs import pdfs_sweep
 
     plan = data["ready_plan"]()
-    # The manager logged in while Redis was up: with it down, a new login fails (the cached_db
-    # session store asks the cache whether a new session key is taken, and does not catch the
-    # error); a session already made is read from the database.
+    # The manager logged in while Redis was up; with it down the session is read from the
+    # database (core.sessions through the forgiving cache, core.cache).
     browser = Client()
     browser.force_login(data["manager"])
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value

@@ -5,8 +5,9 @@ and their parts are rendered anew, charts redrawn. So while Redis cannot be reac
 misses and a write is dropped (logged), and the request goes on the slower way instead of
 answering 500: a park that submits while Redis is away gets its submission, its session still
 works, the PDF and the e-mails wait in the database for the sweepers (core.jobs). Connecting and
-each command give up after a short timeout (the settings' OPTIONS), so a Redis that does not
-answer costs a request little more than one that refuses.
+each command give up after a short timeout (the settings' OPTIONS), and after a failure the
+process leaves Redis alone for a few seconds, so a Redis that does not answer costs a request
+little more than one that refuses.
 
 What a dropped write can leave behind is bounded: a page kept under a generation token that a
 write could not renew (core.fragments) lives at most until the token expires."""
@@ -16,28 +17,36 @@ import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
-WARN_EVERY_SECONDS = 10
-_last_warning = [0.0]  # logging only: how often this process says Redis is away
-
-
-def _unreachable(operation: str, error: Exception) -> None:
-    now = time.monotonic()
-    if now - _last_warning[0] >= WARN_EVERY_SECONDS:
-        _last_warning[0] = now
-        logger.warning("shared cache unreachable (%s): %s; going on without it", operation, error)
+# away, not answering in time, a replica that refuses writes, full with no eviction
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OutOfMemoryError)
+# After a failure the cache does not ask Redis again for a few seconds: a Redis that does not
+# answer would otherwise cost every call its timeout (a page makes several). A hint about the
+# connection kept on the cache object, like its connection pool, not the portal's state: each
+# process (each thread: Django makes a cache object per thread) finds out on its own, and the
+# worst a wrong hint does is one more timeout or a few seconds of misses.
+PAUSE_SECONDS = 5
 
 
 def _forgiving(name: str, fallback):
     def method(self, *args, **kwargs):
+        if time.monotonic() < self.away_until:
+            return fallback(*args, **kwargs)
         try:
             return getattr(RedisCache, name)(self, *args, **kwargs)
         except UNREACHABLE as error:
-            _unreachable(name, error)
+            if time.monotonic() >= self.away_until:
+                logger.warning(
+                    "shared cache unreachable (%s): %s; going on without it for %ss",
+                    name,
+                    error,
+                    PAUSE_SECONDS,
+                )
+            self.away_until = time.monotonic() + PAUSE_SECONDS
             return fallback(*args, **kwargs)
 
     method.__name__ = name
@@ -71,8 +80,10 @@ def _all_keys(data, *args, **kwargs):
 
 class ForgivingRedisCache(RedisCache):
     """Django's RedisCache whose reads miss and whose writes are dropped while Redis cannot be
-    reached (the module says why that is safe here). `incr`, `decr` and `clear` still raise:
-    nothing in the portal relies on them."""
+    reached (the module says why that is safe here). `incr`, `decr` and `clear` still raise
+    (the password-reset counter catches UNREACHABLE and fails closed: parks.login_guard)."""
+
+    away_until = 0.0  # time.monotonic() before which Redis is not asked (PAUSE_SECONDS)
 
     get = _forgiving("get", _default)
     get_many = _forgiving("get_many", _empty)

@@ -42,8 +42,12 @@ from plans.selectors import revision_counts
 PREVIEW_SECONDS = 24 * 3600
 
 
-def preview_key(plan: Plan, profile) -> str:
-    """Everything the draft's document depends on (the module's docstring)."""
+def preview_key(plan: Plan, profile) -> str | None:
+    """Everything the draft's document depends on (the module's docstring); None while the
+    shared cache cannot be reached (no generation of the reference data to name)."""
+    reference = generation(REFERENCE_KIND)
+    if reference is None:
+        return None
     park = plan.park
     stamp = plan.updated_at.isoformat()
     waiting = ",".join(f"{k}={n}" for k, n in sorted(revision_counts(plan).items()) if n)
@@ -52,7 +56,7 @@ def preview_key(plan: Plan, profile) -> str:
         f"{plan.cycle_id}:{park.pk}:{park.updated_at.isoformat() if park.updated_at else ''}:"
         f"{profile.pk}:{profile.revision}:"
         f"{profile.updated_at.isoformat() if profile.pk and profile.updated_at else ''}:"
-        f"{generation(REFERENCE_KIND)}:{get_language()}:{templates_digest()}"
+        f"{reference}:{get_language()}:{templates_digest()}"
     )
     return f"documents:preview:{plan.pk}:{hashlib.sha256(named.encode()).hexdigest()[:32]}"
 
@@ -63,11 +67,12 @@ def preview_document(plan: Plan) -> tuple[SafeString, int]:
     plans.selectors.plan_get reads it (with its park)."""
     profile = park_profile_for_reading(park=plan.park)
     key = preview_key(plan, profile)
-    cached = cache.get(key)
+    cached = cache.get(key) if key else None
     if cached is None:
         doc = plan_document(plan, profile=profile)
         html = render_to_string("documents/_document.html", {"doc": doc, "plan": plan})
         cached = (html, doc.status.percent)
-        cache.set(key, cached, PREVIEW_SECONDS)
+        if key:
+            cache.set(key, cached, PREVIEW_SECONDS)
     html, percent = cached
     return mark_safe(html), percent  # made by the project's autoescaping templates

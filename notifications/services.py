@@ -59,15 +59,17 @@ def notify(users, *, kind: str, message: str, url: str) -> list:
     if ids:
         # robust: whatever the dispatch meets (a broker that is away leaves the e-mails pending
         # on its own) never touches the action that was committed nor the after-commit steps
-        # queued after this one (the PDF's dispatch)
-        transaction.on_commit(lambda: emails_dispatch(ids), robust=True)
+        # queued after this one (the PDF's dispatch); in messages of SWEEP_BATCH, so a slow
+        # mail server holds no more than a batch in "sending" (a reminder goes to all parks)
+        for start in range(0, len(ids), SWEEP_BATCH):
+            batch = ids[start : start + SWEEP_BATCH]
+            transaction.on_commit(lambda batch=batch: emails_dispatch(batch), robust=True)
     return users
 
 
 # --- the e-mail outbox ----------------------------------------------------------------------------
 
-# Ids a message of the sweeper carries at most (the after-commit dispatch sends one
-# notification's recipients, whatever their number).
+# Ids a message to the worker carries at most, from the sweeper and after a commit alike.
 SWEEP_BATCH = 50
 
 
@@ -132,7 +134,10 @@ def emails_deliver(notification_ids: list[int]) -> int:
                     final=final or email.attempts >= jobs.MAX_ATTEMPTS,
                     swept=True,
                 )
-                connection.close()  # the next e-mail opens a new one
+                try:
+                    connection.close()  # the next e-mail opens a new one
+                except Exception:  # a broken connection may fail to close too
+                    connection.connection = None
                 continue
             NotificationEmail.objects.filter(
                 pk=email.pk, state=NotificationEmail.State.RUNNING

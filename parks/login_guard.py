@@ -11,6 +11,7 @@ address; over a limit the user sees the same "on its way" page and no mail is se
 
 import hashlib
 import logging
+import sys
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
@@ -19,6 +20,7 @@ from django.core import checks
 from django.core.cache import cache
 from django.shortcuts import render
 
+from core.cache import UNREACHABLE
 from parks.audit import audit_login_failure
 
 logger = logging.getLogger(__name__)
@@ -88,14 +90,19 @@ def password_reset_allowed(*, request, email: str, accounts) -> bool:
 
 
 def _count(key: str) -> int:
-    """This hour's count under `key`, this request included (fixed window from the first)."""
+    """This hour's count under `key`, this request included (fixed window from the first).
+    While the shared cache cannot be reached nothing can be counted, so the count is over
+    every limit: no reset e-mail goes out, the page says the same as ever (fails closed)."""
     window = settings.PASSWORD_RESET_WINDOW
-    cache.add(key, 0, window)
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        return 1
+        cache.add(key, 0, window)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, window)
+            return 1
+    except UNREACHABLE:
+        return sys.maxsize
 
 
 def check_shared_cache(app_configs=None, **kwargs):

@@ -234,7 +234,7 @@ else:
 # database (bench/autosave.py). Not with the local-memory cache: a logout on one process would
 # leave the session alive in another's memory.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
+    "core.sessions"  # cached_db, its cached copy kept five minutes at most
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
@@ -312,6 +312,8 @@ JOB_DISPATCH_GRACE = env.int("JOB_DISPATCH_GRACE", default=60)
 JOB_QUEUED_DEADLINE = env.int("JOB_QUEUED_DEADLINE", default=30 * 60)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# a mail server that does not answer fails one e-mail in 15 s, not the worker's whole batch
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="绿色发展行动方案平台 <noreply@example.cn>")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

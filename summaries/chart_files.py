@@ -26,20 +26,27 @@ def _key(digest: str) -> str:
     return f"summaries:chart:{digest}"
 
 
-def _seal(digest: str, user_pk: int) -> str:
-    return salted_hmac(SALT, f"{digest}:{user_pk}", algorithm="sha256").hexdigest()[:32]
+def _seal(digest: str, user) -> str:
+    """The reader and what scopes them: an address given before a change of role or province
+    is not theirs any more."""
+    reader = f"{digest}:{user.pk}:{user.role}:{user.province_id}"
+    return salted_hmac(SALT, reader, algorithm="sha256").hexdigest()[:32]
 
 
 def chart_url(svg: str, user) -> str:
     """The address of `svg` for `user`, the chart kept for it."""
     digest = hashlib.sha256(svg.encode()).hexdigest()[:DIGEST_LENGTH]
     cache.set(_key(digest), svg, CHART_SECONDS)
-    return reverse("summaries:chart", args=[f"{digest}-{_seal(digest, user.pk)}"])
+    return reverse("summaries:chart", args=[f"{digest}-{_seal(digest, user)}"])
 
 
-def chart_svg(token: str, user) -> str | None:
-    """The chart an address of chart_url names, if it was made for `user` and is still kept."""
+def is_readers(token: str, user) -> bool:
+    """Whether an address of chart_url was made for `user`."""
     digest, _sep, seal = token.partition("-")
-    if len(digest) != DIGEST_LENGTH or not constant_time_compare(seal, _seal(digest, user.pk)):
-        return None
-    return cache.get(_key(digest))
+    return len(digest) == DIGEST_LENGTH and constant_time_compare(seal, _seal(digest, user))
+
+
+def chart_svg(token: str) -> str | None:
+    """The chart of an address of chart_url, while it is kept (an eviction can drop it before
+    the page that links it)."""
+    return cache.get(_key(token.partition("-")[0]))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from core import fragments
 from core.files import private_file_response
 from indicators.charts import chart_image
 from parks import selectors as park_selectors
@@ -219,8 +220,12 @@ class ChartView(PortalAccessMixin, View):
     required_perm = Perm.EXPORT_SUMMARIES
 
     def resolve_scope(self, token, **kwargs):
-        self.svg = chart_files.chart_svg(token, self.request.user)
+        if not chart_files.is_readers(token, self.request.user):
+            raise Http404
+        self.svg = chart_files.chart_svg(token)
         if self.svg is None:
+            # dropped before the page that links it: the next reading draws the charts anew
+            fragments.bump(DASHBOARD)
             raise Http404
 
     def get(self, request, token):

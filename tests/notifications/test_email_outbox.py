@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from core import jobs
 from notifications.models import Notification, NotificationEmail
 from notifications.services import (
+    SWEEP_BATCH,
     email_preference_save,
     emails_deliver,
     emails_sweep,
@@ -218,6 +219,22 @@ def test_a_muted_kind_does_not_silence_the_others(world, django_capture_on_commi
         "notification__kind", "state"
     )
     assert list(states) == [("comment", "skipped"), ("submitted", "sent")]
+
+
+def test_many_recipients_go_to_the_worker_in_batches(world, django_capture_on_commit_callbacks):
+    # given more recipients than a message to the worker carries (a reminder to all parks)
+    users = UserFactory.create_batch(SWEEP_BATCH + 3, park_editor=True, park=world.park_a)
+
+    # when one notification goes to all of them
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notify(users, kind=Notification.Kind.DEADLINE, message="截止提醒", url="/")
+
+    # then they are handed over in two messages, and each is mailed once
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == SWEEP_BATCH + 3
+    assert set(NotificationEmail.objects.values_list("state", flat=True)) == {"sent"}
 
 
 # --- a send that fails -------------------------------------------------------------------------

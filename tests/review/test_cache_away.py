@@ -3,10 +3,13 @@ readings miss, writes are dropped, and a park that submits gets its submission, 
 These run anywhere: the cache points at a port where nothing listens."""
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
+from django.urls import reverse
 
-from core import fragments
+from core import fragments, sessions
 from core.cache import ForgivingRedisCache
 from review.models import Version
 from tests.review.helpers import panel_url, status_of, transition_url
@@ -35,7 +38,7 @@ def test_a_cache_that_cannot_be_reached_misses_and_drops_writes():
     assert away.get_or_set("k", "made") == "made"
 
 
-@override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+@override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="core.sessions")
 def test_kept_parts_are_rendered_anew_while_the_cache_is_away():
     renders = []
 
@@ -51,7 +54,7 @@ def test_kept_parts_are_rendered_anew_while_the_cache_is_away():
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+@override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="core.sessions")
 def test_a_park_submits_while_the_cache_is_away(world, client_for, ready_plan):
     # given the park's manager, logged in (the session in the database only)
     client = client_for(world.manager_a)
@@ -64,8 +67,54 @@ def test_a_park_submits_while_the_cache_is_away(world, client_for, ready_plan):
     assert response.status_code == 302
     assert status_of(ready_plan) == "submitted"
     assert Version.objects.filter(plan=ready_plan).count() == 1
-    # and the reviewer's queue and the review page open
+    # and the preview, the reviewer's queue and the review page open
+    preview = client.get(reverse("documents:preview", args=[ready_plan.pk]))
+    assert preview.status_code == 200 and "一、园区基本信息" in preview.content.decode()
     reviewer = client_for(world.reviewer_a)
     assert reviewer.get("/review/").status_code == 200
     assert reviewer.get(f"/plans/{ready_plan.pk}/versions/1/").status_code == 200
     assert cache.get("anything") is None
+
+
+@override_settings(CACHES=REDIS_AWAY)
+def test_a_password_reset_while_the_cache_is_away_sends_nothing_and_says_the_same(world, client):
+    # nothing can be counted, so the limit holds closed: the same neutral page, no e-mail
+    response = client.post(reverse("password_reset"), {"email": world.editor_a.email})
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_few_seconds(monkeypatch):
+    away = ForgivingRedisCache(AWAY, {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    assert away.get("k") is None  # the first call finds Redis away
+
+    # then the next calls do not ask it (a Redis that does not answer costs its timeout once)
+    def asked(*args, **kwargs):
+        raise AssertionError("Redis was asked during the pause")
+
+    monkeypatch.setattr(RedisCache, "get", asked)
+    monkeypatch.setattr(RedisCache, "set", asked)
+    assert away.get("k", "default") == "default"
+    assert away.set("k", "v") is None
+    # and after the pause it is asked again
+    away.away_until = 0.0
+    with pytest.raises(AssertionError, match="was asked"):
+        away.get("k")
+
+
+def test_a_sessions_cached_copy_lives_five_minutes_at_most():
+    calls = []
+
+    class Cache:
+        def set(self, key, value, timeout=None, version=None):
+            calls.append(timeout)
+
+    capped = sessions._Capped(Cache())
+    capped.set("s", {}, 14 * 24 * 3600)  # cached_db: as long as the session lives
+    capped.set("s", {}, None)
+    capped.set("s", {}, 60)
+
+    assert calls == [sessions.CACHED_SECONDS, sessions.CACHED_SECONDS, 60] == [300, 300, 60]
+    assert isinstance(sessions.SessionStore()._cache, sessions._Capped)

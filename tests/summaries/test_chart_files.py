@@ -62,9 +62,26 @@ def test_park_staff_have_no_right_to_a_chart_of_their_own_address(world, client_
     assert client_for(user).get(src).status_code == 403
 
 
-def test_a_chart_no_longer_kept_is_gone(world, client_for, parks):  # noqa: F811
+def test_a_chart_no_longer_kept_is_drawn_anew_on_the_next_reading(world, client_for, parks):  # noqa: F811
     client = client_for(world.national)
     src = chart_images(client)[0][0]
     cache.delete(f"summaries:chart:{src.rsplit('/', 1)[1].split('-')[0]}")
 
+    # the image is gone, and the page that linked it is made anew, its charts kept again
     assert client.get(src).status_code == 404
+    again = chart_images(client)[0][0]
+    assert client.get(again).status_code == 200
+
+
+def test_an_address_given_before_a_change_of_role_is_not_the_readers_any_more(
+    world,
+    client_for,
+    parks,  # noqa: F811
+):
+    src = chart_images(client_for(world.national))[0][0]
+
+    world.national.role = world.reviewer_a.role
+    world.national.province = world.reviewer_a.province
+    world.national.save()
+
+    assert client_for(world.national).get(src).status_code == 404
