@@ -322,31 +322,38 @@ def seed_demo_plan(plan: Plan, actor, *, section_length: int = 400, copies: int 
     return plan
 
 
-# The second demo park's plan, begun and left in draft for a visitor to write on: a few sections
-# of its own (section key -> (text, marked complete)).
-DRAFT_SECTIONS = {
-    "preface": (
+# The second demo park's plan, begun and left in draft for a visitor to write on: its first
+# text sections in the outline's order (the preface, 园区概况, 人口), each (text, marked complete).
+DRAFT_TEXTS = (
+    (
         "为落实国家高新区绿色发展专项行动的部署，园区管委会启动编制2021-2025年绿色发展行动方案，"
         "本稿为初稿，相关目标和任务正在征求各部门意见。",
         True,
     ),
-    "1.1": (
+    (
         "园区位于杭州市钱塘江南岸，是首批国家高新区之一，以数字经济为主导产业，集聚了一批"
         "网络通信、集成电路和智能制造领域的龙头企业。",
         True,
     ),
-    "1.2": (
+    (
         "园区常住人口与就业人口的统计口径正在与统计部门核对，待数据确认后补充。",
         False,
     ),
-}
+)
+
+
+def draft_sections(plan: Plan) -> dict[str, tuple[str, bool]]:
+    """The sections seed_demo_draft writes: section key -> (text, marked complete)."""
+    outline = outline_for(plan.outline_version)
+    keys = [e.key for e in outline.sections if Kind.RICH_TEXT in e.kinds]
+    return dict(zip(keys, DRAFT_TEXTS, strict=False))
 
 
 @transaction.atomic
 def seed_demo_draft(plan: Plan, actor) -> Plan:
-    """Begin `plan`: the few sections of DRAFT_SECTIONS, the rest left to write."""
+    """Begin `plan`: the few sections of draft_sections, the rest left to write."""
     sections = {s.key: s for s in Section.objects.filter(plan=plan)}
-    for key, (text, done) in DRAFT_SECTIONS.items():
+    for key, (text, done) in draft_sections(plan).items():
         services.section_save(
             plan=plan,
             key=key,
