@@ -42,7 +42,7 @@ def celery_worker(
     """A real worker process (solo pool, or `pool="prefork"` with one child process) on the
     project's broker; inside the block this process sends its tasks to the broker instead of
     running them itself."""
-    from portal.celery import app as celery_app
+    from tests.broker import not_eager
 
     command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", pool]
     if pool == "prefork":
@@ -56,12 +56,10 @@ def celery_worker(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
     try:
-        yield process
+        with not_eager():
+            yield process
     finally:
-        celery_app.conf.task_always_eager = eager
         process.terminate()
         process.wait(timeout=30)
 

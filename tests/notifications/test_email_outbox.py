@@ -24,7 +24,7 @@ from notifications.services import (
 )
 from notifications.tasks import send_emails, send_notification_emails
 from plans.status import State
-from portal.celery import app as celery_app
+from tests.broker import later, not_eager
 from tests.factories import UserFactory
 from tests.review import conftest as review_fixtures
 from tests.review.helpers import messages_of, status_of, transition_url
@@ -60,14 +60,8 @@ def broker(monkeypatch):
     broker = Broker()
     broker.messages = []
     broker.up()
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield broker
-    celery_app.conf.task_always_eager = eager
-
-
-def later(minutes: int) -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(minutes=minutes)
+    with not_eager():
+        yield broker
 
 
 def emails_of(users) -> list[NotificationEmail]:

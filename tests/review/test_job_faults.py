@@ -15,10 +15,10 @@ from notifications import services as notification_services
 from notifications.models import Notification, NotificationEmail
 from notifications.tasks import send_emails
 from plans.status import State
-from portal.celery import app as celery_app
 from review.models import PdfDocument, StatusChange, Version
 from review.pdfs import pdf_render, pdf_request, pdfs_sweep
 from review.tasks import render_pdf
+from tests.broker import later, not_eager
 from tests.review.helpers import act, messages_of, status_of, transition_url
 
 
@@ -54,14 +54,8 @@ def broker(monkeypatch, settings):
 
     broker = Broker()
     broker.up()
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield broker
-    celery_app.conf.task_always_eager = eager
-
-
-def later(minutes: int) -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(minutes=minutes)
+    with not_eager():
+        yield broker
 
 
 # --- the broker away when a park submits ------------------------------------------------------

@@ -10,10 +10,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from core import jobs
-from portal.celery import app as celery_app
 from summaries.exports import export_run, exports_sweep
 from summaries.models import ExportJob
 from summaries.tasks import export_summary
+from tests.broker import later, not_eager
 
 
 @pytest.fixture
@@ -25,14 +25,8 @@ def sent(monkeypatch):
         "apply_async",
         lambda args=None, task_id=None, **options: sent.append((tuple(args), task_id)),
     )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield sent
-    celery_app.conf.task_always_eager = eager
-
-
-def later(minutes: int) -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(minutes=minutes)
+    with not_eager():
+        yield sent
 
 
 def test_an_export_asked_for_while_the_broker_is_down_waits_then_is_made(
