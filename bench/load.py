@@ -554,7 +554,16 @@ def main():
         action="store_true",
         help="only the floor and the autosave runs (to compare autosave changes)",
     )
+    parser.add_argument(
+        "--only-pages",
+        default="",
+        help="comma-separated pages (of: " + ", ".join(PAGES) + "): the floor and these only, "
+        "saturated (to profile or compare one page)",
+    )
     args = parser.parse_args()
+    unknown = {p.strip() for p in args.only_pages.split(",") if p.strip()} - set(PAGES)
+    if unknown:
+        parser.error(f"--only-pages: no page {', '.join(sorted(unknown))}")
     if args.drive:
         print(json.dumps(asyncio.run(drive(json.loads(sys.stdin.read())))))
         return
@@ -695,13 +704,15 @@ def benchmark(args, env, parks_wanted, duration, warmup):
                 print(f"  {name}: {row}", file=sys.stderr)
 
         run(["floor, saturated"], {**saturated, "pages": page("floor")})
-        run(["autosave, saturated"], {**saturated, "editors": editors})
-        for rate in AUTOSAVE_RATES:
-            run([f"autosave at {rate}/s"], {"rate": rate, "editors": editors})
-        pages = () if args.only_autosave else PAGES
+        only_pages = [label.strip() for label in args.only_pages.split(",") if label.strip()]
+        if not only_pages:
+            run(["autosave, saturated"], {**saturated, "editors": editors})
+            for rate in AUTOSAVE_RATES:
+                run([f"autosave at {rate}/s"], {"rate": rate, "editors": editors})
+        pages = () if args.only_autosave else (only_pages or PAGES)
         for label in pages:
             run([f"{label}, saturated"], {**saturated, "pages": page(label)})
-        if not args.only_autosave:
+        if not (args.only_autosave or only_pages):
             run(
                 ["mixed: autosave at 107/s", "mixed: 20 reviewers' pages"],
                 {"rate": 107, "editors": editors},

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "portal.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parks.signed_in.SignedInUserMiddleware",  # Django's, the user read through the cache
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
@@ -107,6 +107,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend whose health check reads the socket instead of sending SELECT 1 (below)
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 # Persistent connections: a new PostgreSQL connection per request (CONN_MAX_AGE=0) halved what
 # gunicorn served (bench/load.py: the floor 416 -> 685 req/s, autosave 25 -> 50 req/s).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
@@ -233,6 +236,9 @@ else:
 # through the shared cache (written to both): a request no longer reads its session from the
 # database (bench/autosave.py). Not with the local-memory cache: a logout on one process would
 # leave the session alive in another's memory.
+# The signed-in user kept in the shared cache between requests (parks.signed_in): only where
+# every process shares the cache, for the reason above.
+SIGNED_IN_USER_CACHED = bool(REDIS_URL)
 SESSION_ENGINE = (
     "core.sessions"  # cached_db, its cached copy kept five minutes at most
     if REDIS_URL

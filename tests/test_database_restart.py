@@ -43,7 +43,7 @@ def terminate(pid: int) -> None:
         dbname=db["NAME"],
         autocommit=True,
     ) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])  # waits until it ended
 
 
 @pytest.fixture
@@ -76,4 +76,50 @@ def test_after_the_database_drops_the_connection_the_next_request_answers(kept_c
 
     # then the next request reconnects and answers, on a new connection
     assert get("/healthz") == 200
+    assert connection.connection.info.backend_pid != pid
+
+
+@pytest.fixture
+def round_trip_checks(monkeypatch):
+    """Counts the health checks that ask the server (Django's SELECT 1)."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    asked = []
+    parent = DatabaseWrapper.is_usable
+
+    def counting(self):
+        asked.append(self.alias)
+        return parent(self)
+
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", counting)
+    return asked
+
+
+def test_a_kept_healthy_connection_is_checked_without_a_round_trip(
+    kept_connections, round_trip_checks
+):
+    # given a web process that served a request and kept its connection
+    assert get("/healthz") == 200
+    pid = connection.connection.info.backend_pid
+
+    # when the next requests reuse it
+    assert get("/healthz") == 200
+    assert get("/healthz") == 200
+
+    # then each was checked by the socket alone, on the same connection
+    assert round_trip_checks == []
+    assert connection.connection.info.backend_pid == pid
+
+
+def test_a_dropped_connection_is_found_by_its_socket_and_asked(kept_connections, round_trip_checks):
+    # given a kept connection that the database has ended
+    assert get("/healthz") == 200
+    pid = connection.connection.info.backend_pid
+    terminate(pid)
+
+    # when the next request comes
+    assert get("/healthz") == 200
+
+    # then the socket had something to read, the round trip decided, and a new connection serves
+    assert round_trip_checks == ["default"]
     assert connection.connection.info.backend_pid != pid

@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +18,7 @@ from plans.models import Plan, Section
 from plans.outline import OUTLINE, Kind
 from plans.selectors import plan_outline_status
 from tests.factories import AttachmentFactory, FigureFactory, PlanFactory
+from tests.queries import signed_in_queries
 
 CONFLICT_AUTOSAVE = "保存了本节。您的内容尚未保存，仍保留在编辑器中"
 CONFLICT_PAGE = "未保存：其他用户已先保存"
@@ -655,12 +655,11 @@ def test_an_autosave_costs_a_fixed_number_of_queries(
     # when the next autosave extends it, then it reads the user and the plan, locks and touches
     # the plan and reads and writes the section (on PostgreSQL one UPDATE ... RETURNING with the
     # plan's in a WITH; elsewhere the plan's UPDATE, a SELECT and an UPDATE) and extends the
-    # audit row in one UPDATE that reads nothing back (the session from the cache where Redis
-    # is configured, else from the database; savepoints because the test runs in a
+    # audit row in one UPDATE that reads nothing back (the session and the user from the cache
+    # where Redis is configured, else from the database; savepoints because the test runs in a
     # transaction) — and no more
-    session = 0 if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db" else 1
     plan_and_section = 1 if connection.vendor == "postgresql" else 3
-    with django_assert_num_queries(5 + plan_and_section + session):
+    with django_assert_num_queries(4 + plan_and_section + signed_in_queries()):
         second = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>第二稿</p>", "revision": 1})
     assert second.json()["revision"] == 2
     assert section(plan_a, "1.1").body == "<p>第二稿</p>"

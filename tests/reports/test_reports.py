@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +24,7 @@ from reports.selectors import report_lines
 from reports.services import report_start
 from review.selectors import submission_checklist
 from review.services import version_freeze
+from tests.queries import signed_in_queries
 
 TODAY = datetime.date(2026, 11, 30)
 
@@ -609,6 +609,5 @@ def test_saving_a_project_progress_row_costs_a_fixed_number_of_queries(world, ap
         q["sql"] for q in saved.captured_queries if q["sql"].startswith('SELECT "plans_plan"."id"')
     ]
     assert len(plans_read) == 1, [q[-90:] for q in plans_read]
-    # (the session from the cache where Redis is configured, else one query more)
-    session = 1 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0
-    assert len(saved) == 19 + session, [q["sql"][:100] for q in saved.captured_queries]
+    # (the session and the user from the cache where Redis is configured, else from the database)
+    assert len(saved) == 18 + signed_in_queries(), [q["sql"][:100] for q in saved.captured_queries]
