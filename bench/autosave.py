@@ -14,6 +14,7 @@ does. Numbers, not assertions: read them in review.
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
 import statistics
@@ -93,8 +94,13 @@ def main():
         def save():
             nonlocal revision
             counter[0] += 1
-            response = client.post(
-                url, {"body": body + f"<p>第{counter[0]}次自动保存。</p>", "revision": revision}
+            response = client.post(  # JSON, as the editor's script sends it
+                url,
+                json.dumps(
+                    {"body": body + f"<p>第{counter[0]}次自动保存。</p>", "revision": revision},
+                    ensure_ascii=False,
+                ),
+                content_type="application/json",
             )
             assert response.status_code == 200, (response.status_code, response.content[:300])
             revision = response.json()["revision"]

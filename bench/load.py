@@ -134,12 +134,14 @@ class Editor:
 
     def raw(self, host, port):
         self.count += 1
-        data = urllib.parse.urlencode(
-            {"body": self.body + f"<p>第{self.count}次自动保存。</p>", "revision": self.revision}
+        # as the editor's script sends it (static/js/section-editor.js)
+        data = json.dumps(
+            {"body": self.body + f"<p>第{self.count}次自动保存。</p>", "revision": self.revision},
+            ensure_ascii=False,
         ).encode()
         return (
             f"POST {self.path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {self.cookie}\r\n"
-            f"X-CSRFToken: {CSRF}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"X-CSRFToken: {CSRF}\r\nContent-Type: application/json\r\n"
             f"Accept-Language: zh-hans\r\nContent-Length: {len(data)}\r\n\r\n"
         ).encode() + data
 

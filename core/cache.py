@@ -15,7 +15,7 @@ write could not renew (core.fragments) lives at most until the token expires."""
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -78,12 +78,29 @@ def _all_keys(data, *args, **kwargs):
     return list(data)
 
 
+class _Client(RedisCacheClient):
+    """Django's Redis client, its `redis.Redis` object made once per connection pool rather than
+    on every call (each call built one and its response callbacks: 5-6 % of an autosave's CPU in
+    gunicorn, bench/README.md). A `redis.Redis` over a pool is safe to share."""
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if index not in clients:
+            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return clients[index]
+
+
 class ForgivingRedisCache(RedisCache):
     """Django's RedisCache whose reads miss and whose writes are dropped while Redis cannot be
     reached (the module says why that is safe here). `incr`, `decr` and `clear` still raise
     (the password-reset counter catches UNREACHABLE and fails closed: parks.login_guard)."""
 
     away_until = 0.0  # time.monotonic() before which Redis is not asked (PAUSE_SECONDS)
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _Client
 
     get = _forgiving("get", _default)
     get_many = _forgiving("get_many", _empty)

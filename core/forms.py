@@ -1,6 +1,8 @@
 """Form plumbing shared by the apps' forms: input as Chinese users type it, a service's
 ValidationError put next to the fields it names, and the filters of a list."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -49,3 +51,22 @@ def apply_validation_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def submitted_fields(request):
+    """A POST's fields: the JSON object a page's script sends (`Content-Type: application/json`,
+    its CSRF token in the `X-CSRFToken` header), else the form's. None when the JSON is not an
+    object of plain values. A script's JSON is read by the C parser: a form-encoded text of a
+    few thousand Chinese characters is ~18 KB of %XX escapes, which the CSRF check's
+    `request.POST` decoded in Python at a fifth of an autosave's time (bench/README.md)."""
+    if request.content_type != "application/json":
+        return request.POST
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(value, str | int | bool) for value in data.values()
+    ):
+        return None
+    return data

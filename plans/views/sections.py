@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from core.concurrency import ConcurrentEditError
-from core.forms import apply_validation_error
+from core.forms import apply_validation_error, submitted_fields
 from core.text import plain_text
 from core.textdiff import diff_html
 from parks.roles import Perm
@@ -157,7 +157,13 @@ class SectionAutosaveView(SectionEditView):
         self.entry = selectors.section_entry(plan=self.plan, key=key)
 
     def post(self, request, *args, **kwargs):
-        form = SectionForm(request.POST)
+        data = submitted_fields(request)  # the editor's script sends JSON
+        if data is None:
+            return JsonResponse(
+                {"ok": False, "errors": [_("The autosave could not be read. Save again.")]},
+                status=400,
+            )
+        form = SectionForm(data)
         if not form.is_valid():
             return JsonResponse({"ok": False, "errors": form.errors}, status=400)
         try:
@@ -165,7 +171,7 @@ class SectionAutosaveView(SectionEditView):
                 plan=self.plan,
                 key=self.entry.key,
                 body=form.cleaned_data["body"],
-                is_done=form.cleaned_data["is_done"] if "is_done" in request.POST else None,
+                is_done=form.cleaned_data["is_done"] if "is_done" in data else None,
                 expected_revision=form.cleaned_data["revision"],
                 actor=request.user,
                 autosave=True,

@@ -3,6 +3,7 @@ updates (both versions shown, nothing overwritten), long texts, the audit trail 
 session, who may write and who may only read, and the plan's progress."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -219,6 +220,63 @@ def test_autosave_without_a_revision_is_refused(world, client_for, plan_a):
     # then it is refused and nothing is stored
     assert response.status_code == 400
     assert response.json()["ok"] is False
+    assert section(plan_a, "1.1").revision == 0
+
+
+def signed_in_script(user) -> Client:
+    """A client that checks CSRF as production does, signed in as `user`, with the token the
+    editor's page holds (its form's hidden input)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("home"))  # sets the CSRF cookie
+    return client
+
+
+def post_json(client, url, data, token=None):
+    headers = {"X-CSRFToken": token} if token else {}
+    return client.post(
+        url,
+        json.dumps(data, ensure_ascii=False) if isinstance(data, dict) else data,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_the_editor_script_autosaves_json_with_the_token_in_its_header(world, plan_a):
+    # given the editor's page, as the script reads its CSRF token from the form
+    client = signed_in_script(world.editor_a)
+    page = client.get(edit_url(plan_a, "1.1"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+    # when the script sends the text as JSON
+    response = post_json(
+        client, autosave_url(plan_a, "1.1"), {"body": "<p>绿色低碳</p>", "revision": 0}, token
+    )
+
+    # then it is saved as a form's autosave is
+    assert response.status_code == 200 and response.json()["revision"] == 1
+    assert section(plan_a, "1.1").body == "<p>绿色低碳</p>"
+
+
+def test_a_json_autosave_without_the_token_is_refused(world, plan_a):
+    client = signed_in_script(world.editor_a)
+
+    response = post_json(client, autosave_url(plan_a, "1.1"), {"body": "<p>x</p>", "revision": 0})
+
+    assert response.status_code == 403
+    assert section(plan_a, "1.1").revision == 0
+
+
+@pytest.mark.parametrize("sent", ["{not json", "[1, 2]", '{"body": ["<p>x</p>"], "revision": 0}'])
+def test_an_autosave_that_is_not_a_json_object_of_values_is_refused_in_chinese(
+    world, client_for, plan_a, sent
+):
+    # when the editor's script sends something that is not its JSON object
+    response = post_json(client_for(world.editor_a), autosave_url(plan_a, "1.1"), sent)
+
+    # then it is refused with a message the editor can read, and nothing is stored
+    assert response.status_code == 400
+    assert response.json()["errors"] == ["自动保存的内容无法读取，请再保存一次。"]
     assert section(plan_a, "1.1").revision == 0
 
 

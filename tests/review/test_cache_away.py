@@ -38,6 +38,17 @@ def test_a_cache_that_cannot_be_reached_misses_and_drops_writes():
     assert away.get_or_set("k", "made") == "made"
 
 
+def test_the_redis_client_is_made_once_per_connection_pool():
+    shared = ForgivingRedisCache(AWAY, {"OPTIONS": {"socket_connect_timeout": 0.5}})
+
+    first = shared._cache.get_client("a")
+    again = shared._cache.get_client("b", write=True)
+
+    # one server: one pool, one client over it (made no more on every call)
+    assert first is again
+    assert first.connection_pool is shared._cache._get_connection_pool(write=True)
+
+
 @override_settings(CACHES=REDIS_AWAY, SESSION_ENGINE="core.sessions")
 def test_kept_parts_are_rendered_anew_while_the_cache_is_away():
     renders = []
