@@ -1,5 +1,5 @@
-"""Every answer carries a Content-Security-Policy that allows only the portal's own scripts and
-styles, and a Permissions-Policy; the templates give the policy nothing to refuse."""
+"""Every answer but JSON carries a Content-Security-Policy that allows only the portal's own
+scripts and styles, and a Permissions-Policy; the templates give the policy nothing to refuse."""
 
 import re
 from pathlib import Path
@@ -71,3 +71,23 @@ def test_no_template_has_inline_script_handlers_or_style_attributes():
         for pattern in (r"\son[a-z]+=", r"\sstyle=\"", r"<script(?![^>]*\bsrc=)", r"javascript:"):
             found += [f"{template.relative_to(TEMPLATES)}: {m}" for m in re.findall(pattern, text)]
     assert found == []
+
+
+def test_a_json_answer_carries_no_policy_and_is_never_sniffed_as_a_page(world, client_for):
+    # given the editor's page and its autosave
+    plan = plan_get_or_create(park=world.park_a, cycle=world.cycle)
+    client = client_for(world.editor_a)
+    page = client.get(reverse("plans:section-edit", args=[plan.pk, "1.1"]))
+
+    # when the script autosaves
+    saved = client.post(
+        reverse("plans:section-autosave", args=[plan.pk, "1.1"]),
+        {"body": "<p>文本</p>", "revision": 0},
+    )
+
+    # then the page has its policy, the JSON none, and no browser reads the JSON as a page
+    assert "script-src" in page["Content-Security-Policy"]
+    assert saved.status_code == 200 and saved["Content-Type"] == "application/json"
+    assert "Content-Security-Policy" not in saved
+    assert saved["X-Content-Type-Options"] == "nosniff"
+    assert saved["Permissions-Policy"] == settings.PERMISSIONS_POLICY
