@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,9 +26,31 @@ def cycle_current() -> Cycle:
 
 
 def plan_get(*, user, pk: int, related=("park__province", "cycle")) -> Plan:
-    """The plan `pk` among those the user may see (404 otherwise), with `related` joined in (the
-    autosave, on every editor's keystrokes, asks for the park only)."""
+    """The plan `pk` among those the user may see (404 otherwise), with `related` joined in."""
     return get_object_or_404(Plan.objects.visible_to(user).select_related(*related), pk=pk)
+
+
+KEPT_PLAN_SECONDS = 300
+
+
+def plan_get_kept(*, user, pk: int) -> Plan:
+    """plan_get for the autosave, which every editor sends every few seconds: the plan with its
+    park, as plan_get found it for this user within KEPT_PLAN_SECONDS, from the shared cache.
+
+    What is kept is plan_get's answer (the scoping decided it, parks.scoping), under everything
+    that answer depends on: the user and what scopes them (role, park, province; a user moved to
+    another park asks anew). Of the plan the autosave uses only what never changes once it is
+    made (its park, kind and outline version); its state is checked by the write itself
+    (plans.services.section_save locks the plan only in an editable state, and answers with
+    the state as it is now), and a plan deleted since is found missing there (404)."""
+    key = (
+        f"plans:kept-plan:{pk}:{user.pk}:{user.role}:{user.park_id or ''}:{user.province_id or ''}"
+    )
+    plan = cache.get(key)
+    if plan is None:
+        plan = plan_get(user=user, pk=pk, related=("park",))
+        cache.set(key, plan, KEPT_PLAN_SECONDS)
+    return plan
 
 
 def plan_list_for_park(*, user, park) -> QuerySet[Plan]:

@@ -58,6 +58,8 @@ def assert_editable(plan: Plan) -> None:
     status = (
         Plan.objects.select_for_update().filter(pk=plan.pk).values_list("status", flat=True).first()
     )
+    if status is None:
+        raise Plan.DoesNotExist(f"plan {plan.pk} was deleted")
     if status not in EDITABLE_STATES:
         raise ValidationError(
             _("The %(what)s is %(state)s and cannot be changed now.")

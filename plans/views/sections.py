@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from plans.forms import (
     RoadmapForm,
     SectionForm,
 )
+from plans.models import Plan
 from plans.outline import ROADMAP_KEY, Kind
 from plans.presence import PRESENCE_BEAT, presence_beat
 from plans.richtext import sanitize_html
@@ -150,9 +151,9 @@ class SectionAutosaveView(SectionEditView):
     http_method_names = ["post"]
 
     def resolve_scope(self, plan_pk, key, **kwargs):
-        # the plan with its park only (the same scoping; the province and the cycle are not
-        # used here), and the outline entry only: section_save reads the section itself, once
-        self.plan = selectors.plan_get(user=self.request.user, pk=plan_pk, related=("park",))
+        # the plan with its park only, kept between autosaves (the same scoping; its state is
+        # checked by the write), and the outline entry only: section_save reads the section
+        self.plan = selectors.plan_get_kept(user=self.request.user, pk=plan_pk)
         self.park = self.plan.park
         self.entry = selectors.section_entry(plan=self.plan, key=key)
 
@@ -196,6 +197,8 @@ class SectionAutosaveView(SectionEditView):
             )
         except ValidationError as error:
             return JsonResponse({"ok": False, "errors": error.messages}, status=400)
+        except Plan.DoesNotExist:  # deleted since the plan was kept (plan_get_kept)
+            raise Http404 from None
         return JsonResponse(
             {
                 "ok": True,

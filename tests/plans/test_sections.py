@@ -280,6 +280,59 @@ def test_an_autosave_that_is_not_a_json_object_of_values_is_refused_in_chinese(
     assert section(plan_a, "1.1").revision == 0
 
 
+def test_a_kept_plan_is_found_again_for_an_editor_moved_to_another_park(
+    world, client_for, plan_a, writes
+):
+    # given an editor whose autosave kept park A's plan
+    client = client_for(world.editor_a)
+    assert (
+        client.post(autosave_url(plan_a, "1.1"), {"body": "<p>一</p>", "revision": 0}).status_code
+        == 200
+    )
+
+    # when the editor is moved to park B
+    world.editor_a.park = world.park_b
+    writes(lambda: world.editor_a.save(update_fields=["park"]))
+
+    # then park A's plan is not theirs any more: 404, and nothing is saved
+    response = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>二</p>", "revision": 1})
+    assert response.status_code == 404
+    assert section(plan_a, "1.1").body == "<p>一</p>"
+
+
+def test_an_autosave_of_a_plan_deleted_since_it_was_kept_is_404(world, client_for, plan_a):
+    client = client_for(world.editor_a)
+    assert (
+        client.post(autosave_url(plan_a, "1.1"), {"body": "<p>一</p>", "revision": 0}).status_code
+        == 200
+    )
+
+    Plan.objects.filter(pk=plan_a.pk).delete()
+
+    response = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>二</p>", "revision": 1})
+    assert response.status_code == 404
+
+
+def test_an_autosave_after_the_plan_went_under_review_is_refused_with_its_state(
+    world, client_for, plan_a
+):
+    # given an editor whose autosave kept the plan while it was a draft
+    client = client_for(world.editor_a)
+    assert (
+        client.post(autosave_url(plan_a, "1.1"), {"body": "<p>一</p>", "revision": 0}).status_code
+        == 200
+    )
+
+    # when the plan is submitted
+    Plan.objects.filter(pk=plan_a.pk).update(status="province_review")
+
+    # then the next autosave is refused with the state now, and nothing is saved
+    response = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>二</p>", "revision": 1})
+    assert response.status_code == 400
+    assert "不能修改" in " ".join(response.json()["errors"])
+    assert section(plan_a, "1.1").body == "<p>一</p>"
+
+
 def test_autosave_only_accepts_post(world, client_for, plan_a):
     # given the autosave URL
 
@@ -710,14 +763,14 @@ def test_an_autosave_costs_a_fixed_number_of_queries(
     first = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>第一稿</p>", "revision": 0})
     assert first.status_code == 200
 
-    # when the next autosave extends it, then it reads the user and the plan, locks and touches
-    # the plan and reads and writes the section (on PostgreSQL one UPDATE ... RETURNING with the
-    # plan's in a WITH; elsewhere the plan's UPDATE, a SELECT and an UPDATE) and extends the
-    # audit row in one UPDATE that reads nothing back (the session and the user from the cache
-    # where Redis is configured, else from the database; savepoints because the test runs in a
-    # transaction) — and no more
+    # when the next autosave extends it, then it locks and touches the plan (found for this
+    # user by the first, and kept) and reads and writes the section (on PostgreSQL one UPDATE
+    # ... RETURNING with the plan's in a WITH; elsewhere the plan's UPDATE, a SELECT and an
+    # UPDATE) and extends the audit row in one UPDATE that reads nothing back (the session and
+    # the user from the cache where Redis is configured, else from the database; savepoints
+    # because the test runs in a transaction) — and no more
     plan_and_section = 1 if connection.vendor == "postgresql" else 3
-    with django_assert_num_queries(4 + plan_and_section + signed_in_queries()):
+    with django_assert_num_queries(3 + plan_and_section + signed_in_queries()):
         second = client.post(autosave_url(plan_a, "1.1"), {"body": "<p>第二稿</p>", "revision": 1})
     assert second.json()["revision"] == 2
     assert section(plan_a, "1.1").body == "<p>第二稿</p>"
