@@ -307,6 +307,20 @@ def version_get(*, user, plan: Plan, number: int, snapshot: bool = True) -> Vers
     return get_object_or_404(versions, number=number)
 
 
+def version_and_plan_get(*, user, plan_pk: int, number: int) -> Version:
+    """What plan_get and version_get(snapshot=False) find, in one query: the plan's version
+    `number` the user may see (the scoping is the plan's park's, so its plan is visible too),
+    with the plan, its park, province and cycle; else 404. For the review page, which every
+    reviewer opens."""
+    versions = (
+        Version.objects.visible_to(user)
+        .filter(plan_id=plan_pk)
+        .defer("snapshot")
+        .select_related("submitted_by", "plan__park__province", "plan__cycle")
+    )
+    return get_object_or_404(versions, number=number)
+
+
 def assignable_reviewers(plan: Plan) -> QuerySet:
     """The active reviewers of the body that holds the plan now (none for other states)."""
     role = REVIEWING_ROLE.get(plan.status)

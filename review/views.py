@@ -209,10 +209,12 @@ class VersionView(VersionMixin, TemplateView):
     template_name = "review/version.html"
 
     def resolve_scope(self, plan_pk, number, **kwargs):
-        PlanAccessMixin.resolve_scope(self, plan_pk)
-        self.version = selectors.version_get(
-            user=self.request.user, plan=self.plan, number=number, snapshot=False
+        # the plan and the version in one query, both scoped as plan_get and version_get are
+        self.version = selectors.version_and_plan_get(
+            user=self.request.user, plan_pk=plan_pk, number=number
         )
+        self.plan = self.version.plan
+        self.park = self.plan.park
 
     def get(self, request, *args, **kwargs):
         self.readings = selectors.readings_up_to(user=request.user, version=self.version)

@@ -91,3 +91,26 @@ def test_a_json_answer_carries_no_policy_and_is_never_sniffed_as_a_page(world, c
     assert "Content-Security-Policy" not in saved
     assert saved["X-Content-Type-Options"] == "nosniff"
     assert saved["Permissions-Policy"] == settings.PERMISSIONS_POLICY
+
+
+@pytest.mark.parametrize("nonce", [False, True])
+def test_the_policy_built_once_is_django_csps_own(rf, nonce):
+    """portal.middleware.DocumentCSPMiddleware builds the policy once and puts each request's
+    nonce in: the header is the one django-csp's middleware builds for the same request."""
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from portal.middleware import DocumentCSPMiddleware
+
+    def answer(middleware_class):
+        middleware = middleware_class(lambda request: HttpResponse("<p>页</p>"))
+        request = rf.get("/")
+        middleware.process_request(request)
+        if nonce:
+            request._csp_nonce = "bm9uY2Utb2YtdGhpcy1yZXF1ZXN0"
+        return middleware.process_response(request, HttpResponse("<p>页</p>"))
+
+    ours, theirs = answer(DocumentCSPMiddleware), answer(CSPMiddleware)
+
+    assert _directives(ours) == _directives(theirs)
+    assert ("'nonce-bm9uY2Utb2YtdGhpcy1yZXF1ZXN0'" in ours["Content-Security-Policy"]) is nonce
