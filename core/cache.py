@@ -15,7 +15,9 @@ write could not renew (core.fragments) lives at most until the token expires."""
 import logging
 import time
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -111,3 +113,15 @@ class ForgivingRedisCache(RedisCache):
     delete = _forgiving("delete", _false)
     set_many = _forgiving("set_many", _all_keys)
     delete_many = _forgiving("delete_many", _nothing)
+
+
+def forget(*keys: str) -> None:
+    """Delete keys of the shared cache at once and again after the current transaction commits:
+    a request between the two, which does not see the write yet, may have kept the old value
+    (as core.fragments.bump renews a generation)."""
+    keys = list(keys)
+    if not keys:
+        return
+    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))

@@ -35,8 +35,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import cache as shared_cache
 from core import jobs
 from notifications.models import EmailPreference, Notification, NotificationEmail
+from notifications.selectors import unread_key
 from notifications.tasks import send_emails
 from parks.models import Park, User
 from parks.roles import Role
@@ -54,6 +56,7 @@ def notify(users, *, kind: str, message: str, url: str) -> list:
     notes = Notification.objects.bulk_create(
         Notification(user=u, kind=kind, message=message, url=url) for u in users
     )
+    unread_changed(*(u.pk for u in users))
     NotificationEmail.objects.bulk_create(NotificationEmail(notification=n) for n in notes)
     ids = [n.pk for n in notes]
     if ids:
@@ -211,7 +214,16 @@ def notifications_mark_read(*, user, pk: int | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    unread_changed(user.pk)
+    return marked
+
+
+def unread_changed(*user_ids) -> None:
+    """Forget the users' kept unread counts (notifications.selectors) after any write of their
+    notifications: bulk writes here call it; a save or delete elsewhere (the admin, a user
+    deleted) through the models' signals (notifications.apps)."""
+    shared_cache.forget(*(unread_key(pk) for pk in user_ids))
 
 
 def email_preference_save(*, user, muted: list[str]) -> None:

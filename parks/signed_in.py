@@ -15,7 +15,7 @@ taken from there by the next requests of the same session hash:
   groups or permissions) drops the user's entry at once and again after the commit, as
   core.fragments renews a generation, so the next request reads the change (a deactivated account
   is signed out at once);
-- only where the cache is shared by every process (`SIGNED_IN_USER_CACHED`, on with Redis): a
+- only where the cache is shared by every process (`CACHE_SHARED`, on with Redis): a
   local-memory cache would keep a user in one process after another process changed it.
 
 A write through `QuerySet.update` sends no signal: it shows within five minutes."""
@@ -25,10 +25,11 @@ from django.contrib import auth
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import SimpleLazyObject
+
+from core import cache as shared_cache
 
 CACHED_SECONDS = 300
 
@@ -39,7 +40,7 @@ def _key(user_id) -> str:
 
 def signed_in_user(request):
     """The request's user, as `django.contrib.auth.get_user` gives it."""
-    if not settings.SIGNED_IN_USER_CACHED:
+    if not settings.CACHE_SHARED:
         return auth.get_user(request)
     user_id = request.session.get(SESSION_KEY)
     session_hash = request.session.get(HASH_SESSION_KEY)
@@ -74,14 +75,8 @@ class SignedInUserMiddleware(AuthenticationMiddleware):
 
 
 def forget(*user_ids) -> None:
-    """Drop the users' kept entries, at once and again after the current transaction commits (a
-    request between the two, which does not see the write yet, may have kept the old row)."""
-    keys = [_key(pk) for pk in user_ids]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """Drop the users' kept entries (core.cache.forget: at once and after the commit)."""
+    shared_cache.forget(*(_key(pk) for pk in user_ids))
 
 
 def connect() -> None:

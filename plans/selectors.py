@@ -42,7 +42,9 @@ def plan_get_kept(*, user, pk: int) -> Plan:
     another park asks anew). Of the plan the autosave uses only what never changes once it is
     made (its park, kind and outline version); its state is checked by the write itself
     (plans.services.section_save locks the plan only in an editable state, and answers with
-    the state as it is now), and a plan deleted since is found missing there (404)."""
+    the state as it is now), and a plan deleted since is found missing there (404). The write
+    names the kept plan's park too, so a kept answer that no longer fits the database (restored,
+    or another test run's) can only reach a plan of that same park, which the key's scope sees."""
     key = (
         f"plans:kept-plan:{pk}:{user.pk}:{user.role}:{user.park_id or ''}:{user.province_id or ''}"
     )

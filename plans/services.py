@@ -56,7 +56,10 @@ def assert_editable(plan: Plan) -> None:
     a version is under review, or after approval, nothing in the plan is written."""
     # Locking the plan row orders this write against a submission freezing the version.
     status = (
-        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("status", flat=True).first()
+        Plan.objects.select_for_update()
+        .filter(pk=plan.pk, park_id=plan.park_id)
+        .values_list("status", flat=True)
+        .first()
     )
     if status is None:
         raise Plan.DoesNotExist(f"plan {plan.pk} was deleted")
@@ -71,9 +74,9 @@ def _lock_editable_and_touch(plan: Plan) -> None:
     """assert_editable and _touch in one statement: the UPDATE locks the plan row (ordering this
     write against a submission, as assert_editable's SELECT FOR UPDATE does) and matches only
     while the plan is in an editable state."""
-    touched = Plan.objects.filter(pk=plan.pk, status__in=EDITABLE_STATES).update(
-        updated_at=timezone.now()
-    )
+    touched = Plan.objects.filter(
+        pk=plan.pk, park_id=plan.park_id, status__in=EDITABLE_STATES
+    ).update(updated_at=timezone.now())
     if not touched:
         assert_editable(plan)  # raises with the plan's state
 
@@ -189,7 +192,7 @@ def _section_write_returning_before(plan, key, revision, is_done, values) -> Sec
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH plan AS (UPDATE {qn(Plan._meta.db_table)} SET updated_at = %s "
-            f"WHERE id = %s AND status IN ({states}) RETURNING id) "
+            f"WHERE id = %s AND park_id = %s AND status IN ({states}) RETURNING id) "
             f"UPDATE {table} AS s SET revision = s.revision + 1, body = %s, text_length = %s, "
             "word_count = %s, is_done = COALESCE(%s, s.is_done), updated_at = %s, "
             f"updated_by_id = %s FROM {table} AS old, plan "
@@ -199,6 +202,7 @@ def _section_write_returning_before(plan, key, revision, is_done, values) -> Sec
             [
                 values["updated_at"],
                 plan.pk,
+                plan.park_id,
                 *EDITABLE_STATES,
                 values["body"],
                 values["text_length"],

@@ -228,6 +228,8 @@ if REDIS_URL:
             "BACKEND": "core.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            # two portals (or two test runs) sharing one Redis keep apart
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=""),
         }
     }
 else:
@@ -236,9 +238,10 @@ else:
 # through the shared cache (written to both): a request no longer reads its session from the
 # database (bench/autosave.py). Not with the local-memory cache: a logout on one process would
 # leave the session alive in another's memory.
-# The signed-in user kept in the shared cache between requests (parks.signed_in): only where
-# every process shares the cache, for the reason above.
-SIGNED_IN_USER_CACHED = bool(REDIS_URL)
+# Every process shares the cache (Redis): what a request keeps there between requests because a
+# write elsewhere forgets it (the signed-in user, parks.signed_in; the unread count,
+# notifications.selectors) is kept only then, for the reason above.
+CACHE_SHARED = bool(REDIS_URL)
 SESSION_ENGINE = (
     "core.sessions"  # cached_db, its cached copy kept five minutes at most
     if REDIS_URL

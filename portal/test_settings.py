@@ -8,6 +8,9 @@ import tempfile
 
 from django.core.files.storage import storages
 
+# The shared cache's keys of this run's own (its web and worker processes share them through the
+# environment): a run never reads what another run, or a benchmark, kept under the same ids.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test-run-{secrets.token_hex(4)}")
 # portal.settings refuses to start without a key (DEBUG is off in tests, as in production). A key
 # of this run's own, in the environment so the worker processes that some tests start share it.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))

@@ -8,5 +8,11 @@ def signed_in_queries() -> int:
     the session from the database unless the shared cache keeps it (core.sessions, with Redis),
     the user unless parks.signed_in keeps it (with Redis too)."""
     session = settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
-    user = not settings.SIGNED_IN_USER_CACHED
+    user = not settings.CACHE_SHARED
     return int(session) + int(user)
+
+
+def unread_count_queries() -> int:
+    """The query of the menu's unread count on a page, once the user's count has been read:
+    none where the shared cache keeps it (notifications.selectors, with Redis)."""
+    return 0 if settings.CACHE_SHARED else 1

@@ -3,7 +3,9 @@ kind is muted, the unread count, marking read, and the deadline reminders."""
 
 import datetime
 
+import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -86,4 +88,42 @@ def test_the_notifications_page_lists_and_marks_read(world, client_for):
     client.post("/notifications/", {"mark_read": "1"})
     # then
     assert "方案已退回" in page.content.decode()
+    assert unread_count(world.editor_a) == 0
+
+
+# --- the unread count, kept (notifications.selectors) -----------------------------------------
+
+
+@pytest.fixture
+def kept_counts(settings):
+    settings.CACHE_SHARED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_unread_count_is_kept_and_a_new_notification_shows_at_once(
+    world, kept_counts, writes, django_assert_num_queries
+):
+    # given a reviewer whose count was read once
+    assert unread_count(world.reviewer_a) == 0
+
+    # then it is read from the cache
+    with django_assert_num_queries(0):
+        assert unread_count(world.reviewer_a) == 0
+
+    # when a notification comes, then the next reading counts it
+    writes(lambda: notify([world.reviewer_a], kind="submitted", message="提交了", url="/"))
+    assert unread_count(world.reviewer_a) == 1
+
+
+def test_marking_read_and_deleting_show_at_once(world, kept_counts, writes):
+    writes(lambda: notify([world.editor_a], kind="returned", message="退回", url="/"))
+    writes(lambda: notify([world.editor_a], kind="returned", message="再退回", url="/"))
+    assert unread_count(world.editor_a) == 2
+
+    writes(lambda: notifications_mark_read(user=world.editor_a, pk=Notification.objects.first().pk))
+    assert unread_count(world.editor_a) == 1
+
+    writes(lambda: Notification.objects.filter(read_at__isnull=True).get().delete())
     assert unread_count(world.editor_a) == 0

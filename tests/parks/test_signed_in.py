@@ -20,7 +20,7 @@ PAGE = reverse_lazy("password_change")
 @pytest.fixture
 def kept(settings, writes):
     """The setting as with Redis (the cache here is each test's own)."""
-    settings.SIGNED_IN_USER_CACHED = True
+    settings.CACHE_SHARED = True
     cache.clear()
     yield writes
     cache.clear()
@@ -52,7 +52,7 @@ def test_a_known_session_reads_neither_the_user_nor_its_park_and_province(client
 
 
 def test_without_a_shared_cache_the_user_is_read_on_every_request(client, settings):
-    settings.SIGNED_IN_USER_CACHED = False
+    settings.CACHE_SHARED = False
     client.force_login(UserFactory(park_editor=True))
     user_queries(client)
 

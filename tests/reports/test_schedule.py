@@ -167,6 +167,7 @@ def test_the_due_list_reads_the_same_number_of_queries_for_2_and_6_parks(world, 
 
     def count() -> tuple[int, int]:
         client = client_for(world.national)
+        client.get(DUE, {"report": "annual-2021"})  # the user and the unread count read once
         with CaptureQueriesContext(connection) as queries:
             page = client.get(DUE, {"report": "annual-2021"})
         assert page.status_code == 200

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from notifications.selectors import unread_count
+from parks.models import User
 from plans import services as plan_services
 from plans.models import GroupMember
 from plans.rows import ROW_KINDS
@@ -158,7 +160,9 @@ def test_the_decision_counts_open_threads_of_every_version(world, client_for, re
 
 def _queries_of_v2(client, plan) -> int:
     """The queries of the v2 page with its threads made anew (not kept from an earlier
-    reading: review.version_page)."""
+    reading: review.version_page), the menu's unread count read once before (the comments
+    notify the reader, and with Redis the count is kept until then: notifications.selectors)."""
+    unread_count(User.objects.get(pk=client.session["_auth_user_id"]))
     comments_changed(plan.pk)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(version_url(plan, 2)).status_code == 200
