@@ -10,6 +10,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 
 from tests.live import require
+from tests.spies import calls_of
 
 pytestmark = [pytest.mark.live_services, pytest.mark.django_db(transaction=True)]
 
@@ -84,15 +85,7 @@ def round_trip_checks(monkeypatch):
     """Counts the health checks that ask the server (Django's SELECT 1)."""
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    asked = []
-    parent = DatabaseWrapper.is_usable
-
-    def counting(self):
-        asked.append(self.alias)
-        return parent(self)
-
-    monkeypatch.setattr(DatabaseWrapper, "is_usable", counting)
-    return asked
+    return calls_of(monkeypatch, DatabaseWrapper, "is_usable", lambda self: self.alias)
 
 
 def test_a_kept_healthy_connection_is_checked_without_a_round_trip(

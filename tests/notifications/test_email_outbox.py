@@ -29,6 +29,7 @@ from tests.broker import later, not_eager
 from tests.factories import UserFactory
 from tests.review import conftest as review_fixtures
 from tests.review.helpers import messages_of, status_of, transition_url
+from tests.spies import calls_of
 
 ready_plan = review_fixtures.ready_plan  # park A's plan, nothing keeps it from submission
 zh = review_fixtures.zh  # messages built outside a request in the language users read
@@ -221,11 +222,7 @@ def test_many_recipients_go_to_the_worker_in_batches(
 ):
     # given more recipients than a message to the worker carries (a reminder to all parks)
     users = UserFactory.create_batch(SWEEP_BATCH + 3, park_editor=True, park=world.park_a)
-    handed_over = []
-    dispatch = services.emails_dispatch
-    monkeypatch.setattr(
-        services, "emails_dispatch", lambda ids: (handed_over.append(ids), dispatch(ids))
-    )
+    handed_over = calls_of(monkeypatch, services, "emails_dispatch", lambda ids: ids)
 
     # when one notification goes to all of them
     with django_capture_on_commit_callbacks(execute=True):

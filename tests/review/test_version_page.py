@@ -15,6 +15,7 @@ from review import selectors
 from review.models import Version
 from review.services import comment_post
 from tests.review.helpers import act, text_of
+from tests.spies import calls_of
 
 
 def version_url(plan, number: int = 1) -> str:
@@ -91,15 +92,7 @@ def test_each_reader_gets_the_forms_of_their_rights(world, client_for, submitted
 @pytest.fixture
 def summaries(monkeypatch):
     """How many times a version's summary for the reviewer was read from its snapshot."""
-    calls = []
-    read = selectors.version_summary
-
-    def counted(version):
-        calls.append(version.pk)
-        return read(version)
-
-    monkeypatch.setattr(selectors, "version_summary", counted)
-    return calls
+    return calls_of(monkeypatch, selectors, "version_summary", lambda version: version.pk)
 
 
 def test_the_summary_is_read_once_and_the_snapshot_not_again(
