@@ -13,6 +13,6 @@ class ParksConfig(AppConfig):
         from parks.login_guard import check_shared_cache  # noqa: PLC0415  models loaded now
 
         checks.register(check_shared_cache, checks.Tags.security, deploy=True)
-        from parks import signed_in  # noqa: PLC0415  models loaded now
+        from parks.signed_in import connect  # noqa: PLC0415  models loaded now
 
-        signed_in.connect()
+        connect()

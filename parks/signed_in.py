@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import SimpleLazyObject
 
 from core import cache as shared_cache
+from parks.models import Park, Province, User
 
 CACHED_SECONDS = 300
 
@@ -81,7 +82,6 @@ def forget(*user_ids) -> None:
 
 def connect() -> None:
     """Forget a user whenever it, its park or its province changes (parks.apps)."""
-    from parks.models import Park, Province, User  # noqa: PLC0415  models loaded now
 
     def user_changed(sender, instance, update_fields=None, **kwargs):
         if update_fields and set(update_fields) <= {"last_login"}:
