@@ -15,6 +15,7 @@ write could not renew (core.fragments) lives at most until the token expires."""
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
@@ -125,3 +126,17 @@ def forget(*keys: str) -> None:
     cache.delete_many(keys)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def kept(key: str, seconds: int, make, *, forgotten_on_write: bool = False):
+    """What `make()` answers, kept in the shared cache under `key` for `seconds`. A value that a
+    write elsewhere must forget (`forget`) is kept only where every process shares the cache
+    (settings.CACHE_SHARED): a local-memory cache would keep it in the processes the write did
+    not run in."""
+    if forgotten_on_write and not settings.CACHE_SHARED:
+        return make()
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, seconds)
+    return value

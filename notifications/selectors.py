@@ -1,8 +1,6 @@
 """Reads of notifications: a user's list, the unread count, the e-mail kinds turned off."""
 
-from django.conf import settings
-from django.core.cache import cache
-
+from core.cache import kept
 from notifications.models import EmailPreference, Notification
 
 # The unread count is in the header of every page: kept in the shared cache (CACHE_SHARED) until
@@ -19,13 +17,12 @@ def notifications_for(user, limit: int = 50):
 
 
 def unread_count(user) -> int:
-    if not settings.CACHE_SHARED:
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
-    count = cache.get(unread_key(user.pk))
-    if count is None:
-        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        cache.set(unread_key(user.pk), count, UNREAD_SECONDS)
-    return count
+    return kept(
+        unread_key(user.pk),
+        UNREAD_SECONDS,
+        lambda: Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        forgotten_on_write=True,
+    )
 
 
 def muted_email_kinds(user) -> set[str]:

@@ -26,6 +26,13 @@ def park_filter(user, prefix: str = "") -> Q:
     return NOTHING
 
 
+def scope_key(user) -> str:
+    """Everything park_filter's answer depends on, for a key under which an answer found through
+    it is kept (plans.selectors.plan_get_kept): the user, and the role, park and province that
+    scope them (a user moved or given another role gets another key)."""
+    return f"{user.pk}:{user.role}:{user.park_id or ''}:{user.province_id or ''}"
+
+
 def user_filter(user) -> Q:
     """Which user accounts a user may see: admins all, everyone else only their own."""
     if has_perm(user, Perm.MANAGE_USERS):

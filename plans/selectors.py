@@ -4,11 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.cache import kept
+from parks.scoping import scope_key
 from plans.models import Attachment, Cycle, Figure, Plan, Section
 from plans.outline import ROADMAP_KEY, TASK_GROUPS, Entry, Outline, outline_for
 from plans.rows import PLAN_NOTICES, REVISION_COUNTERS, SECTION_COUNTERS, kinds_in
@@ -45,14 +46,11 @@ def plan_get_kept(*, user, pk: int) -> Plan:
     the state as it is now), and a plan deleted since is found missing there (404). The write
     names the kept plan's park too, so a kept answer that no longer fits the database (restored,
     or another test run's) can only reach a plan of that same park, which the key's scope sees."""
-    key = (
-        f"plans:kept-plan:{pk}:{user.pk}:{user.role}:{user.park_id or ''}:{user.province_id or ''}"
+    return kept(
+        f"plans:kept-plan:{pk}:{scope_key(user)}",
+        KEPT_PLAN_SECONDS,
+        lambda: plan_get(user=user, pk=pk, related=("park",)),
     )
-    plan = cache.get(key)
-    if plan is None:
-        plan = plan_get(user=user, pk=pk, related=("park",))
-        cache.set(key, plan, KEPT_PLAN_SECONDS)
-    return plan
 
 
 def plan_list_for_park(*, user, park) -> QuerySet[Plan]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.cache import kept
 from documents import thaw
 from documents.build import FileUrl, PlanDocument
 from documents.freeze import content_hash
@@ -20,6 +21,7 @@ from indicators.selectors import accounting_for_reading, plan_numbers, report_ac
 from parks.models import User
 from parks.profile import completeness
 from parks.roles import PARK_ROLES, Level, Perm, Role, effective_role, has_perm, level_of
+from parks.scoping import scope_key
 from parks.selectors import park_profile_for_reading
 from plans.models import NEEDS_REASON, Plan, ProjectProgress, Section, TaskProgress
 from plans.outline import ACTUALS_KEY, PROJECT_PROGRESS_KEY, TASK_PROGRESS_KEY, outline_for
@@ -276,13 +278,28 @@ def versions(plan: Plan) -> QuerySet[Version]:
     return Version.objects.filter(plan=plan).select_related("submitted_by").defer("snapshot")
 
 
+KEPT_SECONDS = 300
+
+
+def readings_key(user_id, plan_id) -> str:
+    return f"review:readings:{user_id}:{plan_id}"
+
+
 def readings_up_to(*, user, version: Version) -> set[int]:
-    """The numbers of the plan's versions up to this one that this user has opened."""
-    return set(
-        VersionReading.objects.filter(
-            user=user, version__plan_id=version.plan_id, version__number__lte=version.number
-        ).values_list("version__number", flat=True)
+    """The numbers of the plan's versions up to this one that this user has opened. The user's
+    readings of the plan are kept in the shared cache until they open another version
+    (review.services.version_read forgets them)."""
+    read = kept(
+        readings_key(user.pk, version.plan_id),
+        KEPT_SECONDS,
+        lambda: frozenset(
+            VersionReading.objects.filter(user=user, version__plan_id=version.plan_id).values_list(
+                "version__number", flat=True
+            )
+        ),
+        forgotten_on_write=True,
     )
+    return {number for number in read if number <= version.number}
 
 
 def comparison_base(*, user, version: Version, readings: set[int] | None = None) -> int | None:
@@ -310,15 +327,28 @@ def version_get(*, user, plan: Plan, number: int, snapshot: bool = True) -> Vers
 def version_and_plan_get(*, user, plan_pk: int, number: int) -> Version:
     """What plan_get and version_get(snapshot=False) find, in one query: the plan's version
     `number` the user may see (the scoping is the plan's park's, so its plan is visible too),
-    with the plan, its park, province and cycle; else 404. For the review page, which every
-    reviewer opens."""
+    with the plan, its park, province and cycle (the submitter is read when shown); else 404.
+    For the review page, which every reviewer opens."""
     versions = (
         Version.objects.visible_to(user)
         .filter(plan_id=plan_pk)
         .defer("snapshot")
-        .select_related("submitted_by", "plan__park__province", "plan__cycle")
+        .select_related("plan__park__province", "plan__cycle")
     )
     return get_object_or_404(versions, number=number)
+
+
+def version_and_plan_get_kept(*, user, plan_pk: int, number: int) -> Version:
+    """version_and_plan_get's answer for this user, kept in the shared cache for KEPT_SECONDS
+    under everything it depends on (the version, and the user's scope: parks.scoping.scope_key).
+    A version never changes; of its plan the review page shows only what never changes once it
+    is made (kind, data year, cycle, park; the park's name as it was up to five minutes ago).
+    The submitter is not kept with it: the page names them as they are called now."""
+    return kept(
+        f"review:kept-version:{plan_pk}:{number}:{scope_key(user)}",
+        KEPT_SECONDS,
+        lambda: version_and_plan_get(user=user, plan_pk=plan_pk, number=number),
+    )
 
 
 def assignable_reviewers(plan: Plan) -> QuerySet:

@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import cache as shared_cache
 from documents.build import PlanDocument, plan_document
 from documents.freeze import content_hash, plan_snapshot
 from notifications.models import Notification
@@ -60,6 +61,7 @@ from review.selectors import (
     can_answer,
     can_comment,
     open_comments_for_park,
+    readings_key,
     submission_checklist,
 )
 from review.workflow import DECLARATION, REVIEWING_ROLE, Assign, Notice, ReturnReason, find
@@ -404,4 +406,6 @@ def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Commen
 def version_read(*, version: Version, user) -> None:
     """Remember that `user` opened `version` (once; the first time counts)."""
     if getattr(user, "is_authenticated", False):
-        VersionReading.objects.get_or_create(version=version, user=user)
+        _reading, created = VersionReading.objects.get_or_create(version=version, user=user)
+        if created:  # the readings kept for the review page (review.selectors.readings_up_to)
+            shared_cache.forget(readings_key(user.pk, version.plan_id))

@@ -210,7 +210,7 @@ class VersionView(VersionMixin, TemplateView):
 
     def resolve_scope(self, plan_pk, number, **kwargs):
         # the plan and the version in one query, both scoped as plan_get and version_get are
-        self.version = selectors.version_and_plan_get(
+        self.version = selectors.version_and_plan_get_kept(
             user=self.request.user, plan_pk=plan_pk, number=number
         )
         self.plan = self.version.plan

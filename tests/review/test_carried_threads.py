@@ -17,6 +17,7 @@ from plans.models import GroupMember
 from plans.rows import ROW_KINDS
 from plans.status import State
 from review.models import Comment
+from review.selectors import readings_up_to
 from review.services import comment_post
 from review.version_page import comments_changed
 from tests.review.helpers import (
@@ -160,9 +161,12 @@ def test_the_decision_counts_open_threads_of_every_version(world, client_for, re
 
 def _queries_of_v2(client, plan) -> int:
     """The queries of the v2 page with its threads made anew (not kept from an earlier
-    reading: review.version_page), the menu's unread count read once before (the comments
-    notify the reader, and with Redis the count is kept until then: notifications.selectors)."""
-    unread_count(User.objects.get(pk=client.session["_auth_user_id"]))
+    reading: review.version_page), the menu's unread count and the reader's readings read once
+    before (the comments notify the reader, a first visit records a reading, and with Redis both
+    are kept until then: notifications.selectors, review.selectors.readings_up_to)."""
+    reader = User.objects.get(pk=client.session["_auth_user_id"])
+    unread_count(reader)
+    readings_up_to(user=reader, version=plan.versions.get(number=2))
     comments_changed(plan.pk)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(version_url(plan, 2)).status_code == 200

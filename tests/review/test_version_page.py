@@ -33,15 +33,7 @@ def submitted(world, ready_plan):
 @pytest.fixture
 def builds(monkeypatch):
     """How many times a version's document was built."""
-    calls = []
-    build = selectors.version_document
-
-    def counted(version):
-        calls.append(version.pk)
-        return build(version)
-
-    monkeypatch.setattr(selectors, "version_document", counted)
-    return calls
+    return calls_of(monkeypatch, selectors, "version_document", lambda version: version.pk)
 
 
 def test_the_document_is_built_once_for_every_reader(world, client_for, submitted, builds):
@@ -181,3 +173,55 @@ def test_a_reply_posted_from_the_kept_page_carries_the_readers_token_and_comes_b
     assert response.status_code == 302
     assert response["Location"].startswith(path + "#c-")
     assert "已补充。" in reader.get(path).content.decode()
+
+
+# --- what the page keeps between readings (review.selectors) ------------------------------------
+
+
+@pytest.fixture
+def kept(settings):
+    """As with Redis: readings kept until a write forgets them (the cache is each test's own)."""
+    settings.CACHE_SHARED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_warm_reading_reads_neither_the_plan_nor_the_version(world, client_for, submitted, kept):
+    client = client_for(world.reviewer_a)
+    client.get(version_url(submitted))  # the first visit records the reading (forgets them)
+    client.get(version_url(submitted))
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(version_url(submitted)).content.decode()
+
+    sql = " ".join(q["sql"] for q in captured)
+    assert 'FROM "plans_plan"' not in sql and 'FROM "review_version"' not in sql
+    assert 'FROM "review_versionreading"' not in sql
+    assert submitted.park.name in text_of(html)
+
+
+def test_a_reviewer_moved_to_another_province_no_longer_finds_the_kept_version(
+    world, client_for, submitted, kept, writes
+):
+    client = client_for(world.reviewer_a)
+    assert client.get(version_url(submitted)).status_code == 200
+
+    world.reviewer_a.province = world.province_b
+    writes(lambda: world.reviewer_a.save(update_fields=["province"]))
+
+    assert client.get(version_url(submitted)).status_code == 404
+
+
+def test_a_version_read_is_remembered_at_once_by_the_kept_readings(
+    world, client_for, submitted, kept
+):
+    # given a reviewer whose readings of the plan were kept before they opened version 1
+    version = Version.objects.get(plan=submitted, number=1)
+    assert selectors.readings_up_to(user=world.reviewer_a, version=version) == set()
+
+    # when they open it
+    client_for(world.reviewer_a).get(version_url(submitted))
+
+    # then the kept readings have it
+    assert selectors.readings_up_to(user=world.reviewer_a, version=version) == {1}
