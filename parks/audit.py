@@ -147,9 +147,10 @@ def _extend_autosave_row(*, target_type, target_id, actor, action, changes, sinc
     fields, field_params = [], []
     for field, change in changes.items():
         assert field.isidentifier(), field  # a model field's name, never user input
-        latest = json.dumps({k: v for k, v in change.items() if k != "old"})
+        # UTF-8, not \uXXXX escapes: a Chinese text is sent and parsed at half the length
+        latest = json.dumps({k: v for k, v in change.items() if k != "old"}, ensure_ascii=False)
         fields.append(field_sql)
-        field_params += [field, latest, field, json.dumps(change.get("old"))]
+        field_params += [field, latest, field, json.dumps(change.get("old"), ensure_ascii=False)]
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
