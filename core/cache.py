@@ -16,7 +16,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -116,27 +116,60 @@ class ForgivingRedisCache(RedisCache):
     delete_many = _forgiving("delete_many", _nothing)
 
 
+# What `forget` leaves under a key once the write has committed, instead of deleting it: a
+# reading that began before the commit (and read the old row) stores its value with `add`, which
+# a key that is there refuses, so it cannot put the old value back after the write forgot it.
+# Requests take milliseconds between their reading and their storing; the mark, seconds.
+FORGOTTEN = "forgotten"
+FORGOTTEN_SECONDS = 10
+
+
 def forget(*keys: str) -> None:
-    """Delete keys of the shared cache at once and again after the current transaction commits:
-    a request between the two, which does not see the write yet, may have kept the old value
-    (as core.fragments.bump renews a generation)."""
+    """Forget kept values (`kept`): deleted at once, and marked FORGOTTEN for a few seconds once
+    the current transaction commits (at once outside one): a request between the two, which does
+    not see the write yet, may read the old row and store it, and the mark then refuses it (it
+    stores with `add`), or overwrites it. Asked of Redis even while this process leaves it alone
+    after a failure (PAUSE_SECONDS): the other processes still read what it would leave behind;
+    a failure is logged as an error."""
     keys = list(keys)
     if not keys:
         return
-    cache.delete_many(keys)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        _ask(keys, lambda shared, cache_class: cache_class.delete_many(shared, keys))
+        transaction.on_commit(lambda: _mark_forgotten(keys))
+    else:
+        _mark_forgotten(keys)
+
+
+def _mark_forgotten(keys: list[str]) -> None:
+    values = dict.fromkeys(keys, FORGOTTEN)
+    _ask(keys, lambda shared, cache_class: cache_class.set_many(shared, values, FORGOTTEN_SECONDS))
+
+
+def _ask(keys, call) -> None:
+    """`call(cache, its class)` on the shared cache, past this process's pause after a failure."""
+    shared = caches["default"]
+    if not isinstance(shared, ForgivingRedisCache):
+        call(shared, type(shared))
+        return
+    try:
+        call(shared, RedisCache)
+    except UNREACHABLE as error:
+        logger.error("shared cache unreachable: kept values not forgotten %s: %s", keys, error)
 
 
 def kept(key: str, seconds: int, make, *, forgotten_on_write: bool = False):
     """What `make()` answers, kept in the shared cache under `key` for `seconds`. A value that a
     write elsewhere must forget (`forget`) is kept only where every process shares the cache
     (settings.CACHE_SHARED): a local-memory cache would keep it in the processes the write did
-    not run in."""
+    not run in. A value is stored only under a key that holds nothing (`add`): not over what
+    `forget` left there."""
     if forgotten_on_write and not settings.CACHE_SHARED:
         return make()
     value = cache.get(key)
-    if value is None:
-        value = make()
-        cache.set(key, value, seconds)
+    if value is None or value == FORGOTTEN:
+        fresh = make()
+        if value is None:
+            cache.add(key, fresh, seconds)
+        return fresh
     return value

@@ -9,7 +9,7 @@ missing right is a 403.
 
 from django.db.models import Q
 
-from parks.roles import Level, Perm, has_perm, level_of
+from parks.roles import Level, Perm, effective_role, has_perm, level_of
 
 NOTHING = Q(pk__in=[])
 
@@ -28,9 +28,10 @@ def park_filter(user, prefix: str = "") -> Q:
 
 def scope_key(user) -> str:
     """Everything park_filter's answer depends on, for a key under which an answer found through
-    it is kept (plans.selectors.plan_get_kept): the user, and the role, park and province that
-    scope them (a user moved or given another role gets another key)."""
-    return f"{user.pk}:{user.role}:{user.park_id or ''}:{user.province_id or ''}"
+    it is kept (plans.selectors.plan_get_kept): the user, and the role they act in (a superuser
+    without a role acts as a national admin; an inactive account in none), park and province
+    that scope them (a user moved, demoted or given another role gets another key)."""
+    return f"{user.pk}:{effective_role(user)}:{user.park_id or ''}:{user.province_id or ''}"
 
 
 def user_filter(user) -> Q:

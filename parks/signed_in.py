@@ -48,16 +48,22 @@ def signed_in_user(request):
     if user_id is None or not session_hash:
         return auth.get_user(request)
     kept = cache.get(_key(user_id))
-    if kept is not None and kept[0] == session_hash:
+    if isinstance(kept, tuple) and kept[0] == session_hash:
         return kept[1]
     user = auth.get_user(request)
-    if user.is_authenticated and request.session.get(HASH_SESSION_KEY) == session_hash:
+    # stored only under a key that holds nothing (core.cache: not over what a write forgot, nor
+    # over another session hash's entry)
+    if (
+        kept is None
+        and user.is_authenticated
+        and request.session.get(HASH_SESSION_KEY) == session_hash
+    ):
         # the park and the province the menus show, read now and kept with the user
         if user.park_id:
             user.park.province  # noqa: B018  loads them into the kept object
         if user.province_id:
             user.province  # noqa: B018
-        cache.set(_key(user_id), (session_hash, user), CACHED_SECONDS)
+        cache.add(_key(user_id), (session_hash, user), CACHED_SECONDS)
     return user
 
 
@@ -83,9 +89,9 @@ def forget(*user_ids) -> None:
 def connect() -> None:
     """Forget a user whenever it, its park or its province changes (parks.apps)."""
 
-    def user_changed(sender, instance, update_fields=None, **kwargs):
-        if update_fields and set(update_fields) <= {"last_login"}:
-            return  # a login: nothing a page shows of the user
+    def user_changed(sender, instance, created=False, update_fields=None, **kwargs):
+        if created or (update_fields and set(update_fields) <= {"last_login"}):
+            return  # a new account has nothing kept; a login changes nothing a page shows
         forget(instance.pk)
 
     def park_changed(sender, instance, **kwargs):

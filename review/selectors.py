@@ -341,9 +341,10 @@ def version_and_plan_get(*, user, plan_pk: int, number: int) -> Version:
 def version_and_plan_get_kept(*, user, plan_pk: int, number: int) -> Version:
     """version_and_plan_get's answer for this user, kept in the shared cache for KEPT_SECONDS
     under everything it depends on (the version, and the user's scope: parks.scoping.scope_key).
-    A version never changes; of its plan the review page shows only what never changes once it
-    is made (kind, data year, cycle, park; the park's name as it was up to five minutes ago).
-    The submitter is not kept with it: the page names them as they are called now."""
+    A version never changes; of its plan the review page shows what never changes once it is
+    made (kind, data year, cycle, park; the park's name as it was up to five minutes ago) and
+    reads its state anew (review.views.VersionView). The submitter is not kept with it: the page
+    names them as they are called now."""
     return kept(
         f"review:kept-version:{plan_pk}:{number}:{scope_key(user)}",
         KEPT_SECONDS,

@@ -214,6 +214,9 @@ class VersionView(VersionMixin, TemplateView):
             user=self.request.user, plan_pk=plan_pk, number=number
         )
         self.plan = self.version.plan
+        # the plan's state as it is now: the page's notices (a returned plan says so) and
+        # can_edit follow it (PlanAccessMixin), the kept plan has it as it was
+        self.plan.refresh_from_db(fields=["status"])
         self.park = self.plan.park
 
     def get(self, request, *args, **kwargs):

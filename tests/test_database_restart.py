@@ -116,3 +116,21 @@ def test_a_dropped_connection_is_found_by_its_socket_and_asked(kept_connections,
     # then the socket had something to read, the round trip decided, and a new connection serves
     assert round_trip_checks == ["default"]
     assert connection.connection.info.backend_pid != pid
+
+
+def test_a_connection_idle_for_a_while_is_asked_with_a_round_trip(
+    kept_connections, round_trip_checks, monkeypatch
+):
+    """A peer that vanished without closing (a host that crashed) leaves nothing to read on the
+    socket: after IDLE_SECONDS the check asks the server, as Django's does."""
+    from core.postgresql import base
+
+    # given a kept connection, and requests further apart than the backend trusts its socket
+    assert get("/healthz") == 200
+    monkeypatch.setattr(base, "IDLE_SECONDS", 0.0)
+
+    # when the next request comes
+    assert get("/healthz") == 200
+
+    # then it was checked with a round trip, and the same connection serves
+    assert round_trip_checks == ["default"]

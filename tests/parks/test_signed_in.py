@@ -115,3 +115,17 @@ def test_a_kept_user_of_another_session_hash_is_not_served(client, kept):
     # then the user is read and verified, not taken from the entry
     assert status == 200 and queries
     assert client.get(PAGE).context["user"].pk == user.pk
+
+
+def test_a_reading_that_began_before_a_write_cannot_put_the_old_user_back(client, kept):
+    # given a user whose entry a save has just forgotten, once it committed
+    user = UserFactory(park_editor=True)
+    kept(lambda: signed_in.forget(user.pk))
+
+    # when a request that read the row before the save stores what it read
+    stored = cache.add(signed_in._key(user.pk), ("its-hash", user), 60)
+
+    # then it is refused, and the next request reads the user anew
+    assert stored is False
+    client.force_login(user)
+    assert user_queries(client)[1]

@@ -129,3 +129,46 @@ def test_a_sessions_cached_copy_lives_five_minutes_at_most():
 
     assert calls == [sessions.CACHED_SECONDS, sessions.CACHED_SECONDS, 60] == [300, 300, 60]
     assert isinstance(sessions.SessionStore()._cache, sessions._Capped)
+
+
+def test_a_value_forgotten_is_made_anew_and_not_stored_over_the_mark(settings):
+    from core.cache import FORGOTTEN, forget, kept
+
+    settings.CACHE_SHARED = True
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert kept("test:kept", 60, make, forgotten_on_write=True) == 1
+    assert kept("test:kept", 60, make, forgotten_on_write=True) == 1  # kept
+
+    forget("test:kept")
+
+    assert kept("test:kept", 60, make, forgotten_on_write=True) == 2  # made anew
+    assert kept("test:kept", 60, make, forgotten_on_write=True) == 3  # and not stored yet
+    assert cache.get("test:kept") == FORGOTTEN
+    cache.delete("test:kept")
+
+
+def test_forgetting_asks_redis_even_while_this_process_leaves_it_alone(settings):
+    """After a failure a process leaves Redis alone for a few seconds (PAUSE_SECONDS), but what it
+    forgets must reach the other processes."""
+    from django.core.cache import caches
+
+    from core.cache import FORGOTTEN, forget
+    from tests.live import require
+
+    require(bool(settings.REDIS_URL), "REDIS_URL is not set: no Redis to ask")
+    shared = caches["default"]
+    shared.set("test:forget", "kept", 60)
+    shared.away_until = 10**12  # as after a failure
+
+    try:
+        forget("test:forget")
+    finally:
+        shared.away_until = 0.0
+
+    assert shared.get("test:forget") == FORGOTTEN
+    shared.delete("test:forget")
