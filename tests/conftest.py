@@ -118,3 +118,15 @@ def writes(django_capture_on_commit_callbacks):
             return write()
 
     return run
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The cache as every process shares it with Redis (settings.CACHE_SHARED): what a write must
+    forget is kept (core.cache.kept). The cache is this test's own: cleared before and after."""
+    from django.core.cache import cache
+
+    settings.CACHE_SHARED = True
+    cache.clear()
+    yield cache
+    cache.clear()

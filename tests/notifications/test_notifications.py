@@ -3,9 +3,7 @@ kind is muted, the unread count, marking read, and the deadline reminders."""
 
 import datetime
 
-import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -94,16 +92,8 @@ def test_the_notifications_page_lists_and_marks_read(world, client_for):
 # --- the unread count, kept (notifications.selectors) -----------------------------------------
 
 
-@pytest.fixture
-def kept_counts(settings):
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_the_unread_count_is_kept_and_a_new_notification_shows_at_once(
-    world, kept_counts, writes, django_assert_num_queries
+    world, shared_cache, writes, django_assert_num_queries
 ):
     # given a reviewer whose count was read once
     assert unread_count(world.reviewer_a) == 0
@@ -117,7 +107,7 @@ def test_the_unread_count_is_kept_and_a_new_notification_shows_at_once(
     assert unread_count(world.reviewer_a) == 1
 
 
-def test_marking_read_and_deleting_show_at_once(world, kept_counts, writes):
+def test_marking_read_and_deleting_show_at_once(world, shared_cache, writes):
     writes(lambda: notify([world.editor_a], kind="returned", message="退回", url="/"))
     writes(lambda: notify([world.editor_a], kind="returned", message="再退回", url="/"))
     assert unread_count(world.editor_a) == 2

@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 PAGE = reverse_lazy("password_change")
 
 
-@pytest.fixture
-def kept(settings, writes):
-    """The setting as with Redis (the cache here is each test's own)."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield writes
-    cache.clear()
-
-
 def user_queries(client, path=None):
     """(status, the queries of the request that read the users table)."""
     with CaptureQueriesContext(connection) as captured:
@@ -33,7 +24,9 @@ def user_queries(client, path=None):
     return response.status_code, [q["sql"] for q in captured if '"parks_user"' in q["sql"]]
 
 
-def test_a_known_session_reads_neither_the_user_nor_its_park_and_province(client, kept):
+def test_a_known_session_reads_neither_the_user_nor_its_park_and_province(
+    client, shared_cache, writes
+):
     # given an editor who has opened one page
     user = UserFactory(park_editor=True)
     client.force_login(user)
@@ -59,7 +52,7 @@ def test_without_a_shared_cache_the_user_is_read_on_every_request(client, settin
     assert user_queries(client)[1]
 
 
-def test_a_deactivated_account_is_signed_out_at_its_next_request(client, kept):
+def test_a_deactivated_account_is_signed_out_at_its_next_request(client, shared_cache, writes):
     # given a reviewer whose user is kept
     user = UserFactory(national_reviewer=True)
     client.force_login(user)
@@ -67,38 +60,38 @@ def test_a_deactivated_account_is_signed_out_at_its_next_request(client, kept):
 
     # when an admin deactivates the account
     user.is_active = False
-    kept(lambda: user.save(update_fields=["is_active"]))
+    writes(lambda: user.save(update_fields=["is_active"]))
 
     # then the next request is not signed in
     response = client.get(reverse("review:queue"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_a_changed_password_ends_the_other_sessions(client, kept):
+def test_a_changed_password_ends_the_other_sessions(client, shared_cache, writes):
     user = UserFactory(national_reviewer=True)
     client.force_login(user)
     user_queries(client)
 
     user.set_password(PASSWORD + "-new")
-    kept(user.save)
+    writes(user.save)
 
     response = client.get(reverse("review:queue"))
     assert response.status_code == 302
 
 
-def test_a_renamed_park_shows_in_the_next_page(client, kept):
+def test_a_renamed_park_shows_in_the_next_page(client, shared_cache, writes):
     user = UserFactory(park_editor=True)
     client.force_login(user)
     user_queries(client)
 
     park = user.park
     park.name = "改名后的高新区"
-    kept(park.save)
+    writes(park.save)
 
     assert "改名后的高新区" in client.get(PAGE).text
 
 
-def test_a_kept_user_of_another_session_hash_is_not_served(client, kept):
+def test_a_kept_user_of_another_session_hash_is_not_served(client, shared_cache, writes):
     """A database restored with the id given to someone else: the kept entry was verified for
     another password and is not taken."""
     # given a kept entry for the id under another password's session hash
@@ -117,10 +110,12 @@ def test_a_kept_user_of_another_session_hash_is_not_served(client, kept):
     assert client.get(PAGE).context["user"].pk == user.pk
 
 
-def test_a_reading_that_began_before_a_write_cannot_put_the_old_user_back(client, kept):
+def test_a_reading_that_began_before_a_write_cannot_put_the_old_user_back(
+    client, shared_cache, writes
+):
     # given a user whose entry a save has just forgotten, once it committed
     user = UserFactory(park_editor=True)
-    kept(lambda: signed_in.forget(user.pk))
+    writes(lambda: signed_in.forget(user.pk))
 
     # when a request that read the row before the save stores what it read
     stored = cache.add(signed_in._key(user.pk), ("its-hash", user), 60)

@@ -178,17 +178,8 @@ def test_a_reply_posted_from_the_kept_page_carries_the_readers_token_and_comes_b
 # --- what the page keeps between readings (review.selectors) ------------------------------------
 
 
-@pytest.fixture
-def kept(settings):
-    """As with Redis: readings kept until a write forgets them (the cache is each test's own)."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_a_warm_reading_reads_the_plans_state_only_not_the_version(
-    world, client_for, submitted, kept
+    world, client_for, submitted, shared_cache
 ):
     client = client_for(world.reviewer_a)
     client.get(version_url(submitted))  # the first visit records the reading (forgets them)
@@ -206,7 +197,7 @@ def test_a_warm_reading_reads_the_plans_state_only_not_the_version(
 
 
 def test_a_reviewer_moved_to_another_province_no_longer_finds_the_kept_version(
-    world, client_for, submitted, kept, writes
+    world, client_for, submitted, shared_cache, writes
 ):
     client = client_for(world.reviewer_a)
     assert client.get(version_url(submitted)).status_code == 200
@@ -218,7 +209,7 @@ def test_a_reviewer_moved_to_another_province_no_longer_finds_the_kept_version(
 
 
 def test_a_version_read_is_remembered_at_once_by_the_kept_readings(
-    world, client_for, submitted, kept
+    world, client_for, submitted, shared_cache
 ):
     # given a reviewer whose readings of the plan were kept before they opened version 1
     version = Version.objects.get(plan=submitted, number=1)
