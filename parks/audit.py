@@ -17,7 +17,8 @@ from django.utils import timezone
 from parks.models import AuditEntry, User
 
 
-def _plain(value):
+def plain(value):
+    """A field's value as an audit row stores it."""
     if isinstance(value, FieldFile):
         return value.name or ""
     if isinstance(value, datetime.datetime | datetime.date):
@@ -34,11 +35,11 @@ def field_changes(before: dict, after: dict, labels: dict[str, str]) -> dict:
     changes = {}
     for field, new in after.items():
         old = before.get(field)
-        if _plain(old) != _plain(new):
+        if plain(old) != plain(new):
             changes[field] = {
                 "label": str(labels.get(field, field)),
-                "old": _plain(old),
-                "new": _plain(new),
+                "old": plain(old),
+                "new": plain(new),
             }
     return changes
 
@@ -50,118 +51,151 @@ def audit_record(
     target,
     action: str,
     changes: dict | None = None,
+    before: dict | None = None,
     coalesce: datetime.timedelta | None = None,
 ) -> AuditEntry | None:
-    """Write an audit row. With `coalesce` (autosaves), a change by the same person to the same
-    record within that time extends their last row (first old value, latest new value), if that
-    row sums up autosaves too: autosave every few seconds makes one row per editing session,
-    not thousands. The row's changes carry "autosave": true.
+    """Write an audit row.
 
-    Only autosave rows are extended: an explicit save, an import or the demo data that wrote the
-    record just before keeps its own row, so the session's row starts from the text as it was
-    then (extending the earlier row showed "—" as the old value of a section that had text).
+    With `coalesce` (autosaves), a change by the same person to the same record within that
+    time extends their last row, if that row is an open autosave session: autosave every few
+    seconds makes one row per editing session, not thousands. The session's row keeps each
+    field's first old value and stays open (`is_open`): extending it touches its time only,
+    never its text (a section's old and new text are ~12 KB of JSON, rewritten on every
+    autosave until the eighth session's bench/README.md), and while it is open its new values
+    are the record's current ones (parks.history reads them from the record). The row's
+    changes carry "autosave": true.
+
+    `before`, the record's audited values before this change, closes the record's open session
+    (its new values become these), so a record that autosaves passes it with every change. Only
+    open sessions are extended: an explicit save, an import or the demo data that wrote the
+    record just before keeps its own row, so the next session's row starts from the text as it
+    was then (extending the earlier row showed "—" as the old value of a section that had text).
 
     Returns the new row, or None when it extended the person's row (one UPDATE, nothing read)."""
     target_type = ContentType.objects.get_for_model(type(target))
+    target_id = str(target.pk)
     actor = actor if getattr(actor, "pk", None) else None
     if coalesce and changes:
         changes = {field: {**change, "autosave": True} for field, change in changes.items()}
-    if coalesce and actor:
-        now = timezone.now()
-        if _extend_autosave_row(
+    session = bool(coalesce and actor and changes)
+    if session and _extend_session(
+        target_type=target_type,
+        target_id=target_id,
+        actor=actor,
+        action=action,
+        changes=changes,
+        since=timezone.now() - coalesce,
+    ):
+        return None
+    if before is not None:
+        _close_session(
             target_type=target_type,
-            target_id=str(target.pk),
-            actor=actor,
-            action=action,
-            changes=changes or {},
-            since=now - coalesce,
-            now=now,
-        ):
-            return None
+            target_id=target_id,
+            values={field: plain(value) for field, value in before.items()},
+        )
     return AuditEntry.objects.create(
         park=park,
         actor=actor,
         actor_name=getattr(actor, "display_name", "") or "system",
         action=action,
         target_type=target_type,
-        target_id=str(target.pk),
+        target_id=target_id,
         target_repr=str(target)[:200],
         changes=changes or {},
+        is_open=session,
     )
 
 
 # Extending the session's row is one statement (autosave runs every few seconds for every editor
-# on deadline day, bench/load.py): it picks the record's newest row, extends it only if it is
-# this person's autosave row of the same action within the window, and sends only the changed
-# fields: the row's first old values stay in the database, nothing is read back. Per vendor, as
-# JSON is: the same conditions and the same result in both.
+# on deadline day, bench/load.py): it picks the record's newest row and extends it only if it is
+# this person's open session of the same action within the window. Its time moves on; its
+# changes stay as they are (the same stored value, not rewritten) unless this change brings a
+# field the session had not changed yet, which is added with its old value. Per vendor, as JSON
+# is: the same conditions and the same result in both.
 _EXTEND_SQL = {
     "postgresql": (
-        "UPDATE {table} SET at = %s, changes = changes || jsonb_build_object({fields}) "
+        "UPDATE {table} SET at = %s, changes = CASE WHEN changes ?& %s::text[] THEN changes "
+        "ELSE %s::jsonb || changes END "
         "WHERE id = (SELECT id FROM {table} WHERE target_type_id = %s AND target_id = %s "
         "ORDER BY at DESC, id DESC LIMIT 1) "
-        "AND actor_id = %s AND action = %s AND at >= %s "
-        "AND jsonb_typeof(changes) = 'object' AND changes <> '{{}}'::jsonb "
-        "AND NOT EXISTS (SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof(changes) = 'object' "
-        "THEN changes ELSE '{{}}'::jsonb END) AS c (k, v) "
-        "WHERE v -> 'autosave' IS DISTINCT FROM 'true'::jsonb) "
-        "RETURNING id",
-        # a field: its latest change, with the row's first old value (the change's own if the
-        # row has none for the field yet); the change is sent without its old value, and that
-        # once apart
-        "%s, %s::jsonb || jsonb_build_object('old', COALESCE(changes -> %s -> 'old', %s::jsonb))",
+        "AND is_open AND actor_id = %s AND action = %s AND at >= %s "
+        "RETURNING id"
     ),
     "sqlite": (
-        "UPDATE {table} SET at = %s, changes = json_set(changes{comma}{fields}) "
+        # json_insert adds a path only where there is none
+        "UPDATE {table} SET at = %s, changes = json_insert(changes, {fields}) "
         "WHERE id = (SELECT id FROM {table} WHERE target_type_id = %s AND target_id = %s "
         "ORDER BY at DESC, id DESC LIMIT 1) "
-        "AND actor_id = %s AND action = %s AND at >= %s "
-        "AND json_type(changes) = 'object' AND EXISTS (SELECT 1 FROM json_each(changes)) "
-        "AND NOT EXISTS (SELECT 1 FROM json_each(CASE WHEN json_type(changes) = 'object' "
-        "THEN changes ELSE '{{}}' END) WHERE json_type(value, '$.autosave') IS NOT 'true') "
-        "RETURNING id",
-        "'$.' || %s, json_set(json(%s), '$.old', "
-        "json(COALESCE(changes -> ('$.' || %s || '.old'), %s)))",
+        "AND is_open AND actor_id = %s AND action = %s AND at >= %s "
+        "RETURNING id"
+    ),
+}
+
+# Closing the record's open session: each of its fields gets the value it had before the change
+# that closes it (the session's last value) as its new value.
+_CLOSE_SQL = {
+    "postgresql": (
+        "UPDATE {table} SET is_open = false, changes = COALESCE((SELECT jsonb_object_agg(k, "
+        "CASE WHEN closing.v ? k THEN c.v || jsonb_build_object('new', closing.v -> k) "
+        "ELSE c.v END) FROM jsonb_each(changes) AS c (k, v), (SELECT %s::jsonb AS v) AS closing"
+        "), changes) "
+        "WHERE target_type_id = %s AND target_id = %s AND is_open"
+    ),
+    "sqlite": (
+        "UPDATE {table} SET is_open = 0, changes = COALESCE((SELECT json_group_object(c.key, "
+        "CASE WHEN json_type(closing.v, '$.' || c.key) IS NOT NULL "
+        "THEN json_set(c.value, '$.new', closing.v -> ('$.' || c.key)) ELSE json(c.value) END) "
+        "FROM json_each(changes) AS c, (SELECT json(%s) AS v) AS closing), changes) "
+        "WHERE target_type_id = %s AND target_id = %s AND is_open"
     ),
 }
 
 
-def _extend_autosave_row(*, target_type, target_id, actor, action, changes, since, now) -> bool:
-    """Extend the person's autosave row of the record (one UPDATE): True if there was one to
+def _json(value) -> str:
+    # UTF-8, not \uXXXX escapes: a Chinese text is sent and parsed at half the length
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _extend_session(*, target_type, target_id, actor, action, changes, since) -> bool:
+    """Extend the person's open session of the record (one UPDATE): True if there was one to
     extend. The meaning is the one of reading the newest row and merging in Python: the row
-    must be the record's newest, this person's, of this action, no older than `since`, and
-    made of autosave changes only; each changed field gets its latest value and keeps its first
-    old value."""
+    must be the record's newest, open, this person's, of this action and no older than
+    `since`; a field it has not changed yet is added with its label and old value (its new
+    value is read from the record while the session is open, and written when it closes)."""
     connection = connections[router.db_for_write(AuditEntry)]
-    statement, field_sql = _EXTEND_SQL.get(connection.vendor, (None, None))
+    statement = _EXTEND_SQL.get(connection.vendor)
+    now = timezone.now()
+    added = {
+        field: {key: value for key, value in change.items() if key != "new"}
+        for field, change in changes.items()
+    }
     if statement is None:
-        return _extend_autosave_row_in_python(
-            target_type=target_type,
-            target_id=target_id,
-            actor=actor,
-            action=action,
-            changes=changes,
-            since=since,
-            now=now,
+        last = (
+            AuditEntry.objects.filter(target_type=target_type, target_id=target_id)
+            .order_by("-at", "-id")
+            .first()
         )
-    fields, field_params = [], []
-    for field, change in changes.items():
-        assert field.isidentifier(), field  # a model field's name, never user input
-        # UTF-8, not \uXXXX escapes: a Chinese text is sent and parsed at half the length
-        latest = json.dumps({k: v for k, v in change.items() if k != "old"}, ensure_ascii=False)
-        fields.append(field_sql)
-        field_params += [field, latest, field, json.dumps(change.get("old"), ensure_ascii=False)]
+        extends = last and last.is_open and last.actor_id == actor.pk and last.action == action
+        if not (extends and last.at >= since):
+            return False
+        last.changes, last.at = {**added, **last.changes}, now
+        last.save(update_fields=["changes", "at"])
+        return True
+    if connection.vendor == "postgresql":
+        fields, changed = "", [list(added), _json(added)]
+    else:
+        fields = ", ".join(["'$.' || %s, json(%s)"] * len(added))
+        changed = [part for item in added.items() for part in (item[0], _json(item[1]))]
+    assert all(field.isidentifier() for field in added)  # a model field's name, never input
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
             statement.format(
-                table=connection.ops.quote_name(AuditEntry._meta.db_table),
-                fields=", ".join(fields),
-                comma=", " if fields else "",
+                table=connection.ops.quote_name(AuditEntry._meta.db_table), fields=fields
             ),
             [
                 adapt(now),
-                *field_params,
+                *changed,
                 target_type.pk,
                 target_id,
                 actor.pk,
@@ -172,32 +206,26 @@ def _extend_autosave_row(*, target_type, target_id, actor, action, changes, sinc
         return cursor.fetchone() is not None
 
 
-def _extend_autosave_row_in_python(*, target_type, target_id, actor, action, changes, since, now):
-    """_extend_autosave_row for a database without a statement above: read, merge, write."""
-    last = (
-        AuditEntry.objects.filter(target_type=target_type, target_id=target_id)
-        .order_by("-at", "-id")
-        .first()
-    )
-    if (
-        last is None
-        or last.actor_id != actor.pk
-        or last.action != action
-        or last.at < since
-        or not _is_autosave_row(last)
-    ):
-        return False
-    merged = dict(last.changes)
-    for field, change in changes.items():
-        merged[field] = {**change, "old": merged.get(field, change)["old"]}
-    last.changes, last.at = merged, now
-    last.save(update_fields=["changes", "at"])
-    return True
-
-
-def _is_autosave_row(entry: AuditEntry) -> bool:
-    changes = entry.changes.values() if isinstance(entry.changes, dict) else ()
-    return bool(changes) and all(isinstance(c, dict) and c.get("autosave") is True for c in changes)
+def _close_session(*, target_type, target_id, values: dict) -> None:
+    """Close the record's open session, if it has one: its fields' new values are `values`."""
+    connection = connections[router.db_for_write(AuditEntry)]
+    statement = _CLOSE_SQL.get(connection.vendor)
+    if statement is None:
+        for entry in AuditEntry.objects.filter(
+            target_type=target_type, target_id=target_id, is_open=True
+        ):
+            entry.changes = {
+                field: {**change, "new": values[field]} if field in values else change
+                for field, change in entry.changes.items()
+            }
+            entry.is_open = False
+            entry.save(update_fields=["changes", "is_open"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement.format(table=connection.ops.quote_name(AuditEntry._meta.db_table)),
+            [_json(values), target_type.pk, target_id],
+        )
 
 
 def audited_create(obj, *, actor, park, labels: dict, values: dict | None = None):

@@ -131,11 +131,27 @@ def part_name(content_type, target_repr: str) -> str:
     return f"{kind.label} · {name}" if name else str(kind.label)
 
 
-def read(entry: AuditEntry) -> Entry:
+def session_changes(entry: AuditEntry, current: dict | None = None) -> dict:
+    """The row's changes, {field: {label, old, new}}. `current`: for an open autosave session
+    (`entry.is_open`), the record's current values of its fields, which are the session's new
+    values (parks.selectors.audit_current_values)."""
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    if not (entry.is_open and current):
+        return changes
+    return {
+        name: {**change, "new": current[name]}
+        if isinstance(change, dict) and name in current
+        else change
+        for name, change in changes.items()
+    }
+
+
+def read(entry: AuditEntry, current: dict | None = None) -> Entry:
+    """The row as people read it; `current` as for session_changes."""
     content_type = entry.target_type
     model = content_type.model_class()
     kind = kind_of(content_type)
-    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    changes = session_changes(entry, current)
     names = [name for name, change in changes.items() if isinstance(change, dict)]
     if kind.field_order:
         names.sort(key=lambda name: kind.field_order(entry.target_repr, name))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import spreadsheets
 from parks.history import read
+from parks.selectors import audit_current_values
 
 WIDTHS = (18, 14, 10, 30, 24, 50, 50)
 WHEN = "yyyy-mm-dd hh:mm:ss"
@@ -52,8 +53,9 @@ def history_workbook(*, park, entries, filters: list[tuple[str, str]]) -> bytes:
     ws.append(spreadsheets.row(ws, header_cells))
 
     rows = 0
+    current = audit_current_values(entries)
     for entry in entries.iterator(chunk_size=500):
-        shown = read(entry)
+        shown = read(entry, current.get(entry.pk))
         at = timezone.localtime(shown.at).replace(tzinfo=None)  # Excel has no time zones
         for change in shown.changes or [None]:
             when = spreadsheets.cell(ws, at)

@@ -288,6 +288,13 @@ class AuditEntry(models.Model):
     target_repr = models.CharField(max_length=200)
     # {"field": {"label": "...", "old": ..., "new": ...}}
     changes = models.JSONField(default=dict, blank=True)
+    # An autosave session still going on (parks.audit): its "new" values are the record's
+    # current ones until the record's next row closes it.
+    is_open = models.BooleanField(
+        _("editing session open"),
+        default=False,
+        help_text=_("Autosaves still extend this row; its new values are the record's now."),
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

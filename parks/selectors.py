@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from parks.audit import plain
 from parks.history import kind_of
 from parks.models import AuditEntry, NationalBody, Park, ParkProfile, Province, User
 from parks.roles import Role
@@ -77,6 +78,42 @@ def audit_list(
     if until:
         entries = entries.filter(at__date__lte=until)
     return entries
+
+
+def audit_current_values(entries) -> dict[int, dict]:
+    """For the open autosave sessions among `entries` (audit rows, or a query of them), the
+    new values parks.history shows: their records' current values, {entry id: {field: value}}.
+    One query a kind of record, none when no session is open; a record gone since shows the
+    session's values as stored."""
+    if isinstance(entries, QuerySet):
+        entries = entries.filter(is_open=True).select_related("target_type")
+    sessions = [entry for entry in entries if entry.is_open]
+    by_type: dict[ContentType, list[AuditEntry]] = {}
+    for entry in sessions:
+        by_type.setdefault(entry.target_type, []).append(entry)
+    current = {}
+    for content_type, opened in by_type.items():
+        model = content_type.model_class()
+        if model is None:
+            continue
+        fields = {name for entry in opened for name in entry.changes}
+        fields &= {f.name for f in model._meta.concrete_fields if not f.is_relation}
+        if not fields:
+            continue
+        records = {
+            str(values.pop("pk")): values
+            for values in model._base_manager.filter(
+                pk__in=[entry.target_id for entry in opened]
+            ).values("pk", *fields)
+        }
+        for entry in opened:
+            if entry.target_id in records:
+                current[entry.pk] = {
+                    name: plain(value)
+                    for name, value in records[entry.target_id].items()
+                    if name in entry.changes
+                }
+    return current
 
 
 @dataclass(frozen=True)

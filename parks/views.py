@@ -197,9 +197,11 @@ class ParkAuditView(AuditFilterMixin, ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        page = context["page_obj"]
+        current = selectors.audit_current_values(page)
         context.update(
             filter_form=self.filter_form,
-            entries=[history.read(entry) for entry in context["page_obj"]],
+            entries=[history.read(entry, current.get(entry.pk)) for entry in page],
             filtered=bool(self.filter_form.filters),
             export_url=reverse("parks:park-audit-export", args=[self.park.pk])
             + (f"?{query.urlencode()}" if query else ""),

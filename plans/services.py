@@ -151,16 +151,18 @@ def section_save(
         Section.objects, pk=section.pk, revision=expected_revision, is_done=done, **values
     ):
         raise ConcurrentEditError(Section.objects.select_related("updated_by").get(pk=section.pk))
+    before = {"body": section.body, "is_done": section.is_done}
     audit_record(
         actor=actor,
         park=plan.park,
         target=section,
         action=AuditEntry.Action.UPDATE,
         changes=field_changes(
-            {"body": section.body, "is_done": section.is_done},
+            before,
             {"body": clean, "is_done": done},
             {"body": entry.heading, "is_done": _("marked complete")},
         ),
+        before=before,  # closes an open autosave session of the section
         coalesce=AUTOSAVE_AUDIT_WINDOW if autosave else None,
     )
     # what the UPDATE wrote, without reading it back

@@ -20,7 +20,9 @@ from openpyxl import load_workbook
 
 from parks import services as park_services
 from parks.audit import audit_record
+from parks.history import session_changes
 from parks.models import AuditEntry
+from parks.selectors import audit_current_values
 from plans import services as plan_services
 from plans.models import Section
 from plans.rows import ROW_KINDS
@@ -55,6 +57,16 @@ def section_type():
 @pytest.fixture
 def plan_a(world):
     return PlanFactory(park=world.park_a)
+
+
+def as_read(rows) -> list[AuditEntry]:
+    """The rows with the changes the history reads: an open session's new values are its
+    record's current ones (parks.history.session_changes)."""
+    rows = list(rows)
+    current = audit_current_values(rows)
+    for row in rows:
+        row.changes = session_changes(row, current.get(row.pk))
+    return rows
 
 
 def write(plan, key, body, actor, *, autosave=False):
@@ -217,7 +229,7 @@ def test_autosaves_after_an_explicit_save_start_from_the_saved_text(world, clien
     rows = AuditEntry.objects.filter(
         target_type=section_type(), target_id=str(Section.objects.get(plan=plan_a, key="1.4").pk)
     ).order_by("pk")
-    assert [(r.changes["body"]["old"], r.changes["body"]["new"]) for r in rows] == [
+    assert [(r.changes["body"]["old"], r.changes["body"]["new"]) for r in as_read(rows)] == [
         ("", "<p>道路与管网齐全。</p>"),
         ("<p>道路与管网齐全。</p>", "<p>道路与管网齐全，供热完善。</p>"),
     ]
@@ -232,7 +244,7 @@ def test_autosaves_after_an_explicit_save_start_from_the_saved_text(world, clien
 def test_autosaves_still_make_one_row_per_session(world, plan_a):
     for text in ("<p>甲</p>", "<p>甲乙</p>", "<p>甲乙丙</p>"):
         write(plan_a, "1.5", text, world.editor_a, autosave=True)
-    (row,) = AuditEntry.objects.filter(target_type=section_type())
+    (row,) = as_read(AuditEntry.objects.filter(target_type=section_type()))
     assert (row.changes["body"]["old"], row.changes["body"]["new"]) == ("", "<p>甲乙丙</p>")
 
 
@@ -255,7 +267,7 @@ def test_a_field_first_changed_later_in_the_session_keeps_its_own_old_value(worl
 
     # then one row: the text from the empty section to the last, the box from its value when
     # the session first changed it to the last, each change marked as an autosave
-    (row,) = AuditEntry.objects.filter(target_type=section_type())
+    (row,) = as_read(AuditEntry.objects.filter(target_type=section_type()))
     assert row.changes["body"]["old"] == "" and row.changes["body"]["new"] == "<p>甲乙丙</p>"
     assert (row.changes["is_done"]["old"], row.changes["is_done"]["new"]) == (False, False)
     assert all(change["autosave"] is True for change in row.changes.values())
@@ -358,6 +370,37 @@ def test_the_queries_of_a_page_do_not_grow_with_its_entries(world, client_for, p
         return len(captured)
 
     assert queries_for(3) == queries_for(40)
+
+
+def test_open_sessions_read_as_their_sections_now_on_the_page_and_in_the_export(
+    world, client_for, plan_a
+):
+    # given the editor's autosave sessions on 1.1 and 1.2 still going on (their rows keep the
+    # first text: extending a session writes its time only)
+    for key in ("1.1", "1.2"):
+        for text in ("<p>初稿</p>", f"<p>初稿，{key}第二稿</p>"):
+            write(plan_a, key, text, world.editor_a, autosave=True)
+    assert set(AuditEntry.objects.values_list("is_open", flat=True)) == {True}
+    client = client_for(world.manager_a)
+    client.get(history_url(world.park_a))  # the session seen once (its user kept, with Redis)
+
+    # when the manager reads the history and exports it
+    with CaptureQueriesContext(connection) as two_open:
+        page = client.get(history_url(world.park_a)).content.decode()
+    export = workbook_rows(client.get(export_url(world.park_a)).content)
+
+    # then both show each session's last text as its new value
+    entries = entries_of(page)
+    assert "1.2第二稿" in entries[0] and "1.1第二稿" in entries[1]
+    assert [(r[5], r[6]) for r in export[3:]] == [
+        (None, "初稿，1.2第二稿"),
+        (None, "初稿，1.1第二稿"),
+    ]
+    # ... and a third session open costs no query more (one for the sections of them all)
+    write(plan_a, "1.3", "<p>第三节</p>", world.editor_a, autosave=True)
+    with CaptureQueriesContext(connection) as three_open:
+        assert client.get(history_url(world.park_a)).status_code == 200
+    assert len(three_open) == len(two_open)
 
 
 # --- the export ---------------------------------------------------------------------------

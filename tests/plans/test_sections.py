@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from parks.history import session_changes
 from parks.models import AuditEntry
+from parks.selectors import audit_current_values
 from plans import services
 from plans.models import Plan, Section
 from plans.outline import OUTLINE, Kind
@@ -464,11 +466,22 @@ def test_autosaves_within_ten_minutes_make_one_audit_row_from_first_to_last(
     # when the audit trail of the section is read
     rows = list(section_audit(plan_a, "1.6"))
 
-    # then it is one row, from the empty section to the last text
+    # then it is one row, open while the session goes on, from the empty section to the last
+    # text (the section's own while the session is open: the extensions wrote only its time)
     assert len(rows) == 1
-    assert rows[0].changes["body"]["old"] == ""
-    assert rows[0].changes["body"]["new"] == "<p>智慧园区</p>"
-    assert rows[0].actor == world.editor_a
+    assert rows[0].is_open and rows[0].actor == world.editor_a
+    assert rows[0].changes["body"]["new"] == "<p>智</p>"  # as stored
+    read = session_changes(rows[0], audit_current_values(rows).get(rows[0].pk))
+    assert (read["body"]["old"], read["body"]["new"]) == ("", "<p>智慧园区</p>")
+
+    # and when the manager saves the section, the session closes with its last text stored
+    services.section_save(
+        plan=plan_a, key="1.6", body="<p>智慧园区。</p>", expected_revision=4, actor=world.manager_a
+    )
+    closed, saved = section_audit(plan_a, "1.6")
+    assert not closed.is_open and not saved.is_open
+    assert (closed.changes["body"]["old"], closed.changes["body"]["new"]) == ("", "<p>智慧园区</p>")
+    assert saved.changes["body"]["old"] == "<p>智慧园区</p>"
 
 
 def test_another_person_or_a_later_session_gets_its_own_audit_row(world, client_for, plan_a):
