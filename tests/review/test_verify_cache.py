@@ -1,7 +1,7 @@
 """The verification page keeps what it reads from a version's snapshot (is it intact, the park's
-name in it) in the shared cache, keyed by the version, its hash and a digest of the snapshot as
-stored; everything else it says (state, approval, a later version) is read on every request, so
-nothing it shows can go stale."""
+name in it) in the shared cache, keyed by the version, its hash and what tells its row as stored
+(on PostgreSQL the row version, elsewhere a digest of the snapshot); everything else it says
+(state, approval, a later version) is read on every request, so nothing it shows can go stale."""
 
 import pytest
 from django.core.cache import cache
@@ -33,7 +33,7 @@ def test_the_snapshot_is_read_once(client, submitted):
 
     assert 'data-verified="yes"' in html
     reads = [q["sql"] for q in captured if "review_version" in q["sql"]]
-    assert len(reads) == 1  # the versions with the hash, with the stored snapshot's digest only
+    assert len(reads) == 1  # the versions with the hash, not their snapshots
     assert '"review_version"."snapshot" FROM' not in reads[0]
 
 
