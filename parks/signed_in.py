@@ -39,6 +39,12 @@ def _key(user_id) -> str:
     return f"parks:signed-in:{user_id}"
 
 
+def name_key(user_id) -> str:
+    """The key of a user's name as pages show it (parks.selectors.user_display_name), forgotten
+    with the signed-in entry."""
+    return f"parks:display-name:{user_id}"
+
+
 def signed_in_user(request):
     """The request's user, as `django.contrib.auth.get_user` gives it."""
     if not settings.CACHE_SHARED:
@@ -83,7 +89,7 @@ class SignedInUserMiddleware(AuthenticationMiddleware):
 
 def forget(*user_ids) -> None:
     """Drop the users' kept entries (core.cache.forget: at once and after the commit)."""
-    shared_cache.forget(*(_key(pk) for pk in user_ids))
+    shared_cache.forget(*(key(pk) for pk in user_ids for key in (_key, name_key)))
 
 
 def connect() -> None:

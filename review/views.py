@@ -258,6 +258,7 @@ class VersionView(VersionMixin, TemplateView):
             ),
             plan=self.plan,
             version=self.version,
+            submitter=park_selectors.user_display_name(self.version.submitted_by_id),
             plan_thread=plan_thread,
             document=document,
             **kwargs,

@@ -193,7 +193,23 @@ def test_a_warm_reading_reads_the_plans_state_only_not_the_version(
     # the plan's state alone (its notices follow it), not the plan with its park and cycle
     assert len(plans) == 1 and '"plans_plan"."park_id"' not in plans[0], plans
     assert 'FROM "review_version"' not in sql and 'FROM "review_versionreading"' not in sql
+    assert 'FROM "parks_user"' not in sql  # the submitter's name is kept too
     assert submitted.park.name in text_of(html)
+    assert world.manager_a.display_name in text_of(html)
+
+
+def test_a_renamed_submitter_is_named_anew_at_the_next_reading(
+    world, client_for, submitted, shared_cache, writes
+):
+    client = client_for(world.reviewer_a)
+    assert world.manager_a.display_name in text_of(
+        client.get(version_url(submitted)).content.decode()
+    )
+
+    world.manager_a.full_name = "改名后的园区管理员"
+    writes(lambda: world.manager_a.save(update_fields=["full_name"]))
+
+    assert "改名后的园区管理员" in text_of(client.get(version_url(submitted)).content.decode())
 
 
 def test_a_reviewer_moved_to_another_province_no_longer_finds_the_kept_version(
