@@ -51,8 +51,10 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_name", "action", "target_type", "target_repr", "park")
-    list_filter = ("action", "target_type")
+    # an open session's stored new values are its first (its record holds the latest): the
+    # change history page reads them as they are
+    list_display = ("at", "actor_name", "action", "target_type", "target_repr", "park", "is_open")
+    list_filter = ("action", "target_type", "is_open")
     search_fields = ("actor_name", "target_repr", "park__name")
     list_select_related = ("park", "target_type")
 

@@ -88,11 +88,7 @@ def audit_record(
     ):
         return None
     if before is not None:
-        _close_session(
-            target_type=target_type,
-            target_id=target_id,
-            values={field: plain(value) for field, value in before.items()},
-        )
+        close_session(target, before)
     return AuditEntry.objects.create(
         park=park,
         actor=actor,
@@ -206,8 +202,12 @@ def _extend_session(*, target_type, target_id, actor, action, changes, since) ->
         return cursor.fetchone() is not None
 
 
-def _close_session(*, target_type, target_id, values: dict) -> None:
-    """Close the record's open session, if it has one: its fields' new values are `values`."""
+def close_session(target, values: dict) -> None:
+    """Close the record's open autosave session, if it has one: its fields' new values are
+    `values` (the record's values before the change that closes it, or as it is deleted)."""
+    target_type = ContentType.objects.get_for_model(type(target))
+    target_id = str(target.pk)
+    values = {field: plain(value) for field, value in values.items()}
     connection = connections[router.db_for_write(AuditEntry)]
     statement = _CLOSE_SQL.get(connection.vendor)
     if statement is None:

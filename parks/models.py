@@ -293,6 +293,7 @@ class AuditEntry(models.Model):
     is_open = models.BooleanField(
         _("editing session open"),
         default=False,
+        db_default=False,  # rows written by processes that predate the column
         help_text=_("Autosaves still extend this row; its new values are the record's now."),
     )
 

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, View
 
-from core.concurrency import ConcurrentEditError
+from core.concurrency import ConcurrentEditError, one_snapshot
 from core.files import private_file_response
 from core.forms import apply_validation_error
 from parks import history, login_guard, selectors, services
@@ -190,6 +190,11 @@ class ParkAuditView(AuditFilterMixin, ListView):
     template_name = "parks/audit_list.html"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        # the rows and an open session's new values, read from its record, agree
+        with one_snapshot():
+            return super().get(request, *args, **kwargs).render()
+
     def get_queryset(self):
         return self.filtered_history()
 
@@ -213,10 +218,10 @@ class ParkAuditExportView(AuditFilterMixin, View):
     """The change history (as filtered on the page) as an Excel workbook."""
 
     def get(self, request, park_pk):
-        entries = self.filtered_history()
-        content = history_workbook(
-            park=self.park, entries=entries, filters=self.filter_form.described
-        )
+        with one_snapshot():  # as the page
+            content = history_workbook(
+                park=self.park, entries=self.filtered_history(), filters=self.filter_form.described
+            )
         filename = f"{self.park.name}-变更记录-{timezone.localdate():%Y%m%d}.xlsx"
         response = HttpResponse(
             content,

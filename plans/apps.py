@@ -6,7 +6,9 @@ class PlansConfig(AppConfig):
     name = "plans"
 
     def ready(self):
-        # How the change history names the plan's records; it reads the models, loaded only now.
-        from plans.history import describe_plans  # noqa: PLC0415  models are loaded only now
+        # How the change history names the plan's records, and a deleted section's open autosave
+        # session closed: they read the models, loaded only now.
+        from plans.history import close_sessions_on_delete, describe_plans  # noqa: PLC0415
 
         describe_plans()
+        close_sessions_on_delete()

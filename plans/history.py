@@ -1,12 +1,15 @@
 """How the change history (parks.history) names the plan's records, connected at start-up
 (PlansConfig.ready): a section by its heading in the outline, its text as rich text, the plan's
-tables by their titles, an attachment's kind by the outline's label, files by name."""
+tables by their titles, an attachment's kind by the outline's label, files by name; and a deleted
+section's open autosave session closed."""
 
 from functools import cache
 
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parks.audit import close_session
 from parks.history import describe
 from plans.models import Attachment, Figure, Plan, Section
 from plans.outline import OUTLINE_VERSION, outline_for
@@ -73,3 +76,15 @@ def describe_plans() -> None:
         label=ALL_KINDS["attachments"].title,
         value_of=lambda field, value: attachment_category(value) if field == "category" else None,
     )
+
+
+def close_sessions_on_delete() -> None:
+    """A section deleted (with its plan, a draft without versions an admin deletes) while an
+    autosave session of it is open: the session's row is closed with the section's last values,
+    as the next save would have closed it; the history could not read them from the section any
+    more (parks.selectors.audit_current_values)."""
+
+    def closing(sender, instance, **kwargs):
+        close_session(instance, {"body": instance.body, "is_done": instance.is_done})
+
+    pre_delete.connect(closing, sender=Section, weak=False, dispatch_uid="plans:close-session")

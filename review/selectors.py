@@ -595,7 +595,10 @@ def _row_as_stored():
     row versions too (and the README has the cache cleared after a restore)."""
     connection = connections[router.db_for_read(Version)]
     if connection.vendor == "postgresql":
-        return RawSQL(f"{connection.ops.quote_name(Version._meta.db_table)}.xmin::text", ())
+        table = connection.ops.quote_name(Version._meta.db_table)
+        # and the snapshot's stored size (read from its header, not the snapshot): a restored
+        # database's row versions start again from low numbers
+        return RawSQL(f"{table}.xmin::text || ':' || pg_column_size({table}.snapshot)", ())
     return MD5(Cast("snapshot", TextField()))
 
 

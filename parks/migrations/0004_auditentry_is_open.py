@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="auditentry",
             name="is_open",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Autosaves still extend this row; its new values are the record's now.",
                 verbose_name="editing session open",

@@ -273,6 +273,36 @@ def test_a_field_first_changed_later_in_the_session_keeps_its_own_old_value(worl
     assert all(change["autosave"] is True for change in row.changes.values())
     assert row.changes["is_done"]["label"] and row.changes["body"]["label"]
 
+    # and when the manager saves the section, the session's row is closed with the last values
+    # of both fields (the box was added to the session without a new value of its own)
+    plan_services.section_save(
+        plan=plan_a,
+        key="1.6",
+        body="<p>甲乙丙丁</p>",
+        expected_revision=section.revision + 3,
+        actor=world.manager_a,
+    )
+    closed = AuditEntry.objects.filter(target_type=section_type()).order_by("pk").first()
+    assert not closed.is_open
+    assert (closed.changes["body"]["new"], closed.changes["is_done"]["new"]) == (
+        "<p>甲乙丙</p>",
+        False,
+    )
+
+
+def test_a_section_deleted_during_its_session_keeps_its_last_text_in_the_history(world, plan_a):
+    # given the editor's autosave session on 1.1 still open
+    for text in ("<p>初稿</p>", "<p>初稿，第二稿</p>"):
+        write(plan_a, "1.1", text, world.editor_a, autosave=True)
+
+    # when the draft plan is deleted (an admin may delete one without versions)
+    plan_a.delete()
+
+    # then the session's row is closed with the section's last text
+    (row,) = AuditEntry.objects.filter(target_type=section_type())
+    assert not row.is_open
+    assert (row.changes["body"]["old"], row.changes["body"]["new"]) == ("", "<p>初稿，第二稿</p>")
+
 
 # --- filters and pages ----------------------------------------------------------------------
 
