@@ -17,7 +17,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_the_manager_reads_filters_pages_and_exports_the_history(
     world, plan, live_server, page, login, output_path
 ):
-    # given: the demo plan, then section 1.1 rewritten by the manager
+    # given: the demo plan, the editor's autosave session on 1.2 still open (its row keeps its
+    # first text; the page reads the section's), then section 1.1 rewritten by the manager
+    draft = Section.objects.get(plan=plan, key="1.2")
+    for revision, addition in enumerate(("（初稿）", "（初稿，第二稿）")):
+        plan_services.section_save(
+            plan=plan,
+            key="1.2",
+            body=draft.body.replace("</p>", f"{addition}</p>", 1),
+            expected_revision=draft.revision + revision,
+            actor=world.editor_a,
+            autosave=True,
+        )
     section = Section.objects.get(plan=plan, key="1.1")
     plan_services.section_save(
         plan=plan,
@@ -33,6 +44,9 @@ def test_the_manager_reads_filters_pages_and_exports_the_history(
     newest = page.locator(".history-entry").first
     expect(newest).to_contain_text("方案正文 · 1.1 园区概况")
     expect(newest.locator("ins")).to_contain_text("（已核实）")
+    session = page.locator(".history-entry").nth(1)
+    expect(session).to_contain_text("1.2")
+    expect(session.locator("ins")).to_contain_text("第二稿")
     assert "<p>" not in page.locator("main").inner_text()
     expect(page.locator(".history-entry")).to_have_count(50)
     assert serious_violations(page) == []
