@@ -41,8 +41,8 @@ def user_display_name(user_id) -> str:
         return ""
 
     def read():
-        names = User.objects.filter(pk=user_id).values_list("full_name", "username").first()
-        return (names[0] or names[1]) if names else ""
+        user = User.objects.only("full_name", "username").filter(pk=user_id).first()
+        return user.display_name if user else ""
 
     return kept(name_key(user_id), NAME_SECONDS, read, forgotten_on_write=True)
 

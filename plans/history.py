@@ -85,6 +85,6 @@ def close_sessions_on_delete() -> None:
     more (parks.selectors.audit_current_values)."""
 
     def closing(sender, instance, **kwargs):
-        close_session(instance, {"body": instance.body, "is_done": instance.is_done})
+        close_session(instance, instance.audited_values())
 
     pre_delete.connect(closing, sender=Section, weak=False, dispatch_uid="plans:close-session")

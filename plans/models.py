@@ -279,6 +279,11 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.plan} · {self.key}"
 
+    def audited_values(self) -> dict:
+        """What its audit rows record of a section (plans.services.section_save), and what closes
+        its open autosave session (parks.audit.close_session)."""
+        return {"body": self.body, "is_done": self.is_done}
+
 
 class Row(models.Model):
     """Common fields of the structured tables' rows."""

@@ -151,7 +151,7 @@ def section_save(
         Section.objects, pk=section.pk, revision=expected_revision, is_done=done, **values
     ):
         raise ConcurrentEditError(Section.objects.select_related("updated_by").get(pk=section.pk))
-    before = {"body": section.body, "is_done": section.is_done}
+    before = section.audited_values()
     audit_record(
         actor=actor,
         park=plan.park,
